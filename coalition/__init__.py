@@ -1,0 +1,118 @@
+"""Coalition: a workspace for multi-stakeholder coalitions."""
+
+from typing import Any
+
+from flask import Flask, Response, g, request, session
+from flask_babel import Babel
+from flask_login import LoginManager
+from flask_wtf.csrf import CSRFProtect
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from coalition import db
+from coalition.config import PROJECT_DIR, load_config
+
+csrf = CSRFProtect()
+babel = Babel()
+login_manager = LoginManager()
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def select_locale() -> str:
+    lang = session.get("lang")
+    return lang if lang in ("fr", "en") else "fr"
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_DIR / "templates"),
+        instance_path=str(PROJECT_DIR / "instance"),
+    )
+    app.config.from_mapping(load_config())
+    if config:
+        app.config.from_mapping(config)
+
+    database = app.config.get("DATABASE")
+    db.init_app(app, database if isinstance(database, db.Database) else None)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    _init_login(app)
+    _register_blueprints(app)
+    _register_template_helpers(app)
+    _register_security_headers(app)
+    from coalition.core.error_pages import register_error_pages
+
+    register_error_pages(app)
+    from coalition.cli import register_commands
+
+    register_commands(app)
+    return app
+
+
+def _init_login(app: Flask) -> None:
+    from coalition.auth.models import User
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.session_protection = "basic"
+
+    @login_manager.user_loader
+    def load_user(session_token: str) -> User | None:
+        query = (
+            select(User)
+            .where(User.session_token == session_token, User.is_active.is_(True))
+            .options(selectinload(User.memberships))
+        )
+        return db.db_session().scalars(query).one_or_none()
+
+
+def _register_blueprints(app: Flask) -> None:
+    from coalition.actors.routes import bp as actors_bp
+    from coalition.auth.routes import bp as auth_bp
+    from coalition.coalitions.routes import bp as coalitions_bp
+
+    app.register_blueprint(coalitions_bp)
+    app.register_blueprint(actors_bp)
+    app.register_blueprint(auth_bp)
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from coalition.core import labels
+    from coalition.core.markdown import render_markdown
+    from coalition.core.permissions import can, viewer
+
+    app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.globals.update(can=can, viewer=viewer, labels=labels, locale=select_locale)
+
+
+def _register_security_headers(app: Flask) -> None:
+    @app.after_request
+    def security_headers(response: Response) -> Response:
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        response.headers.setdefault(
+            "Permissions-Policy", "camera=(), microphone=(), geolocation=()"
+        )
+        if app.config["SESSION_COOKIE_SECURE"]:
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        return response
+
+    if app.config["COALITION_ENV"] != "production":
+
+        @app.after_request
+        def every_view_checks_permission(response: Response) -> Response:
+            """Development and tests: a view that answered without `require` is a bug."""
+            endpoint = request.endpoint
+            if endpoint and endpoint != "static" and response.status_code < 400:
+                if "permission_checked" not in g:
+                    raise RuntimeError(f"view {endpoint} never called require()")
+            return response

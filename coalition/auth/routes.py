@@ -1,0 +1,95 @@
+"""Login, logout, password change and the interface language."""
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import login_user, logout_user
+
+from coalition.auth import service
+from coalition.auth.forms import LanguageForm, LoginForm, PasswordChangeForm
+from coalition.core.errors import ValidationError
+from coalition.core.forms import apply_domain_error
+from coalition.core.permissions import require, viewer
+from coalition.db import db_session
+
+bp = Blueprint("auth", __name__)
+
+
+def safe_next(target: str | None) -> str:
+    """A local path to go back to; anything pointing elsewhere becomes the home page."""
+    if not target:
+        return url_for("coalitions.index")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return url_for("coalitions.index")
+    return target
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> ResponseReturnValue:
+    require("site.view")
+    form = LoginForm(next=request.args.get("next", ""))
+    if form.validate_on_submit():
+        session_ = db_session()
+        user = service.authenticate(session_, form.email.data or "", form.password.data or "")
+        if user is not None:
+            session_.commit()
+            session.clear()  # a new session at login: nothing carried over from before
+            login_user(user)
+            flash(_("Vous êtes connecté·e."), "success")
+            return redirect(safe_next(form.next.data))
+        form.form_errors.append(_("Adresse e-mail ou mot de passe incorrect."))
+    status = 422 if request.method == "POST" else 200
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.post("/logout")
+def logout() -> ResponseReturnValue:
+    require("site.view")  # the CSRF token was checked before the view
+    user = viewer()
+    if user is not None:
+        service.end_sessions(user)
+        db_session().commit()
+    logout_user()
+    session.clear()
+    flash(_("Vous êtes déconnecté·e."), "success")
+    return redirect(url_for("coalitions.index"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+def change_password() -> ResponseReturnValue:
+    require("account.manage")
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        session_ = db_session()
+        user = viewer()
+        assert user is not None
+        try:
+            service.change_password(
+                session_,
+                user,
+                current=form.current_password.data or "",
+                new=form.new_password.data or "",
+            )
+        except ValidationError as error:
+            session_.rollback()
+            apply_domain_error(form, error)
+        else:
+            session_.commit()
+            session.clear()
+            login_user(user)  # this session goes on with the new token; every other one ends
+            flash(_("Votre mot de passe a été changé. Vos autres sessions sont fermées."), "success")
+            return redirect(url_for("coalitions.index"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("auth/password.html", form=form), status
+
+
+@bp.post("/language")
+def set_language() -> ResponseReturnValue:
+    require("site.view")
+    form = LanguageForm()
+    if form.validate_on_submit() and form.lang.data in ("fr", "en"):
+        session["lang"] = form.lang.data
+    return redirect(safe_next(form.next.data))

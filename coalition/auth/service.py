@@ -1,0 +1,141 @@
+"""Accounts and memberships: creation, authentication, password changes."""
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from coalition.actors.models import Actor
+from coalition.auth.models import Membership, MembershipRole, User, new_session_token
+from coalition.auth.passwords import (
+    DUMMY_HASH,
+    hash_password,
+    needs_rehash,
+    password_problem,
+    verify_password,
+)
+from coalition.coalitions.models import Coalition
+from coalition.core import audit
+from coalition.core.errors import Conflict, ValidationError
+from coalition.db import utcnow
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_user_by_email(session: Session, email: str) -> User | None:
+    query = select(User).where(User.email == normalise_email(email))
+    return session.scalars(query.options(selectinload(User.memberships))).one_or_none()
+
+
+def create_user(
+    session: Session,
+    *,
+    email: str,
+    name: str,
+    password: str,
+    is_admin: bool = False,
+    by: User | None = None,
+) -> User:
+    email = normalise_email(email)
+    if "@" not in email or len(email) > 254:
+        raise ValidationError(_l("Adresse e-mail invalide."), field="email")
+    if not name.strip():
+        raise ValidationError(_l("Le nom est obligatoire."), field="name")
+    problem = password_problem(password)
+    if problem:
+        raise ValidationError(problem, field="password")
+    if session.scalar(select(func.count()).where(User.email == email)):
+        raise Conflict(_l("Un compte existe déjà avec cette adresse e-mail."), field="email")
+    user = User(
+        email=email, name=name.strip(), password_hash=hash_password(password), is_admin=is_admin
+    )
+    session.add(user)
+    session.flush()
+    audit.record(
+        session,
+        entity="user",
+        entity_id=user.id,
+        action="create",
+        user_id=by.id if by else None,
+        coalition_id=None,
+        after={"email": email, "name": user.name, "is_admin": is_admin},
+    )
+    return user
+
+
+def authenticate(session: Session, email: str, password: str) -> User | None:
+    """The active user with this email and password, else None (same cost either way)."""
+    user = find_user_by_email(session, email)
+    if user is None or not user.is_active:
+        verify_password(DUMMY_HASH, password)
+        return None
+    if not verify_password(user.password_hash, password):
+        return None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.last_login_at = utcnow()
+    return user
+
+
+def end_sessions(user: User) -> None:
+    """Invalidate every session of this user: their cookies name a token that no longer exists."""
+    user.session_token = new_session_token()
+
+
+def change_password(session: Session, user: User, *, current: str, new: str) -> None:
+    if not verify_password(user.password_hash, current):
+        raise ValidationError(_l("Le mot de passe actuel est incorrect."), field="current_password")
+    problem = password_problem(new)
+    if problem:
+        raise ValidationError(problem, field="new_password")
+    user.password_hash = hash_password(new)
+    end_sessions(user)
+    audit.record(
+        session,
+        entity="user",
+        entity_id=user.id,
+        action="change_password",
+        user_id=user.id,
+        coalition_id=None,
+    )
+
+
+def add_membership(
+    session: Session,
+    *,
+    user: User,
+    coalition: Coalition,
+    role: MembershipRole,
+    actor: Actor | None = None,
+    by: User | None = None,
+) -> Membership:
+    if role == MembershipRole.member and actor is None:
+        raise ValidationError(_l("Un membre représente un acteur : indiquez lequel."), field="actor")
+    if actor is not None and actor.coalition_id != coalition.id:
+        raise ValidationError(_l("Cet acteur n'appartient pas à cette coalition."), field="actor")
+    existing = session.scalar(
+        select(Membership).where(
+            Membership.user_id == user.id, Membership.coalition_id == coalition.id
+        )
+    )
+    if existing is not None:
+        raise Conflict(_l("Cette personne a déjà un rôle dans cette coalition."), field="user")
+    membership = Membership(
+        user_id=user.id,
+        coalition_id=coalition.id,
+        role=role,
+        actor_id=actor.id if actor and role == MembershipRole.member else None,
+    )
+    session.add(membership)
+    session.flush()
+    audit.record(
+        session,
+        entity="membership",
+        entity_id=membership.id,
+        action="create",
+        user_id=by.id if by else None,
+        coalition_id=coalition.id,
+        after={"user_id": user.id, "role": role.value, "actor_id": membership.actor_id},
+    )
+    return membership

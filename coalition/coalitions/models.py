@@ -1,0 +1,57 @@
+"""A coalition, its axes (approaches) and its levers (means of action)."""
+
+import enum
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from coalition.db import Base, Timestamps, Versioned, enum_type
+
+
+class Phase(enum.StrEnum):
+    framing = "framing"
+    diagnostic = "diagnostic"
+    roadmap = "roadmap"
+    action = "action"
+
+
+PHASE_LABELS = {
+    Phase.framing: _l("Cadrage"),
+    Phase.diagnostic: _l("Diagnostic"),
+    Phase.roadmap: _l("Feuille de route"),
+    Phase.action: _l("Action"),
+}
+
+
+class Coalition(Timestamps, Versioned, Base):
+    __tablename__ = "coalitions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    tagline: Mapped[str] = mapped_column(String(300), default="")
+    context: Mapped[str] = mapped_column(Text, default="")
+    phase: Mapped[Phase] = mapped_column(enum_type(Phase, "phase"), default=Phase.framing)
+
+
+class Axis(Base):
+    __tablename__ = "axes"
+    __table_args__ = (UniqueConstraint("coalition_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    coalition_id: Mapped[int] = mapped_column(ForeignKey("coalitions.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(default=0)
+
+
+class Lever(Base):
+    __tablename__ = "levers"
+    __table_args__ = (UniqueConstraint("coalition_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    coalition_id: Mapped[int] = mapped_column(ForeignKey("coalitions.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(default=0)

@@ -1,0 +1,115 @@
+"""Reads about coalitions: the list, a coalition's home, its levers."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import abort
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, contains_eager
+
+from coalition.actors.models import Actor, ActorStatus, Family, Holding
+from coalition.auth.models import User
+from coalition.coalitions.models import Axis, Coalition, Lever
+from coalition.meetings.models import Meeting, MeetingStatus
+
+
+def coalition_or_404(session: Session, slug: str) -> Coalition:
+    coalition = session.scalars(select(Coalition).where(Coalition.slug == slug)).one_or_none()
+    if coalition is None:
+        abort(404)
+    return coalition
+
+
+@dataclass(frozen=True)
+class CoalitionSummary:
+    coalition: Coalition
+    actor_count: int
+
+
+def list_coalitions(session: Session, viewer: User | None) -> list[CoalitionSummary]:
+    active_actors = (
+        select(Actor.coalition_id, func.count().label("n"))
+        .where(Actor.status != ActorStatus.left)
+        .group_by(Actor.coalition_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(Coalition, func.coalesce(active_actors.c.n, 0))
+        .outerjoin(active_actors, active_actors.c.coalition_id == Coalition.id)
+        .order_by(Coalition.name)
+    ).all()
+    return [CoalitionSummary(coalition, count) for coalition, count in rows]
+
+
+@dataclass(frozen=True)
+class CoalitionHome:
+    coalition: Coalition
+    family_counts: dict[Family, int]
+    axes: list[Axis]
+    lever_count: int
+    partners: list[Actor]
+    next_meeting: Meeting | None
+
+
+def coalition_home(
+    session: Session, coalition: Coalition, viewer: User | None, *, now: datetime
+) -> CoalitionHome:
+    counts = dict.fromkeys(Family, 0)
+    for family, count in session.execute(
+        select(Actor.family, func.count())
+        .where(Actor.coalition_id == coalition.id, Actor.status != ActorStatus.left)
+        .group_by(Actor.family)
+    ):
+        counts[family] = count
+    axes = session.scalars(
+        select(Axis).where(Axis.coalition_id == coalition.id).order_by(Axis.position, Axis.name)
+    ).all()
+    lever_count = session.scalar(
+        select(func.count()).select_from(Lever).where(Lever.coalition_id == coalition.id)
+    )
+    partners = session.scalars(
+        select(Actor)
+        .where(Actor.coalition_id == coalition.id, Actor.is_partner.is_(True))
+        .order_by(Actor.name)
+    ).all()
+    next_meeting = session.scalars(
+        select(Meeting)
+        .where(
+            Meeting.coalition_id == coalition.id,
+            Meeting.status == MeetingStatus.planned,
+            Meeting.ends_at >= now,
+        )
+        .order_by(Meeting.starts_at)
+        .limit(1)
+    ).first()
+    return CoalitionHome(
+        coalition, counts, list(axes), lever_count or 0, list(partners), next_meeting
+    )
+
+
+@dataclass(frozen=True)
+class LeverHolders:
+    lever: Lever
+    holdings: list[Holding]
+
+
+def levers_with_holders(
+    session: Session, coalition: Coalition, viewer: User | None
+) -> list[LeverHolders]:
+    """Each lever with the holdings of the actors still in the coalition, strongest first."""
+    levers = session.scalars(
+        select(Lever)
+        .where(Lever.coalition_id == coalition.id)
+        .order_by(Lever.position, Lever.name)
+    ).all()
+    holdings = session.scalars(
+        select(Holding)
+        .join(Holding.actor)
+        .where(Actor.coalition_id == coalition.id, Actor.status != ActorStatus.left)
+        .options(contains_eager(Holding.actor))
+        .order_by(Holding.capacity.desc(), Actor.name)
+    )
+    by_lever: dict[int, list[Holding]] = {lever.id: [] for lever in levers}
+    for holding in holdings:
+        by_lever[holding.lever_id].append(holding)
+    return [LeverHolders(lever, by_lever[lever.id]) for lever in levers]

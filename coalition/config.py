@@ -1,0 +1,70 @@
+"""Settings read from the environment."""
+
+import os
+import secrets
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+INSTANCE_DIR = PROJECT_DIR / "instance"
+ENVIRONMENTS = ("development", "production", "test")
+
+
+class ConfigError(RuntimeError):
+    """The environment does not allow the app to start safely."""
+
+
+def environment() -> str:
+    env = os.environ.get("COALITION_ENV", "development")
+    if env not in ENVIRONMENTS:
+        raise ConfigError(f"COALITION_ENV must be one of {', '.join(ENVIRONMENTS)}, not {env!r}")
+    return env
+
+
+def database_url() -> str:
+    """The database the app and Alembic use: DATABASE_URL, else a SQLite file in instance/."""
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        if url.startswith("postgresql://"):
+            url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+        return url
+    INSTANCE_DIR.mkdir(exist_ok=True)
+    return f"sqlite:///{INSTANCE_DIR / 'coalition.db'}"
+
+
+def secret_key(env: str) -> str:
+    """SECRET_KEY from the environment; in development, one generated once and kept."""
+    key = os.environ.get("SECRET_KEY")
+    if key:
+        return key
+    if env == "production":
+        raise ConfigError("SECRET_KEY must be set in production (COALITION_ENV=production).")
+    if env == "test":
+        return "test-secret-key"
+    INSTANCE_DIR.mkdir(exist_ok=True)
+    path = INSTANCE_DIR / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def load_config() -> dict[str, object]:
+    env = environment()
+    return {
+        "COALITION_ENV": env,
+        "TESTING": env == "test",
+        "SECRET_KEY": secret_key(env),
+        "DATABASE_URL": database_url(),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": env == "production",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": env == "production",
+        "WTF_CSRF_TIME_LIMIT": None,
+        "BABEL_DEFAULT_LOCALE": "fr",
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Paris",
+        "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_DIR / "translations"),
+        "LANGUAGES": ("fr", "en"),
+        "SQL_ECHO": False,
+    }

@@ -1,0 +1,17 @@
+"""Every model, imported once so that Base.metadata knows the whole schema."""
+
+from coalition.actors.models import Actor, Holding
+from coalition.auth.models import Membership, User
+from coalition.coalitions.models import Axis, Coalition, Lever
+from coalition.core.audit import AuditEvent
+from coalition.db import Base
+from coalition.diagnostics.models import DiagnosticEntry, DiagnosticSnapshot
+from coalition.meetings.models import ActionReview, AgendaItem, Attendance, Decision, Meeting
+from coalition.resources.models import Resource, Tag
+from coalition.roadmap.models import Action, Commitment, Objective
+
+__all__ = [
+    "ActionReview", "Action", "Actor", "AgendaItem", "Attendance", "AuditEvent", "Axis",
+    "Base", "Coalition", "Commitment", "Decision", "DiagnosticEntry", "DiagnosticSnapshot",
+    "Holding", "Lever", "Meeting", "Membership", "Objective", "Resource", "Tag", "User",
+]

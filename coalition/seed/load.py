@@ -1,0 +1,218 @@
+"""Writing a checked seed into the database: an upsert by natural keys, in one transaction.
+
+Loading the same file twice changes nothing; entries edited in the file are updated; nothing
+the coalition added through the app is removed.
+"""
+
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from coalition.actors.models import Actor, Holding
+from coalition.coalitions.models import Axis, Coalition, Lever
+from coalition.core import audit
+from coalition.db import Base, utcnow
+from coalition.diagnostics.models import DiagnosticEntry
+from coalition.meetings.models import Meeting
+from coalition.resources.models import Resource, ResourceStatus, Tag
+from coalition.roadmap.models import Objective
+from coalition.seed.schema import SeedData
+
+M = TypeVar("M", bound=Base)
+
+
+@dataclass
+class SeedResult:
+    coalition: Coalition
+    created: int = 0
+    updated: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated)
+
+
+def load_seed(session: Session, data: SeedData) -> SeedResult:
+    values = _columns(data.coalition)
+    coalition = session.scalars(
+        select(Coalition).where(Coalition.slug == values["slug"])
+    ).one_or_none()
+    result = SeedResult(coalition or Coalition(**values))
+    if coalition is None:
+        session.add(result.coalition)
+        session.flush()
+        result.created += 1
+    else:
+        _update(result, coalition, values)
+    coalition = result.coalition
+    cid = coalition.id
+
+    axes = _upsert_all(session, result, Axis, "name", data.sections["axes"], coalition_id=cid)
+    levers = _upsert_all(
+        session, result, Lever, "name", data.sections["levers"], coalition_id=cid
+    )
+    actors = _upsert_all(
+        session, result, Actor, "name", data.sections["actors"], coalition_id=cid
+    )
+    _upsert_all(session, result, Objective, "title", data.sections["objectives"], coalition_id=cid)
+    _upsert_all(session, result, Meeting, "number", data.sections["meetings"], coalition_id=cid)
+    _load_holdings(session, result, data, actors, levers)
+    _load_diagnostic(session, result, data)
+    _load_resources(session, result, data, axes, levers, actors)
+
+    if result.changed:
+        session.flush()
+        audit.record(
+            session,
+            entity="coalition",
+            entity_id=cid,
+            action="seed",
+            user_id=None,
+            coalition_id=cid,
+            after={"file": data.source, "created": result.created, "updated": result.updated},
+        )
+    return result
+
+
+def _columns(entry: dict[str, Any], *, skip: tuple[str, ...] = ()) -> dict[str, Any]:
+    return {k: v for k, v in entry.items() if not k.startswith("_") and k not in skip}
+
+
+def _update(result: SeedResult, obj: Base, values: dict[str, Any]) -> None:
+    changed = False
+    for key, value in values.items():
+        if getattr(obj, key) != value:
+            setattr(obj, key, value)
+            changed = True
+    result.updated += changed
+
+
+def _upsert_all(
+    session: Session,
+    result: SeedResult,
+    model: type[M],
+    key: str,
+    entries: list[dict[str, Any]],
+    *,
+    coalition_id: int,
+    skip: tuple[str, ...] = (),
+) -> dict[Any, M]:
+    existing = {
+        getattr(obj, key): obj
+        for obj in session.scalars(
+            select(model).where(model.coalition_id == coalition_id)  # type: ignore[attr-defined]
+        )
+    }
+    ordered = hasattr(model, "position")
+    for position, entry in enumerate(entries):
+        values = _columns(entry, skip=skip)
+        if ordered:
+            values["position"] = position
+        obj = existing.get(values[key])
+        if obj is None:
+            obj = model(coalition_id=coalition_id, **values)
+            session.add(obj)
+            existing[values[key]] = obj
+            result.created += 1
+        else:
+            _update(result, obj, values)
+    session.flush()
+    return existing
+
+
+def _load_holdings(
+    session: Session,
+    result: SeedResult,
+    data: SeedData,
+    actors: dict[str, Actor],
+    levers: dict[str, Lever],
+) -> None:
+    actor_ids = [actor.id for actor in actors.values()]
+    existing = {
+        (h.actor_id, h.lever_id): h
+        for h in session.scalars(select(Holding).where(Holding.actor_id.in_(actor_ids)))
+    }
+    for entry in data.sections["holdings"]:
+        actor, lever = actors[entry["actor"]], levers[entry["lever"]]
+        values = {"capacity": entry["capacity"], "note": entry["note"]}
+        holding = existing.get((actor.id, lever.id))
+        if holding is None:
+            session.add(Holding(actor_id=actor.id, lever_id=lever.id, **values))
+            result.created += 1
+        else:
+            _update(result, holding, values)
+
+
+def _load_diagnostic(session: Session, result: SeedResult, data: SeedData) -> None:
+    """The starting diagnostic (no meeting): entries are known by their column and text."""
+    cid = result.coalition.id
+    existing = {
+        (e.column, e.text): e
+        for e in session.scalars(
+            select(DiagnosticEntry).where(
+                DiagnosticEntry.coalition_id == cid, DiagnosticEntry.meeting_id.is_(None)
+            )
+        )
+    }
+    for position, entry in enumerate(data.sections["diagnostic"]):
+        found = existing.get((entry["column"], entry["text"]))
+        if found is None:
+            session.add(
+                DiagnosticEntry(
+                    coalition_id=cid, column=entry["column"], text=entry["text"], position=position
+                )
+            )
+            result.created += 1
+        else:
+            _update(result, found, {"position": position})
+
+
+def _load_resources(
+    session: Session,
+    result: SeedResult,
+    data: SeedData,
+    axes: dict[str, Axis],
+    levers: dict[str, Lever],
+    actors: dict[str, Actor],
+) -> None:
+    cid = result.coalition.id
+    tags = {t.name: t for t in session.scalars(select(Tag).where(Tag.coalition_id == cid))}
+    existing = {
+        r.url: r
+        for r in session.scalars(
+            select(Resource)
+            .where(Resource.coalition_id == cid)
+            .options(selectinload(Resource.levers), selectinload(Resource.tags))
+        )
+    }
+    for entry in data.sections["resources"]:
+        values = _columns(entry, skip=("axis", "levers", "tags", "contributed_by"))
+        values["axis_id"] = axes[entry["axis"]].id if entry["axis"] else None
+        values["contributed_by_id"] = (
+            actors[entry["contributed_by"]].id if entry["contributed_by"] else None
+        )
+        wanted_levers = [levers[name] for name in entry["levers"]]
+        wanted_tags = []
+        for name in entry["tags"]:
+            if name not in tags:
+                tags[name] = Tag(coalition_id=cid, name=name)
+                session.add(tags[name])
+            wanted_tags.append(tags[name])
+        resource = existing.get(values["url"])
+        if resource is None:
+            if values["status"] == ResourceStatus.published:
+                values["published_at"] = utcnow()
+            resource = Resource(coalition_id=cid, levers=wanted_levers, tags=wanted_tags, **values)
+            session.add(resource)
+            result.created += 1
+            continue
+        before = result.updated
+        _update(result, resource, values)
+        if {lv.id for lv in resource.levers} != {lv.id for lv in wanted_levers}:
+            resource.levers = wanted_levers
+            result.updated += result.updated == before
+        if {t.name for t in resource.tags} != {t.name for t in wanted_tags}:
+            resource.tags = wanted_tags
+            result.updated += result.updated == before

@@ -1,0 +1,307 @@
+"""Reading and checking a seed file, before anything touches the database.
+
+Every mistake is reported with the file, the entry and the field, e.g.
+`seeds/demo.toml: actors[3] (Epitech): family: unknown value 'reseach' ...`.
+"""
+
+import enum
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from coalition.actors.models import ActorKind, ActorStatus, Family
+from coalition.coalitions.models import Phase
+from coalition.diagnostics.models import DiagnosticColumn
+from coalition.meetings.models import MeetingStatus
+from coalition.resources.models import ResourceKind, ResourceStatus
+from coalition.roadmap.models import Horizon, ObjectiveStatus
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+class SeedError(Exception):
+    """A seed file that cannot be loaded: the message says where and why."""
+
+
+Parser = Callable[[Any], Any]
+
+
+@dataclass(frozen=True)
+class Field:
+    parse: Parser
+    required: bool = True
+    default: Any = None
+
+
+def text(max_length: int, *, blank: bool = False) -> Parser:
+    def parse(value: Any) -> str:
+        if not isinstance(value, str):
+            raise ValueError("expected a text")
+        value = value.strip()
+        if not value and not blank:
+            raise ValueError("must not be empty")
+        if len(value) > max_length:
+            raise ValueError(f"longer than {max_length} characters")
+        return value
+
+    return parse
+
+
+def choice(enum_cls: type[enum.Enum]) -> Parser:
+    def parse(value: Any) -> enum.Enum:
+        try:
+            return enum_cls(value)
+        except ValueError:
+            allowed = ", ".join(str(member.value) for member in enum_cls)
+            raise ValueError(f"unknown value {value!r} (expected one of: {allowed})") from None
+
+    return parse
+
+
+def one_of(*allowed: str) -> Parser:
+    def parse(value: Any) -> str:
+        if value not in allowed:
+            raise ValueError(f"unknown value {value!r} (expected one of: {', '.join(allowed)})")
+        return str(value)
+
+    return parse
+
+
+def integer(low: int, high: int) -> Parser:
+    def parse(value: Any) -> int:
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise ValueError("expected a whole number")
+        if not low <= value <= high:
+            raise ValueError(f"{value} is not between {low} and {high}")
+        return value
+
+    return parse
+
+
+def boolean(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError("expected true or false")
+    return value
+
+
+def url(value: Any) -> str:
+    value = text(1000)(value)
+    if not value.startswith(("https://", "http://")) or " " in value:
+        raise ValueError(f"{value!r} is not an http(s) address")
+    return str(value)
+
+
+def names(value: Any) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ValueError("expected a list of texts")
+    return [item.strip() for item in value]
+
+
+def paris_datetime(value: Any) -> datetime:
+    """A TOML date-time; without an offset it is Europe/Paris local time."""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"{value!r} is not a date and time (YYYY-MM-DDTHH:MM)") from None
+    if isinstance(value, date | time) and not isinstance(value, datetime):
+        raise ValueError(f"{value} lacks a date or a time (YYYY-MM-DDTHH:MM)")
+    if not isinstance(value, datetime):
+        raise ValueError("expected a date and time (YYYY-MM-DDTHH:MM)")
+    return value if value.tzinfo else value.replace(tzinfo=PARIS)
+
+
+SECTIONS: dict[str, dict[str, Field]] = {
+    "coalition": {
+        "slug": Field(text(64)),
+        "name": Field(text(200)),
+        "tagline": Field(text(300, blank=True), False, ""),
+        "phase": Field(choice(Phase), False, Phase.framing),
+        "context": Field(text(50_000, blank=True), False, ""),
+    },
+    "axes": {
+        "name": Field(text(200)),
+        "description": Field(text(5000, blank=True), False, ""),
+    },
+    "levers": {
+        "name": Field(text(200)),
+        "description": Field(text(5000, blank=True), False, ""),
+    },
+    "actors": {
+        "name": Field(text(200)),
+        "family": Field(choice(Family)),
+        "kind": Field(choice(ActorKind), False, ActorKind.other),
+        "territory": Field(text(200, blank=True), False, ""),
+        "website": Field(url, False, None),
+        "description": Field(text(5000, blank=True), False, ""),
+        "status": Field(choice(ActorStatus), False, ActorStatus.interested),
+        "is_partner": Field(boolean, False, False),
+        "is_listed": Field(boolean, False, True),
+    },
+    "holdings": {
+        "actor": Field(text(200)),
+        "lever": Field(text(200)),
+        "capacity": Field(integer(1, 3)),
+        "note": Field(text(2000, blank=True), False, ""),
+    },
+    "diagnostic": {
+        "column": Field(choice(DiagnosticColumn)),
+        "text": Field(text(2000)),
+    },
+    "objectives": {
+        "title": Field(text(300)),
+        "description": Field(text(5000, blank=True), False, ""),
+        "horizon": Field(choice(Horizon)),
+        "status": Field(choice(ObjectiveStatus), False, ObjectiveStatus.open),
+    },
+    "meetings": {
+        "number": Field(integer(1, 10_000)),
+        "title": Field(text(300)),
+        "starts_at": Field(paris_datetime),
+        "ends_at": Field(paris_datetime),
+        "place": Field(text(300, blank=True), False, ""),
+        "online_url": Field(url, False, None),
+        "status": Field(choice(MeetingStatus), False, MeetingStatus.planned),
+    },
+    "resources": {
+        "title": Field(text(300)),
+        "url": Field(url),
+        "kind": Field(choice(ResourceKind)),
+        "summary": Field(text(10_000, blank=True), False, ""),
+        "language": Field(one_of("fr", "en"), False, "fr"),
+        "axis": Field(text(200), False, None),
+        "levers": Field(names, False, []),
+        "tags": Field(names, False, []),
+        "contributed_by": Field(text(200), False, None),
+        "status": Field(choice(ResourceStatus), False, ResourceStatus.published),
+    },
+}
+
+# (section, field) -> (section whose `name`/`title` it must match, key field there)
+REFERENCES = {
+    ("holdings", "actor"): "actors",
+    ("holdings", "lever"): "levers",
+    ("resources", "axis"): "axes",
+    ("resources", "levers"): "levers",
+    ("resources", "contributed_by"): "actors",
+}
+
+# the field that names an entry, for messages and uniqueness
+KEYS = {
+    "axes": "name",
+    "levers": "name",
+    "actors": "name",
+    "objectives": "title",
+    "meetings": "number",
+    "resources": "url",
+}
+
+
+@dataclass
+class SeedData:
+    source: str
+    coalition: dict[str, Any]
+    sections: dict[str, list[dict[str, Any]]]
+
+
+def read_seed(path: Path) -> SeedData:
+    """Parse and check a seed file; raise SeedError naming the first mistakes."""
+    source = str(path)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise SeedError(f"{source}: cannot be read ({error.strerror})") from None
+    except tomllib.TOMLDecodeError as error:
+        raise SeedError(f"{source}: not valid TOML: {error}") from None
+    except UnicodeDecodeError:
+        raise SeedError(f"{source}: not UTF-8 text") from None
+
+    errors: list[str] = []
+    unknown = set(raw) - set(SECTIONS)
+    for name in sorted(unknown):
+        errors.append(f"{source}: unknown section [{name}]")
+    if not isinstance(raw.get("coalition"), dict):
+        raise SeedError(f"{source}: the [coalition] table is missing")
+    coalition = _entry(source, "coalition", raw["coalition"], errors)
+    sections: dict[str, list[dict[str, Any]]] = {}
+    for section in SECTIONS:
+        if section == "coalition":
+            continue
+        items = raw.get(section, [])
+        if not isinstance(items, list):
+            errors.append(f"{source}: [{section}] must be an array of tables ([[{section}]])")
+            continue
+        sections[section] = [
+            _entry(source, f"{section}[{index}]", item, errors, spec=SECTIONS[section])
+            for index, item in enumerate(items, start=1)
+        ]
+    if not errors:
+        _check_consistency(source, sections, errors)
+    if errors:
+        raise SeedError("\n".join(errors))
+    return SeedData(source, coalition, sections)
+
+
+def _entry(
+    source: str,
+    where: str,
+    item: Any,
+    errors: list[str],
+    *,
+    spec: dict[str, Field] | None = None,
+) -> dict[str, Any]:
+    spec = spec or SECTIONS[where]
+    if not isinstance(item, dict):
+        errors.append(f"{source}: {where}: expected a table")
+        return {}
+    label = item.get("name") or item.get("title") or item.get("actor") or item.get("number")
+    where = f"{where} ({label})" if label else where
+    values: dict[str, Any] = {}
+    for key in sorted(set(item) - set(spec)):
+        errors.append(f"{source}: {where}: {key}: unknown field")
+    for key, field in spec.items():
+        if key not in item:
+            if field.required:
+                errors.append(f"{source}: {where}: {key}: missing")
+            values[key] = field.default
+            continue
+        try:
+            values[key] = field.parse(item[key])
+        except ValueError as error:
+            errors.append(f"{source}: {where}: {key}: {error}")
+    values["_where"] = where
+    return values
+
+
+def _check_consistency(
+    source: str, sections: dict[str, list[dict[str, Any]]], errors: list[str]
+) -> None:
+    for section, key in KEYS.items():
+        seen: set[Any] = set()
+        for entry in sections[section]:
+            if entry[key] in seen:
+                errors.append(f"{source}: {entry['_where']}: {key}: {entry[key]!r} appears twice")
+            seen.add(entry[key])
+    known = {section: {entry[KEYS[section]] for entry in sections[section]} for section in KEYS}
+    for (section, field), target in REFERENCES.items():
+        for entry in sections[section]:
+            value = entry[field]
+            for name in value if isinstance(value, list) else [value]:
+                if name is not None and name not in known[target]:
+                    errors.append(
+                        f"{source}: {entry['_where']}: {field}: {name!r} is not one of the "
+                        f"file's {target}"
+                    )
+    pairs: set[tuple[str, str]] = set()
+    for entry in sections["holdings"]:
+        pair = (entry["actor"], entry["lever"])
+        if pair in pairs:
+            errors.append(f"{source}: {entry['_where']}: lever: this holding appears twice")
+        pairs.add(pair)
+    for entry in sections["meetings"]:
+        if entry["ends_at"] <= entry["starts_at"]:
+            errors.append(f"{source}: {entry['_where']}: ends_at: must be after starts_at")
