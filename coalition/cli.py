@@ -4,6 +4,7 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -25,6 +26,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(add_membership_command)
 
 @click.command("seed")
+@with_appcontext
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--if-empty", is_flag=True, help="Do nothing when a coalition already exists.")
 @click.option("--demo-users", is_flag=True, help="Also create the demo accounts (not in production).")
@@ -78,6 +80,7 @@ def _create_demo_users(session: Session, coalition: Coalition) -> None:
         click.echo(f"demo account {email} / {DEMO_PASSWORD}")
 
 @click.command("create-user")
+@with_appcontext
 @click.argument("email")
 @click.option("--name", required=True)
 @click.option("--admin", "is_admin", is_flag=True)
@@ -94,6 +97,7 @@ def create_user_command(email: str, name: str, is_admin: bool, password: str) ->
     click.echo(f"User {email} created.")
 
 @click.command("add-membership")
+@with_appcontext
 @click.argument("email")
 @click.argument("slug")
 @click.option("--role", type=click.Choice([r.value for r in MembershipRole]), required=True)

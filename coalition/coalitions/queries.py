@@ -49,6 +49,7 @@ class CoalitionHome:
     lever_count: int
     partners: list[Actor]
     next_meeting: Meeting | None
+    last_meeting: Meeting | None
 
 
 def coalition_home(
@@ -82,8 +83,18 @@ def coalition_home(
         .order_by(Meeting.starts_at)
         .limit(1)
     ).first()
+    last_meeting = session.scalars(
+        select(Meeting)
+        .where(
+            Meeting.coalition_id == coalition.id,
+            Meeting.status == MeetingStatus.held,
+            Meeting.starts_at < now,
+        )
+        .order_by(Meeting.starts_at.desc())
+        .limit(1)
+    ).first()
     return CoalitionHome(
-        coalition, counts, list(axes), lever_count or 0, list(partners), next_meeting
+        coalition, counts, list(axes), lever_count or 0, list(partners), next_meeting, last_meeting
     )
 
 

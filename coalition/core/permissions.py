@@ -75,5 +75,5 @@ def require(permission: str, target: Any = None) -> None:
     if can(user, permission, target):
         return
     if user is None:
-        abort(redirect(url_for("auth.login", next=request.full_path)))
+        abort(redirect(url_for("auth.login", next=request.full_path.rstrip("?"))))
     abort(403)

@@ -1,0 +1,186 @@
+"""Test fixtures: one database per run, one rolled-back transaction per test.
+
+SQLite by default; set TEST_DATABASE_URL to run the same suite on PostgreSQL. Every session the
+app opens joins the test's connection through a SAVEPOINT ("joining a session into an external
+transaction"), so routes can commit while the test still rolls everything back. The app's
+sessions raise on lazy loading, so that a hidden N+1 fails a test.
+"""
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+os.environ["COALITION_ENV"] = "test"
+
+import pytest
+from alembic import command
+from alembic.config import Config
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import Connection, event
+from sqlalchemy.orm import ORMExecuteState, Session, raiseload
+
+from coalition import create_app
+from coalition.db import Database
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+def alembic_config(connection: Connection) -> Config:
+    config = Config(str(PROJECT_DIR / "alembic.ini"))
+    config.attributes["connection"] = connection
+    config.attributes["configure_logger"] = False
+    return config
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return url.replace("postgresql://", "postgresql+psycopg://", 1)
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+@pytest.fixture(scope="session")
+def database(database_url: str) -> Iterator[Database]:
+    database = Database(database_url)
+    with database.engine.begin() as connection:
+        command.upgrade(alembic_config(connection), "head")
+    yield database
+    database.engine.dispose()
+
+
+@pytest.fixture
+def connection(database: Database) -> Iterator[Connection]:
+    with database.engine.connect() as connection:
+        transaction = connection.begin()
+        yield connection
+        transaction.rollback()
+
+
+def _raise_on_lazy_load(state: ORMExecuteState) -> None:
+    if state.is_select and not state.is_relationship_load and not state.is_column_load:
+        state.statement = state.statement.options(raiseload("*"))
+
+
+class TestDatabase(Database):
+    """Hands out sessions joined to the test's connection."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.engine = connection.engine
+        self.connection = connection
+
+    def new_session(self, *, write: bool = True) -> Session:
+        session = Session(
+            bind=self.connection,
+            join_transaction_mode="create_savepoint",
+            expire_on_commit=False,
+        )
+        event.listen(session, "do_orm_execute", _raise_on_lazy_load)
+        return session
+
+
+@pytest.fixture
+def db(connection: Connection) -> Iterator[Session]:
+    """The test's own session, for arranging data and checking the database."""
+    session = Session(bind=connection, join_transaction_mode="create_savepoint")
+    yield session
+    session.close()
+
+
+@pytest.fixture
+def app(connection: Connection, database_url: str) -> Flask:
+    return create_app({"DATABASE": TestDatabase(connection), "DATABASE_URL": database_url})
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def csrf_token(client: FlaskClient, url: str = "/login") -> str:
+    html = client.get(url).get_data(as_text=True)
+    match = CSRF_RE.search(html)
+    assert match, f"no CSRF token on {url}"
+    return match.group(1)
+
+
+def post_form(
+    client: FlaskClient, url: str, data: dict[str, Any], *, form_url: str | None = None
+) -> Any:
+    """Post a form as a browser would: with the CSRF token of the page that shows it."""
+    token = csrf_token(client, form_url or url)
+    return client.post(url, data={**data, "csrf_token": token})
+
+
+class QueryCounter:
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+
+    def __call__(self, conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK TO")):
+            self.statements.append(statement)
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+@pytest.fixture
+def count_queries(connection: Connection) -> Iterator[Any]:
+    """`with count_queries() as counter: ...` then `counter.count`."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def counting() -> Iterator[QueryCounter]:
+        counter = QueryCounter()
+        event.listen(connection, "after_cursor_execute", counter)
+        try:
+            yield counter
+        finally:
+            event.remove(connection, "after_cursor_execute", counter)
+
+    return counting
+
+
+ROLES = ["anonymous", "member", "other_member", "facilitator", "other_facilitator", "admin"]
+
+
+class World:
+    """A coalition with two actors, another coalition, and one user per role."""
+
+    def __init__(self, db: Session) -> None:
+        from coalition.auth.models import MembershipRole
+        from tests import factories as f
+
+        self.coalition = f.coalition(db, slug="ma-coalition", name="Ma coalition")
+        self.other_coalition = f.coalition(db, slug="autre-coalition", name="Autre coalition")
+        self.actor = f.actor(db, self.coalition, name="Acteur A")
+        self.other_actor = f.actor(db, self.coalition, name="Acteur B")
+        self.users: dict[str, Any] = {"anonymous": None}
+        for role in ROLES[1:]:
+            self.users[role] = f.user(db, is_admin=role == "admin")
+        f.membership(db, self.users["member"], self.coalition, MembershipRole.member, self.actor)
+        f.membership(
+            db, self.users["other_member"], self.coalition, MembershipRole.member, self.other_actor
+        )
+        f.membership(db, self.users["facilitator"], self.coalition, MembershipRole.facilitator)
+        f.membership(
+            db, self.users["other_facilitator"], self.other_coalition, MembershipRole.facilitator
+        )
+
+    def log_in(self, client: FlaskClient, role: str) -> None:
+        from tests.factories import log_in
+
+        if self.users[role] is not None:
+            log_in(client, self.users[role])
+
+
+@pytest.fixture
+def world(db: Session) -> World:
+    return World(db)

@@ -1,0 +1,40 @@
+"""The models and the migrations describe the same schema, and migrations go both ways."""
+
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import inspect
+
+from coalition.db import Database
+from coalition.models import Base
+from tests.conftest import alembic_config
+
+
+def test_models_and_migrations_agree(database: Database) -> None:
+    with database.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        assert compare_metadata(context, Base.metadata) == []
+
+
+def test_downgrade_to_base_and_upgrade_again(database: Database) -> None:
+    with database.engine.begin() as connection:
+        command.downgrade(alembic_config(connection), "base")
+        assert set(inspect(connection).get_table_names()) <= {"alembic_version"}
+        command.upgrade(alembic_config(connection), "head")
+        tables = set(inspect(connection).get_table_names())
+    assert set(Base.metadata.tables) <= tables
+    with database.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        assert compare_metadata(context, Base.metadata) == []
+
+
+def test_migrations_import_only_op_and_sa() -> None:
+    from pathlib import Path
+
+    for path in (Path(__file__).parents[2] / "migrations" / "versions").glob("*.py"):
+        imports = [line for line in path.read_text().splitlines() if "import" in line]
+        assert all(
+            line.strip() in {"import sqlalchemy as sa", "from alembic import op"}
+            or line.startswith("from collections.abc import")
+            for line in imports
+        ), path.name
