@@ -2,8 +2,8 @@
 
 from typing import Any
 
-from flask import Flask, Response, g, request, session
-from flask_babel import Babel
+from flask import Flask, Response, g, has_request_context, request, session
+from flask_babel import Babel, format_date, format_datetime
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import select
@@ -24,6 +24,8 @@ CONTENT_SECURITY_POLICY = (
 
 
 def select_locale() -> str:
+    if not has_request_context():
+        return "fr"
     lang = session.get("lang")
     return lang if lang in ("fr", "en") else "fr"
 
@@ -88,7 +90,14 @@ def _register_template_helpers(app: Flask) -> None:
     from coalition.core.permissions import can, viewer
 
     app.jinja_env.filters["markdown"] = render_markdown
-    app.jinja_env.globals.update(can=can, viewer=viewer, labels=labels, locale=select_locale)
+    app.jinja_env.globals.update(
+        can=can,
+        viewer=viewer,
+        labels=labels,
+        locale=select_locale,
+        format_date=format_date,
+        format_datetime=format_datetime,
+    )
 
 
 def _register_security_headers(app: Flask) -> None:
@@ -112,7 +121,7 @@ def _register_security_headers(app: Flask) -> None:
         def every_view_checks_permission(response: Response) -> Response:
             """Development and tests: a view that answered without `require` is a bug."""
             endpoint = request.endpoint
-            if endpoint and endpoint != "static" and response.status_code < 400:
-                if "permission_checked" not in g:
-                    raise RuntimeError(f"view {endpoint} never called require()")
+            checked = "permission_checked" in g
+            if endpoint not in (None, "static") and response.status_code < 400 and not checked:
+                raise RuntimeError(f"view {endpoint} never called require()")
             return response

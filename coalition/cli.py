@@ -20,16 +20,20 @@ from coalition.seed.schema import SeedError, read_seed
 DEMO_PASSWORD = "coalition-demo-2021"  # noqa: S105 - documented demo accounts, never in production
 DEMO_MEMBER_ACTOR = "Fondation Blaise Pascal"
 
+
 def register_commands(app: Flask) -> None:
     app.cli.add_command(seed_command)
     app.cli.add_command(create_user_command)
     app.cli.add_command(add_membership_command)
 
+
 @click.command("seed")
 @with_appcontext
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--if-empty", is_flag=True, help="Do nothing when a coalition already exists.")
-@click.option("--demo-users", is_flag=True, help="Also create the demo accounts (not in production).")
+@click.option(
+    "--demo-users", is_flag=True, help="Also create the demo accounts (not in production)."
+)
 def seed_command(path: Path, if_empty: bool, demo_users: bool) -> None:
     """Load a coalition from a TOML seed file (loading it again changes nothing)."""
     if demo_users and current_app.config["COALITION_ENV"] == "production":
@@ -52,6 +56,7 @@ def seed_command(path: Path, if_empty: bool, demo_users: bool) -> None:
         click.echo(f"{slug}: {result.created} created, {result.updated} updated.")
     else:
         click.echo(f"{slug}: already up to date, nothing changed.")
+
 
 def _create_demo_users(session: Session, coalition: Coalition) -> None:
 
@@ -79,6 +84,7 @@ def _create_demo_users(session: Session, coalition: Coalition) -> None:
             )
         click.echo(f"demo account {email} / {DEMO_PASSWORD}")
 
+
 @click.command("create-user")
 @with_appcontext
 @click.argument("email")
@@ -95,6 +101,7 @@ def create_user_command(email: str, name: str, is_admin: bool, password: str) ->
         except DomainError as error:
             raise click.ClickException(str(error)) from None
     click.echo(f"User {email} created.")
+
 
 @click.command("add-membership")
 @with_appcontext

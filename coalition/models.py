@@ -11,7 +11,25 @@ from coalition.resources.models import Resource, Tag
 from coalition.roadmap.models import Action, Commitment, Objective
 
 __all__ = [
-    "ActionReview", "Action", "Actor", "AgendaItem", "Attendance", "AuditEvent", "Axis",
-    "Base", "Coalition", "Commitment", "Decision", "DiagnosticEntry", "DiagnosticSnapshot",
-    "Holding", "Lever", "Meeting", "Membership", "Objective", "Resource", "Tag", "User",
+    "Action",
+    "ActionReview",
+    "Actor",
+    "AgendaItem",
+    "Attendance",
+    "AuditEvent",
+    "Axis",
+    "Base",
+    "Coalition",
+    "Commitment",
+    "Decision",
+    "DiagnosticEntry",
+    "DiagnosticSnapshot",
+    "Holding",
+    "Lever",
+    "Meeting",
+    "Membership",
+    "Objective",
+    "Resource",
+    "Tag",
+    "User",
 ]

@@ -118,7 +118,9 @@ def user(db: Session, **fields: Any) -> User:
 def membership(
     db: Session, user: User, coalition: Coalition, role: MembershipRole, actor: Actor | None = None
 ) -> Membership:
-    obj = Membership(user_id=user.id, coalition_id=coalition.id, role=role, actor_id=actor and actor.id)
+    obj = Membership(
+        user_id=user.id, coalition_id=coalition.id, role=role, actor_id=actor and actor.id
+    )
     db.add(obj)
     db.flush()
     return obj

@@ -1,7 +1,7 @@
 """Actors (the organisations of a coalition) and the levers they hold."""
 
 import enum
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
@@ -82,7 +82,7 @@ class Actor(Timestamps, Versioned, Base):
     family: Mapped[Family] = mapped_column(enum_type(Family, "family"))
     kind: Mapped[ActorKind] = mapped_column(enum_type(ActorKind, "kind"), default=ActorKind.other)
     territory: Mapped[str] = mapped_column(String(200), default="")
-    website: Mapped[Optional[str]] = mapped_column(String(500))
+    website: Mapped[str | None] = mapped_column(String(500))
     description: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[ActorStatus] = mapped_column(
         enum_type(ActorStatus, "status"), default=ActorStatus.interested

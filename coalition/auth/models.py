@@ -3,7 +3,6 @@
 import enum
 import secrets
 from datetime import datetime
-from typing import Optional
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
@@ -38,7 +37,7 @@ class User(Timestamps, Base):
     is_active: Mapped[bool] = mapped_column(default=True)
     # Used as flask-login's user id: replacing it ends every session of this user.
     session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
-    last_login_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     memberships: Mapped[list["Membership"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True
@@ -58,9 +57,7 @@ class Membership(Timestamps, Base):
     __tablename__ = "memberships"
     __table_args__ = (
         UniqueConstraint("user_id", "coalition_id"),
-        CheckConstraint(
-            "role = 'facilitator' OR actor_id IS NOT NULL", name="member_has_actor"
-        ),
+        CheckConstraint("role = 'facilitator' OR actor_id IS NOT NULL", name="member_has_actor"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -69,7 +66,7 @@ class Membership(Timestamps, Base):
         ForeignKey("coalitions.id", ondelete="CASCADE"), index=True
     )
     role: Mapped[MembershipRole] = mapped_column(enum_type(MembershipRole, "role"))
-    actor_id: Mapped[Optional[int]] = mapped_column(
+    actor_id: Mapped[int | None] = mapped_column(
         ForeignKey("actors.id", ondelete="CASCADE"), index=True
     )
 

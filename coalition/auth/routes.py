@@ -17,13 +17,13 @@ from coalition.db import db_session
 bp = Blueprint("auth", __name__)
 
 
-def safe_next(target: str | None) -> str:
-    """A local path to go back to; anything pointing elsewhere becomes the home page."""
+def safe_next(target: str | None) -> str | None:
+    """The local path to go back to, or None when it is missing or points elsewhere."""
     if not target:
-        return url_for("coalitions.index")
+        return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return url_for("coalitions.index")
+        return None
     return target
 
 
@@ -39,7 +39,7 @@ def login() -> ResponseReturnValue:
             session.clear()  # a new session at login: nothing carried over from before
             login_user(user)
             flash(_("Vous êtes connecté·e."), "success")
-            return redirect(safe_next(form.next.data))
+            return redirect(safe_next(form.next.data) or url_for("coalitions.index"))
         form.form_errors.append(_("Adresse e-mail ou mot de passe incorrect."))
     status = 422 if request.method == "POST" else 200
     return render_template("auth/login.html", form=form), status
@@ -80,7 +80,9 @@ def change_password() -> ResponseReturnValue:
             session_.commit()
             session.clear()
             login_user(user)  # this session goes on with the new token; every other one ends
-            flash(_("Votre mot de passe a été changé. Vos autres sessions sont fermées."), "success")
+            flash(
+                _("Votre mot de passe a été changé. Vos autres sessions sont fermées."), "success"
+            )
             return redirect(url_for("coalitions.index"))
     status = 422 if request.method == "POST" else 200
     return render_template("auth/password.html", form=form), status
@@ -92,4 +94,4 @@ def set_language() -> ResponseReturnValue:
     form = LanguageForm()
     if form.validate_on_submit() and form.lang.data in ("fr", "en"):
         session["lang"] = form.lang.data
-    return redirect(safe_next(form.next.data))
+    return redirect(safe_next(form.next.data) or url_for("coalitions.index"))

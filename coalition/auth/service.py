@@ -111,7 +111,9 @@ def add_membership(
     by: User | None = None,
 ) -> Membership:
     if role == MembershipRole.member and actor is None:
-        raise ValidationError(_l("Un membre représente un acteur : indiquez lequel."), field="actor")
+        raise ValidationError(
+            _l("Un membre représente un acteur : indiquez lequel."), field="actor"
+        )
     if actor is not None and actor.coalition_id != coalition.id:
         raise ValidationError(_l("Cet acteur n'appartient pas à cette coalition."), field="actor")
     existing = session.scalar(

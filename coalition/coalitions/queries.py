@@ -109,9 +109,7 @@ def levers_with_holders(
 ) -> list[LeverHolders]:
     """Each lever with the holdings of the actors still in the coalition, strongest first."""
     levers = session.scalars(
-        select(Lever)
-        .where(Lever.coalition_id == coalition.id)
-        .order_by(Lever.position, Lever.name)
+        select(Lever).where(Lever.coalition_id == coalition.id).order_by(Lever.position, Lever.name)
     ).all()
     holdings = session.scalars(
         select(Holding)

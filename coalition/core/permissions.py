@@ -61,7 +61,7 @@ POLICY: dict[str, Callable[[User | None, Any], bool]] = {
 
 def viewer() -> User | None:
     """The signed-in user, or None for the public."""
-    return current_user if current_user.is_authenticated else None  # type: ignore[no-any-return]
+    return current_user if current_user.is_authenticated else None
 
 
 def can(user: User | None, permission: str, target: Any = None) -> bool:

@@ -2,7 +2,7 @@
 
 import enum
 from datetime import datetime
-from typing import Any, Optional
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, ForeignKey, Text
@@ -33,7 +33,7 @@ class DiagnosticEntry(Timestamps, Versioned, Base):
     coalition_id: Mapped[int] = mapped_column(
         ForeignKey("coalitions.id", ondelete="CASCADE"), index=True
     )
-    meeting_id: Mapped[Optional[int]] = mapped_column(
+    meeting_id: Mapped[int | None] = mapped_column(
         ForeignKey("meetings.id", ondelete="CASCADE"), index=True
     )
     column: Mapped[DiagnosticColumn] = mapped_column(enum_type(DiagnosticColumn, "column"))
@@ -50,11 +50,9 @@ class DiagnosticSnapshot(Base):
     coalition_id: Mapped[int] = mapped_column(
         ForeignKey("coalitions.id", ondelete="CASCADE"), index=True
     )
-    meeting_id: Mapped[Optional[int]] = mapped_column(
+    meeting_id: Mapped[int | None] = mapped_column(
         ForeignKey("meetings.id", ondelete="CASCADE"), unique=True
     )
     published_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    published_by_id: Mapped[Optional[int]] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL")
-    )
+    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     data: Mapped[dict[str, Any]] = mapped_column(JSON)

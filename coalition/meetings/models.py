@@ -3,7 +3,6 @@
 import enum
 import uuid
 from datetime import datetime
-from typing import Optional
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
@@ -57,12 +56,12 @@ class Meeting(Timestamps, Versioned, Base):
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
     place: Mapped[str] = mapped_column(String(300), default="")
-    online_url: Mapped[Optional[str]] = mapped_column(String(500))
+    online_url: Mapped[str | None] = mapped_column(String(500))
     status: Mapped[MeetingStatus] = mapped_column(
         enum_type(MeetingStatus, "status"), default=MeetingStatus.planned
     )
     minutes: Mapped[str] = mapped_column(Text, default="")
-    minutes_published_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
+    minutes_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     ical_uid: Mapped[str] = mapped_column(String(64), unique=True, default=new_uid)
     ical_sequence: Mapped[int] = mapped_column(default=0)
 
@@ -82,7 +81,7 @@ class AgendaItem(Base):
     position: Mapped[int] = mapped_column(default=0)
     title: Mapped[str] = mapped_column(String(300))
     duration_minutes: Mapped[int] = mapped_column(default=15)
-    action_id: Mapped[Optional[int]] = mapped_column(ForeignKey("actions.id", ondelete="SET NULL"))
+    action_id: Mapped[int | None] = mapped_column(ForeignKey("actions.id", ondelete="SET NULL"))
 
 
 class Decision(Timestamps, Base):
@@ -94,7 +93,7 @@ class Decision(Timestamps, Base):
     )
     position: Mapped[int] = mapped_column(default=0)
     text: Mapped[str] = mapped_column(Text)
-    action_id: Mapped[Optional[int]] = mapped_column(
+    action_id: Mapped[int | None] = mapped_column(
         ForeignKey("actions.id", ondelete="SET NULL"), index=True
     )
 
@@ -120,13 +119,9 @@ class ActionReview(Timestamps, Versioned, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))
-    action_id: Mapped[int] = mapped_column(
-        ForeignKey("actions.id", ondelete="CASCADE"), index=True
-    )
+    action_id: Mapped[int] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"), index=True)
     status: Mapped[ActionStatus] = mapped_column(enum_type(ActionStatus, "status"))
     progress: Mapped[int] = mapped_column(default=0)
     note: Mapped[str] = mapped_column(Text, default="")
     next_steps: Mapped[str] = mapped_column(Text, default="")
-    reviewed_by_id: Mapped[Optional[int]] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL")
-    )
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

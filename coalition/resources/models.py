@@ -2,7 +2,6 @@
 
 import enum
 from datetime import datetime
-from typing import Optional
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
@@ -83,18 +82,16 @@ class Resource(Timestamps, Versioned, Base):
     kind: Mapped[ResourceKind] = mapped_column(enum_type(ResourceKind, "kind"))
     summary: Mapped[str] = mapped_column(Text, default="")
     language: Mapped[str] = mapped_column(String(8), default="fr")
-    axis_id: Mapped[Optional[int]] = mapped_column(ForeignKey("axes.id", ondelete="SET NULL"))
-    contributed_by_id: Mapped[Optional[int]] = mapped_column(
+    axis_id: Mapped[int | None] = mapped_column(ForeignKey("axes.id", ondelete="SET NULL"))
+    contributed_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("actors.id", ondelete="SET NULL")
     )
-    submitted_by_id: Mapped[Optional[int]] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL")
-    )
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     status: Mapped[ResourceStatus] = mapped_column(
         enum_type(ResourceStatus, "status"), default=ResourceStatus.submitted
     )
     rejection_reason: Mapped[str] = mapped_column(Text, default="")
-    published_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     levers: Mapped[list[Lever]] = relationship(secondary=resource_levers)
     tags: Mapped[list[Tag]] = relationship(secondary=resource_tags, order_by=Tag.name)

@@ -120,23 +120,19 @@ class Action(Timestamps, Versioned, Base):
     )
     title: Mapped[str] = mapped_column(String(300))
     description: Mapped[str] = mapped_column(Text, default="")
-    axis_id: Mapped[Optional[int]] = mapped_column(ForeignKey("axes.id", ondelete="SET NULL"))
-    objective_id: Mapped[Optional[int]] = mapped_column(
+    axis_id: Mapped[int | None] = mapped_column(ForeignKey("axes.id", ondelete="SET NULL"))
+    objective_id: Mapped[int | None] = mapped_column(
         ForeignKey("objectives.id", ondelete="SET NULL")
     )
-    lead_actor_id: Mapped[Optional[int]] = mapped_column(
-        ForeignKey("actors.id", ondelete="SET NULL")
-    )
+    lead_actor_id: Mapped[int | None] = mapped_column(ForeignKey("actors.id", ondelete="SET NULL"))
     horizon: Mapped[Horizon] = mapped_column(enum_type(Horizon, "horizon"), default=Horizon.short)
-    target_date: Mapped[Optional[date]]
+    target_date: Mapped[date | None]
     success_criteria: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[ActionStatus] = mapped_column(
         enum_type(ActionStatus, "status"), default=ActionStatus.proposed
     )
     status_reason: Mapped[str] = mapped_column(Text, default="")
-    proposed_by_id: Mapped[Optional[int]] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL")
-    )
+    proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     levers: Mapped[list["Lever"]] = relationship(secondary=action_levers)
     lead_actor: Mapped[Optional["Actor"]] = relationship()
@@ -153,9 +149,7 @@ class Commitment(Timestamps, Versioned, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     actor_id: Mapped[int] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"))
-    action_id: Mapped[int] = mapped_column(
-        ForeignKey("actions.id", ondelete="CASCADE"), index=True
-    )
+    action_id: Mapped[int] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"), index=True)
     role: Mapped[Role] = mapped_column(enum_type(Role, "role"))
     contribution: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[CommitmentStatus] = mapped_column(

@@ -50,12 +50,8 @@ def load_seed(session: Session, data: SeedData) -> SeedResult:
     cid = coalition.id
 
     axes = _upsert_all(session, result, Axis, "name", data.sections["axes"], coalition_id=cid)
-    levers = _upsert_all(
-        session, result, Lever, "name", data.sections["levers"], coalition_id=cid
-    )
-    actors = _upsert_all(
-        session, result, Actor, "name", data.sections["actors"], coalition_id=cid
-    )
+    levers = _upsert_all(session, result, Lever, "name", data.sections["levers"], coalition_id=cid)
+    actors = _upsert_all(session, result, Actor, "name", data.sections["actors"], coalition_id=cid)
     _upsert_all(session, result, Objective, "title", data.sections["objectives"], coalition_id=cid)
     _upsert_all(session, result, Meeting, "number", data.sections["meetings"], coalition_id=cid)
     _load_holdings(session, result, data, actors, levers)

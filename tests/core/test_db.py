@@ -67,9 +67,7 @@ def test_two_writers_wait_for_each_other_instead_of_failing(sqlite_db: Database)
 def test_points_in_time_come_back_aware_in_utc(db) -> None:  # type: ignore[no-untyped-def]
     coalition = f.coalition(db)
     paris_summer = timezone(timedelta(hours=2))
-    meeting = f.meeting(
-        db, coalition, starts_at=datetime(2021, 9, 21, 14, 0, tzinfo=paris_summer)
-    )
+    meeting = f.meeting(db, coalition, starts_at=datetime(2021, 9, 21, 14, 0, tzinfo=paris_summer))
     db.expire_all()
     reloaded = db.get(Meeting, meeting.id)
     assert reloaded is not None

@@ -50,9 +50,23 @@ def test_demo_coalition_is_complete(db: Session, demo: Coalition) -> None:
     assert demo.name == "Coalition systèmes d'IA et algorithmes responsables"
     actors = db.scalars(select(Actor).where(Actor.coalition_id == demo.id)).all()
     names = {actor.name for actor in actors}
-    for named in ["Epitech", "Fondation Blaise Pascal", "Etalab", "CNIL", "MAIF", "Orange",
-                  "Berger Levrault", "La Quadrature du Net", "Sciences Po Lille", "DINUM",
-                  "AFNOR", "INRIA", "LNE", "Algora Lab", "CNFPT"]:
+    for named in [
+        "Epitech",
+        "Fondation Blaise Pascal",
+        "Etalab",
+        "CNIL",
+        "MAIF",
+        "Orange",
+        "Berger Levrault",
+        "La Quadrature du Net",
+        "Sciences Po Lille",
+        "DINUM",
+        "AFNOR",
+        "INRIA",
+        "LNE",
+        "Algora Lab",
+        "CNFPT",
+    ]:
         assert named in names
     by_family = {family: [a for a in actors if a.family == family] for family in Family}
     assert all(by_family.values()), "every family has actors"
@@ -61,10 +75,14 @@ def test_demo_coalition_is_complete(db: Session, demo: Coalition) -> None:
     assert "Orange" in {a.name for a in by_family[Family.supply]}
     assert "Les Petits Débrouillards" in {a.name for a in by_family[Family.use]}
     assert {a.name for a in actors if a.is_partner} == {
-        "Métropole de Lyon", "La Poste", "Berger Levrault"
+        "Métropole de Lyon",
+        "La Poste",
+        "Berger Levrault",
     }
     assert [a.name for a in db.scalars(select(Axis).order_by(Axis.position))] == [
-        "IA en démocratie", "IA en ressource limitée", "IA dans un monde incertain"
+        "IA en démocratie",
+        "IA en ressource limitée",
+        "IA dans un monde incertain",
     ]
     assert count(db, Lever) == 5
     assert count(db, Objective) == 6
@@ -74,7 +92,8 @@ def test_demo_coalition_is_complete(db: Session, demo: Coalition) -> None:
 
 def test_holdings_follow_the_levers_page_of_the_booklet(db: Session, demo: Coalition) -> None:
     rows = db.execute(
-        select(Lever.name, Actor.name).join(Holding, Holding.lever_id == Lever.id)
+        select(Lever.name, Actor.name)
+        .join(Holding, Holding.lever_id == Lever.id)
         .join(Actor, Actor.id == Holding.actor_id)
     ).all()
     holders: dict[str, set[str]] = {}
@@ -90,9 +109,7 @@ def test_holdings_follow_the_levers_page_of_the_booklet(db: Session, demo: Coali
 
 
 def test_starting_diagnostic_is_in_its_three_columns(db: Session, demo: Coalition) -> None:
-    entries = db.scalars(
-        select(DiagnosticEntry).where(DiagnosticEntry.meeting_id.is_(None))
-    ).all()
+    entries = db.scalars(select(DiagnosticEntry).where(DiagnosticEntry.meeting_id.is_(None))).all()
     columns = [entry.column for entry in entries]
     assert columns.count(DiagnosticColumn.works) == 2
     assert columns.count(DiagnosticColumn.hard) == 3
@@ -102,7 +119,10 @@ def test_starting_diagnostic_is_in_its_three_columns(db: Session, demo: Coalitio
 def test_meetings_are_the_four_of_2021_in_paris_time(db: Session, demo: Coalition) -> None:
     meetings = db.scalars(select(Meeting).order_by(Meeting.number)).all()
     assert [m.starts_at.date().isoformat() for m in meetings] == [
-        "2021-09-21", "2021-10-12", "2021-11-09", "2021-12-14"
+        "2021-09-21",
+        "2021-10-12",
+        "2021-11-09",
+        "2021-12-14",
     ]
     # 14:00 in Paris is 12:00 UTC in September (summer time), 13:00 UTC in December
     assert meetings[0].starts_at == datetime(2021, 9, 21, 12, 0, tzinfo=UTC)
@@ -126,7 +146,9 @@ def test_an_edited_file_updates_its_entries(db: Session, tmp_path: Path) -> None
     load_seed(db, read_seed(DEMO))
     edited = tmp_path / "edited.toml"
     edited.write_text(
-        DEMO.read_text(encoding="utf-8").replace('territory = "Lille"', 'territory = "Lille (Nord)"', 1),
+        DEMO.read_text(encoding="utf-8").replace(
+            'territory = "Lille"', 'territory = "Lille (Nord)"', 1
+        ),
         encoding="utf-8",
     )
     result = load_seed(db, read_seed(edited))
@@ -153,16 +175,31 @@ def broken(tmp_path: Path, old: str, new: str) -> Path:
 @pytest.mark.parametrize(
     ("old", "new", "expected"),
     [
-        ('family = "research"', 'family = "reseach"',
-         "actors[1] (Sciences Po Lyon): family: unknown value 'reseach'"),
-        ('lever = "Commandes pédagogiques"', 'lever = "Commande pédagogique"',
-         "lever: 'Commande pédagogique' is not one of the file's levers"),
-        ("starts_at = 2021-09-21T14:00:00", 'starts_at = "2021-13-01T14:00"',
-         "meetings[1] (Rencontre n°1 de la coalition): starts_at: '2021-13-01T14:00' is not a date"),
-        ("starts_at = 2021-09-21T14:00:00", "starts_at = 2021-09-21T18:00:00",
-         "meetings[1] (Rencontre n°1 de la coalition): ends_at: must be after starts_at"),
-        ('family = "research"', 'family = "research"\ncolour = "blue"',
-         "actors[1] (Sciences Po Lyon): colour: unknown field"),
+        (
+            'family = "research"',
+            'family = "reseach"',
+            "actors[1] (Sciences Po Lyon): family: unknown value 'reseach'",
+        ),
+        (
+            'lever = "Commandes pédagogiques"',
+            'lever = "Commande pédagogique"',
+            "lever: 'Commande pédagogique' is not one of the file's levers",
+        ),
+        (
+            "starts_at = 2021-09-21T14:00:00",
+            'starts_at = "2021-13-01T14:00"',
+            "(Rencontre n°1 de la coalition): starts_at: '2021-13-01T14:00' is not a date",
+        ),
+        (
+            "starts_at = 2021-09-21T14:00:00",
+            "starts_at = 2021-09-21T18:00:00",
+            "meetings[1] (Rencontre n°1 de la coalition): ends_at: must be after starts_at",
+        ),
+        (
+            'family = "research"',
+            'family = "research"\ncolour = "blue"',
+            "actors[1] (Sciences Po Lyon): colour: unknown field",
+        ),
         ("capacity = 2", "capacity = 5", "capacity: 5 is not between 1 and 3"),
     ],
 )
