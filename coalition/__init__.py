@@ -78,10 +78,12 @@ def _register_blueprints(app: Flask) -> None:
     from coalition.actors.routes import bp as actors_bp
     from coalition.auth.routes import bp as auth_bp
     from coalition.coalitions.routes import bp as coalitions_bp
+    from coalition.core.assets import bp as assets_bp
 
     app.register_blueprint(coalitions_bp)
     app.register_blueprint(actors_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(assets_bp)
 
 
 def _register_template_helpers(app: Flask) -> None:

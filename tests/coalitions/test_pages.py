@@ -146,3 +146,16 @@ def test_pages_issue_a_fixed_number_of_queries(
 
     small, large = make(10), make(300)
     assert count_page(client, count_queries, small) == count_page(client, count_queries, large)
+
+
+def test_plotly_js_is_served_from_the_installed_package_with_a_long_cache(
+    client: FlaskClient,
+) -> None:
+    import plotly
+
+    response = client.get(f"/assets/plotly-{plotly.__version__}.min.js")
+    assert response.status_code == 200
+    assert response.mimetype in ("text/javascript", "application/javascript")
+    assert response.cache_control.max_age == 365 * 24 * 3600
+    assert len(response.get_data()) > 1_000_000
+    response.close()

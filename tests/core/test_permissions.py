@@ -1,5 +1,6 @@
 """Every route, for every role: who may see it, who is sent to log in, who is refused."""
 
+import plotly
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -16,6 +17,7 @@ ROUTES = [
     ("GET", "/login", [200] * 6),
     ("GET", "/account/password", [302, 200, 200, 200, 200, 200]),
     ("POST", "/language", [302] * 6),
+    ("GET", f"/assets/plotly-{plotly.__version__}.min.js", [200] * 6),
     ("POST", "/logout", [302] * 6),
 ]
 
