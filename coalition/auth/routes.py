@@ -92,6 +92,8 @@ def change_password() -> ResponseReturnValue:
 def set_language() -> ResponseReturnValue:
     require("site.view")
     form = LanguageForm()
-    if form.validate_on_submit() and form.lang.data in ("fr", "en"):
-        session["lang"] = form.lang.data
+    if not form.validate_on_submit() or form.lang.data not in ("fr", "en"):
+        message = _("Langue inconnue : le français et l'anglais sont proposés.")
+        return render_template("errors/error.html", code=400, message=message), 400
+    session["lang"] = form.lang.data
     return redirect(safe_next(form.next.data) or url_for("coalitions.index"))

@@ -106,9 +106,18 @@ def test_language_switch_to_english_and_back(client: FlaskClient, db: Session) -
     assert '<html lang="fr">' in client.get("/").get_data(as_text=True)
 
 
-def test_an_unknown_language_is_ignored(client: FlaskClient) -> None:
-    post_form(client, "/language", {"lang": "xx", "next": "https://evil.example/"}, form_url="/")
+def test_an_unknown_language_is_refused(client: FlaskClient) -> None:
+    response = post_form(client, "/language", {"lang": "xx", "next": "/"}, form_url="/")
+    assert response.status_code == 400
+    assert "Langue inconnue" in response.get_data(as_text=True)
     assert '<html lang="fr">' in client.get("/").get_data(as_text=True)
+
+
+def test_language_switch_never_redirects_elsewhere(client: FlaskClient) -> None:
+    response = post_form(
+        client, "/language", {"lang": "en", "next": "https://evil.example/"}, form_url="/"
+    )
+    assert response.headers["Location"] == "/"
 
 
 def test_security_headers(client: FlaskClient) -> None:
