@@ -79,21 +79,24 @@ def _register_blueprints(app: Flask) -> None:
     from coalition.auth.routes import bp as auth_bp
     from coalition.coalitions.routes import bp as coalitions_bp
     from coalition.core.assets import bp as assets_bp
+    from coalition.diagnostics.routes import bp as diagnostics_bp
 
     app.register_blueprint(coalitions_bp)
     app.register_blueprint(actors_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(assets_bp)
+    app.register_blueprint(diagnostics_bp)
 
 
 def _register_template_helpers(app: Flask) -> None:
     from coalition.core import labels
     from coalition.core.markdown import render_markdown
-    from coalition.core.permissions import can, viewer
+    from coalition.core.permissions import can, membership_in, viewer
 
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.globals.update(
         can=can,
+        membership_in=membership_in,
         viewer=viewer,
         labels=labels,
         locale=select_locale,

@@ -162,6 +162,12 @@ class World:
         self.other_coalition = f.coalition(db, slug="autre-coalition", name="Autre coalition")
         self.actor = f.actor(db, self.coalition, name="Acteur A")
         self.other_actor = f.actor(db, self.coalition, name="Acteur B")
+        self.lever = f.lever(db, self.coalition, name="Levier 1")
+        self.other_lever = f.lever(db, self.coalition, name="Levier 2")
+        self.holding = f.holding(db, self.actor, self.lever)
+        self.action = f.action(db, self.coalition, title="Action 1")
+        self.other_action = f.action(db, self.coalition, title="Action 2")
+        self.commitment = f.commitment(db, self.actor, self.action)
         self.users: dict[str, Any] = {"anonymous": None}
         for role in ROLES[1:]:
             self.users[role] = f.user(db, is_admin=role == "admin")

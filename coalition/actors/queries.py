@@ -1,23 +1,198 @@
 """Reads about actors, filtered by what the viewer may see."""
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from dataclasses import dataclass, field
+from enum import StrEnum
 
-from coalition.actors.models import Actor, ActorStatus, Family
+from flask import abort
+from sqlalchemy import Select, case, func, select
+from sqlalchemy.orm import Session, contains_eager, selectinload
+
+from coalition.actors.models import Actor, ActorKind, ActorStatus, Family, Holding
 from coalition.auth.models import User
-from coalition.coalitions.models import Coalition
+from coalition.coalitions.models import Coalition, Lever
+from coalition.core.audit import AuditEvent
+from coalition.core.permissions import is_participant
+from coalition.meetings.models import Attendance, Meeting, Presence
+from coalition.roadmap.models import Action, Commitment, CommitmentStatus
+
+LIVE_COMMITMENT = Commitment.status != CommitmentStatus.withdrawn
 
 
-def actors_by_family(
-    session: Session, coalition: Coalition, viewer: User | None
-) -> dict[Family, list[Actor]]:
-    """The directory: actors still in the coalition, by family, in alphabetical order."""
-    query = select(Actor).where(
-        Actor.coalition_id == coalition.id, Actor.status != ActorStatus.left
-    )
-    if viewer is None:
+def visible_actors(coalition: Coalition, viewer: User | None) -> Select[tuple[Actor]]:
+    """The coalition's actors the viewer may see: the public sees the listed ones only."""
+    query = select(Actor).where(Actor.coalition_id == coalition.id)
+    if not is_participant(viewer, coalition.id):
         query = query.where(Actor.is_listed.is_(True))
-    grouped: dict[Family, list[Actor]] = {family: [] for family in Family}
-    for actor in session.scalars(query.order_by(Actor.name)):
-        grouped[actor.family].append(actor)
-    return grouped
+    return query
+
+
+def actor_or_404(session: Session, coalition: Coalition, actor_id: int) -> Actor:
+    actor = session.scalars(
+        select(Actor).where(Actor.id == actor_id, Actor.coalition_id == coalition.id)
+    ).one_or_none()
+    if actor is None:
+        abort(404)
+    return actor
+
+
+class DirectorySort(StrEnum):
+    family = "family"
+    name = "name"
+    commitments = "commitments"
+
+
+FAMILY_ORDER = case({family.value: rank for rank, family in enumerate(Family)}, value=Actor.family)
+
+
+@dataclass(frozen=True)
+class DirectoryFilters:
+    family: Family | None = None
+    kind: ActorKind | None = None
+    lever_id: int | None = None
+    include_left: bool = False
+    sort: DirectorySort = DirectorySort.family
+
+
+@dataclass(frozen=True)
+class DirectoryEntry:
+    actor: Actor
+    commitment_count: int
+    lever_names: list[str] = field(default_factory=list)
+
+
+def directory(
+    session: Session, coalition: Coalition, viewer: User | None, filters: DirectoryFilters
+) -> list[DirectoryEntry]:
+    counts = (
+        select(Commitment.actor_id, func.count().label("n"))
+        .where(LIVE_COMMITMENT)
+        .group_by(Commitment.actor_id)
+        .subquery()
+    )
+    n = func.coalesce(counts.c.n, 0)
+    query = (
+        visible_actors(coalition, viewer)
+        .add_columns(n)
+        .outerjoin(counts, counts.c.actor_id == Actor.id)
+        .options(selectinload(Actor.holdings).joinedload(Holding.lever))
+    )
+    if not filters.include_left:
+        query = query.where(Actor.status != ActorStatus.left)
+    if filters.family:
+        query = query.where(Actor.family == filters.family)
+    if filters.kind:
+        query = query.where(Actor.kind == filters.kind)
+    if filters.lever_id:
+        held = select(Holding.actor_id).where(Holding.lever_id == filters.lever_id)
+        query = query.where(Actor.id.in_(held))
+    if filters.sort == DirectorySort.commitments:
+        query = query.order_by(n.desc(), Actor.name)
+    elif filters.sort == DirectorySort.family:
+        query = query.order_by(FAMILY_ORDER, Actor.name)
+    else:
+        query = query.order_by(Actor.name)
+    return [
+        DirectoryEntry(actor, count, sorted(h.lever.name for h in actor.holdings))
+        for actor, count in session.execute(query)
+    ]
+
+
+def coalition_levers(session: Session, coalition: Coalition) -> list[Lever]:
+    return list(
+        session.scalars(
+            select(Lever)
+            .where(Lever.coalition_id == coalition.id)
+            .order_by(Lever.position, Lever.name)
+        )
+    )
+
+
+def open_actions(session: Session, coalition: Coalition) -> list[Action]:
+    """Actions one can still commit to."""
+    from coalition.actors.service import CLOSED_ACTIONS
+
+    return list(
+        session.scalars(
+            select(Action)
+            .where(Action.coalition_id == coalition.id, Action.status.not_in(CLOSED_ACTIONS))
+            .order_by(Action.title)
+        )
+    )
+
+
+@dataclass(frozen=True)
+class ActorProfile:
+    actor: Actor
+    holdings: list[Holding]
+    commitments: list[Commitment]
+    attended: list[tuple[Meeting, Presence]]
+    history: list[AuditEvent]
+    authors: dict[int, str]
+
+
+def actor_profile(
+    session: Session, actor: Actor, viewer: User | None, *, with_history: bool
+) -> ActorProfile:
+    holdings = session.scalars(
+        select(Holding)
+        .join(Holding.lever)
+        .where(Holding.actor_id == actor.id)
+        .options(contains_eager(Holding.lever))
+        .order_by(Lever.position, Lever.name)
+    ).all()
+    commitments = session.scalars(
+        select(Commitment)
+        .join(Commitment.action)
+        .where(Commitment.actor_id == actor.id)
+        .options(contains_eager(Commitment.action))
+        .order_by(Commitment.status == CommitmentStatus.withdrawn, Action.title)
+    ).all()
+    attended = session.execute(
+        select(Meeting, Attendance.presence)
+        .join(Attendance, Attendance.meeting_id == Meeting.id)
+        .where(Attendance.actor_id == actor.id)
+        .order_by(Meeting.starts_at.desc())
+    ).all()
+    history: list[AuditEvent] = []
+    authors: dict[int, str] = {}
+    if with_history:
+        history = list(
+            session.scalars(
+                select(AuditEvent)
+                .where(AuditEvent.actor_id == actor.id)
+                .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+                .limit(100)
+            )
+        )
+        user_ids = {event.user_id for event in history if event.user_id}
+        if user_ids:
+            authors = dict(
+                session.execute(select(User.id, User.name).where(User.id.in_(user_ids)))
+                .tuples()
+                .all()
+            )
+    return ActorProfile(
+        actor,
+        list(holdings),
+        list(commitments),
+        [(meeting, presence) for meeting, presence in attended],
+        history,
+        authors,
+    )
+
+
+def changes_since(
+    session: Session, entity: str, entity_id: int, seen_version: int
+) -> list[tuple[AuditEvent, str]]:
+    """The audit events that made a record go past the version a user saw, with their author."""
+    events = session.execute(
+        select(AuditEvent, func.coalesce(User.name, ""))
+        .outerjoin(User, User.id == AuditEvent.user_id)
+        .where(AuditEvent.entity == entity, AuditEvent.entity_id == entity_id)
+        .order_by(AuditEvent.at, AuditEvent.id)
+    ).all()
+    return [
+        (event, author)
+        for event, author in events
+        if (event.after or {}).get("version", 0) > seen_version or event.after is None
+    ]

@@ -1,14 +1,42 @@
-"""The actors directory."""
+"""Actors: the directory, an actor's page, and "my organisation" (levers and commitments)."""
 
-from flask import Blueprint, render_template
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from wtforms.fields.choices import SelectChoice
 
-from coalition.actors import queries
+from coalition.actors import queries, service
+from coalition.actors.filters import parse_directory_filters
+from coalition.actors.forms import (
+    ActorForm,
+    CommitForm,
+    CommitmentEditForm,
+    HoldingAddForm,
+    HoldingEditForm,
+    VersionedForm,
+)
+from coalition.actors.history import describe
+from coalition.actors.models import Actor, ActorKind, ActorStatus, Family, Holding
+from coalition.coalitions.models import Coalition, Lever
 from coalition.coalitions.queries import coalition_or_404
-from coalition.core.permissions import require, viewer
+from coalition.core.errors import DomainError
+from coalition.core.forms import apply_domain_error
+from coalition.core.permissions import can, membership_in, require, viewer
 from coalition.db import db_session
+from coalition.roadmap.models import Action, Commitment, CommitmentStatus, Role
 
 bp = Blueprint("actors", __name__)
+
+
+def _load(slug: str, actor_id: int) -> tuple[Session, Coalition, Actor]:
+    session = db_session()
+    coalition = coalition_or_404(session, slug)
+    return session, coalition, queries.actor_or_404(session, coalition, actor_id)
 
 
 @bp.get("/c/<slug>/actors")
@@ -16,5 +44,354 @@ def directory(slug: str) -> ResponseReturnValue:
     session = db_session()
     coalition = coalition_or_404(session, slug)
     require("coalition.view", coalition)
-    families = queries.actors_by_family(session, coalition, viewer())
-    return render_template("actors/directory.html", coalition=coalition, families=families)
+    levers = queries.coalition_levers(session, coalition)
+    filters, problem = parse_directory_filters(request.args, {lever.id for lever in levers})
+    if problem:
+        return render_template("errors/error.html", code=400, message=problem), 400
+    entries = queries.directory(session, coalition, viewer(), filters)
+    return render_template(
+        "actors/directory.html",
+        coalition=coalition,
+        entries=entries,
+        filters=filters,
+        levers=levers,
+    )
+
+
+@bp.get("/c/<slug>/actors/<int:actor_id>")
+def page(slug: str, actor_id: int) -> ResponseReturnValue:
+    session, coalition, actor = _load(slug, actor_id)
+    require("actor.view", actor, hide=True)
+    with_history = can(viewer(), "coalition.participate", coalition)
+    profile = queries.actor_profile(session, actor, viewer(), with_history=with_history)
+    history = [describe(event, _names(session, coalition)) for event in profile.history]
+    return render_template(
+        "actors/page.html", coalition=coalition, profile=profile, history=history
+    )
+
+
+@bp.get("/c/<slug>/my-organisation")
+def my_organisation(slug: str) -> ResponseReturnValue:
+    session = db_session()
+    coalition = coalition_or_404(session, slug)
+    require("coalition.participate", coalition)
+    membership = membership_in(viewer(), coalition.id)
+    if membership is None or membership.actor_id is None:
+        flash(_("Votre compte ne représente pas d'organisation : choisissez un acteur."), "info")
+        return redirect(url_for("actors.directory", slug=slug))
+    return redirect(url_for("actors.manage", slug=slug, actor_id=membership.actor_id))
+
+
+# -- my organisation: levers held and commitments ----------------------------------------
+
+
+def _names(session: Session, coalition: Coalition) -> dict[str, dict[int, str]]:
+    levers = session.execute(select(Lever.id, Lever.name).where(Lever.coalition_id == coalition.id))
+    actions = session.execute(
+        select(Action.id, Action.title).where(Action.coalition_id == coalition.id)
+    )
+    return {"levers": dict(levers.all()), "actions": dict(actions.all())}
+
+
+def _manage_page(
+    session: Session,
+    coalition: Coalition,
+    actor: Actor,
+    *,
+    status: int = 200,
+    failed: tuple[str, FlaskForm] | None = None,
+    conflict: service.StaleEdit | None = None,
+) -> ResponseReturnValue:
+    """The "my organisation" page; a refused form comes back filled in, with its errors."""
+    profile = queries.actor_profile(session, actor, viewer(), with_history=False)
+    levers = queries.coalition_levers(session, coalition)
+    actions = queries.open_actions(session, coalition)
+    forms: dict[str, Any] = {}
+    for holding in profile.holdings:
+        forms[f"h{holding.id}"] = HoldingEditForm(
+            prefix=f"h{holding.id}", obj=holding, formdata=None
+        )
+    for commitment in profile.commitments:
+        forms[f"c{commitment.id}"] = CommitmentEditForm(
+            prefix=f"c{commitment.id}", obj=commitment, formdata=None
+        )
+    held = {holding.lever_id for holding in profile.holdings}
+    forms["add_holding"] = HoldingAddForm(prefix="add", formdata=None)
+    forms["commit"] = CommitForm(prefix="commit", formdata=None)
+    if failed:
+        forms[failed[0]] = failed[1]
+    forms["add_holding"].lever.choices = [
+        SelectChoice(str(lv.id), lv.name) for lv in levers if lv.id not in held
+    ]
+    committed = {c.action_id for c in profile.commitments if c.status != CommitmentStatus.withdrawn}
+    forms["commit"].action.choices = [
+        SelectChoice(str(a.id), a.title) for a in actions if a.id not in committed
+    ]
+    changes = []
+    if conflict is not None:
+        changes = [
+            (describe(event, _names(session, coalition)), author)
+            for event, author in queries.changes_since(
+                session, conflict.entity, conflict.record.id, conflict.seen_version
+            )
+        ]
+    return render_template(
+        "actors/manage.html",
+        coalition=coalition,
+        profile=profile,
+        forms=forms,
+        conflict=conflict,
+        changes=changes,
+    ), status
+
+
+@bp.get("/c/<slug>/actors/<int:actor_id>/manage")
+def manage(slug: str, actor_id: int) -> ResponseReturnValue:
+    session, coalition, actor = _load(slug, actor_id)
+    require("actor.edit", actor)
+    return _manage_page(session, coalition, actor)
+
+
+def _apply(
+    session: Session,
+    coalition: Coalition,
+    actor: Actor,
+    key: str,
+    form: FlaskForm,
+    write: Any,
+    done: str,
+) -> ResponseReturnValue:
+    """Validate, write, commit and go back; or show the page again with what went wrong."""
+    if form.validate_on_submit():
+        try:
+            write()
+        except service.StaleEdit as stale:
+            session.rollback()
+            current = session.get(type(stale.record), stale.record.id)
+            if current is None:
+                abort(404)
+            stale.record = current
+            if hasattr(form, "version"):
+                form.version.data = current.version  # sending again now overwrites knowingly
+            form.form_errors.append(str(stale))
+            return _manage_page(
+                session, coalition, actor, status=409, failed=(key, form), conflict=stale
+            )
+        except DomainError as error:
+            session.rollback()
+            apply_domain_error(form, error)
+        else:
+            session.commit()
+            flash(done, "success")
+            return redirect(url_for("actors.manage", slug=coalition.slug, actor_id=actor.id))
+    return _manage_page(session, coalition, actor, status=400, failed=(key, form))
+
+
+def _holding_or_404(session: Session, actor: Actor, holding_id: int) -> Holding:
+    holding = session.get(Holding, holding_id)
+    if holding is None or holding.actor_id != actor.id:
+        abort(404)
+    return holding
+
+
+def _commitment_or_404(session: Session, actor: Actor, commitment_id: int) -> Commitment:
+    commitment = session.get(Commitment, commitment_id)
+    if commitment is None or commitment.actor_id != actor.id:
+        abort(404)
+    return commitment
+
+
+@bp.post("/c/<slug>/actors/<int:actor_id>/holdings")
+def add_holding(slug: str, actor_id: int) -> ResponseReturnValue:
+    session, coalition, actor = _load(slug, actor_id)
+    require("actor.edit", actor)
+    form = HoldingAddForm(prefix="add")
+
+    def write() -> None:
+        lever = session.get(Lever, form.lever.data) if form.lever.data else None
+        if lever is None:
+            raise service.ValidationError(_("Ce levier n'existe pas."), field="lever")
+        service.add_holding(
+            session,
+            actor,
+            lever,
+            capacity=form.capacity.data,
+            note=form.note.data or "",
+            by=viewer(),
+        )
+
+    return _apply(session, coalition, actor, "add_holding", form, write, _("Levier ajouté."))
+
+
+@bp.post("/c/<slug>/actors/<int:actor_id>/holdings/<int:holding_id>")
+def edit_holding(slug: str, actor_id: int, holding_id: int) -> ResponseReturnValue:
+    session, coalition, actor = _load(slug, actor_id)
+    require("actor.edit", actor)
+    holding = _holding_or_404(session, actor, holding_id)
+    form = HoldingEditForm(prefix=f"h{holding.id}")
+
+    def write() -> None:
+        service.update_holding(
+            session,
+            actor,
+            holding,
+            capacity=form.capacity.data,
+            note=form.note.data or "",
+            seen_version=form.version.data,
+            by=viewer(),
+        )
+
+    return _apply(session, coalition, actor, f"h{holding.id}", form, write, _("Levier mis à jour."))
+
+
+@bp.post("/c/<slug>/actors/<int:actor_id>/holdings/<int:holding_id>/remove")
+def remove_holding(slug: str, actor_id: int, holding_id: int) -> ResponseReturnValue:
+    session, coalition, actor = _load(slug, actor_id)
+    require("actor.edit", actor)
+    holding = _holding_or_404(session, actor, holding_id)
+    form = VersionedForm(prefix=f"h{holding.id}")
+
+    def write() -> None:
+        service.remove_holding(session, actor, holding, seen_version=form.version.data, by=viewer())
+
+    key = f"h{holding.id}-remove"
+    return _apply(session, coalition, actor, key, form, write, _("Levier retiré."))
+
+
+@bp.post("/c/<slug>/actors/<int:actor_id>/commitments")
+def commit(slug: str, actor_id: int) -> ResponseReturnValue:
+    session, coalition, actor = _load(slug, actor_id)
+    require("actor.edit", actor)
+    form = CommitForm(prefix="commit")
+
+    def write() -> None:
+        action = session.get(Action, form.action.data) if form.action.data else None
+        if action is None:
+            raise service.ValidationError(_("Cette action n'existe pas."), field="action")
+        service.commit_to_action(
+            session,
+            actor,
+            action,
+            role=Role(form.role.data),
+            contribution=form.contribution.data or "",
+            by=viewer(),
+        )
+
+    return _apply(session, coalition, actor, "commit", form, write, _("Engagement enregistré."))
+
+
+@bp.post("/c/<slug>/actors/<int:actor_id>/commitments/<int:commitment_id>")
+def edit_commitment(slug: str, actor_id: int, commitment_id: int) -> ResponseReturnValue:
+    session, coalition, actor = _load(slug, actor_id)
+    require("actor.edit", actor)
+    commitment = _commitment_or_404(session, actor, commitment_id)
+    form = CommitmentEditForm(prefix=f"c{commitment.id}")
+
+    def write() -> None:
+        service.update_commitment(
+            session,
+            actor,
+            commitment,
+            role=Role(form.role.data),
+            contribution=form.contribution.data or "",
+            status=CommitmentStatus(form.status.data),
+            seen_version=form.version.data,
+            by=viewer(),
+        )
+
+    key = f"c{commitment.id}"
+    return _apply(session, coalition, actor, key, form, write, _("Engagement mis à jour."))
+
+
+# -- facilitators: create and edit actors --------------------------------------------------
+
+
+def _details(form: ActorForm) -> service.ActorDetails:
+    return service.ActorDetails(
+        name=form.name.data or "",
+        family=Family(form.family.data),
+        kind=ActorKind(form.kind.data),
+        territory=(form.territory.data or "").strip(),
+        website=(form.website.data or "").strip() or None,
+        description=(form.description.data or "").strip(),
+        status=ActorStatus(form.status.data),
+        is_partner=bool(form.is_partner.data),
+        is_listed=bool(form.is_listed.data),
+    )
+
+
+@bp.route("/c/<slug>/actors/new", methods=["GET", "POST"])
+def create(slug: str) -> ResponseReturnValue:
+    session = db_session()
+    coalition = coalition_or_404(session, slug)
+    require("actor.manage", coalition)
+    form = ActorForm()
+    if form.validate_on_submit():
+        try:
+            actor = service.create_actor(session, coalition, _details(form), by=viewer())
+        except DomainError as error:
+            session.rollback()
+            apply_domain_error(form, error)
+        else:
+            session.commit()
+            flash(_("Acteur créé."), "success")
+            return redirect(url_for("actors.page", slug=slug, actor_id=actor.id))
+    status = 400 if form.is_submitted() else 200
+    return render_template("actors/form.html", coalition=coalition, form=form, actor=None), status
+
+
+@bp.route("/c/<slug>/actors/<int:actor_id>/edit", methods=["GET", "POST"])
+def edit(slug: str, actor_id: int) -> ResponseReturnValue:
+    session, coalition, actor = _load(slug, actor_id)
+    require("actor.manage", actor)
+    form = ActorForm(obj=actor)
+    changes = []
+    status = 200
+    if form.validate_on_submit():
+        try:
+            service.update_actor(
+                session, actor, _details(form), seen_version=form.version.data, by=viewer()
+            )
+        except service.StaleEdit as stale:
+            session.rollback()
+            current = session.get(Actor, actor.id)
+            assert current is not None
+            form.version.data = current.version
+            form.form_errors.append(str(stale))
+            names = _names(session, coalition)
+            changes = [
+                (describe(event, names), author)
+                for event, author in queries.changes_since(
+                    session, "actor", actor.id, stale.seen_version
+                )
+            ]
+            status = 409
+        except DomainError as error:
+            session.rollback()
+            apply_domain_error(form, error)
+            status = 400
+        else:
+            session.commit()
+            flash(_("Fiche mise à jour."), "success")
+            return redirect(url_for("actors.page", slug=slug, actor_id=actor.id))
+    elif form.is_submitted():
+        status = 400
+    return render_template(
+        "actors/form.html", coalition=coalition, form=form, actor=actor, changes=changes
+    ), status
+
+
+@bp.post("/c/<slug>/actors/<int:actor_id>/commitments/<int:commitment_id>/withdraw")
+def withdraw_commitment(slug: str, actor_id: int, commitment_id: int) -> ResponseReturnValue:
+    session, coalition, actor = _load(slug, actor_id)
+    require("actor.edit", actor)
+    commitment = _commitment_or_404(session, actor, commitment_id)
+    form = VersionedForm(prefix=f"c{commitment.id}")
+
+    def write() -> None:
+        service.withdraw_commitment(
+            session, actor, commitment, seen_version=form.version.data, by=viewer()
+        )
+
+    key = f"c{commitment.id}-withdraw"
+    return _apply(session, coalition, actor, key, form, write, _("Engagement retiré."))

@@ -41,7 +41,7 @@ def login() -> ResponseReturnValue:
             flash(_("Vous êtes connecté·e."), "success")
             return redirect(safe_next(form.next.data) or url_for("coalitions.index"))
         form.form_errors.append(_("Adresse e-mail ou mot de passe incorrect."))
-    status = 422 if request.method == "POST" else 200
+    status = 400 if request.method == "POST" else 200
     return render_template("auth/login.html", form=form), status
 
 
@@ -84,7 +84,7 @@ def change_password() -> ResponseReturnValue:
                 _("Votre mot de passe a été changé. Vos autres sessions sont fermées."), "success"
             )
             return redirect(url_for("coalitions.index"))
-    status = 422 if request.method == "POST" else 200
+    status = 400 if request.method == "POST" else 200
     return render_template("auth/password.html", form=form), status
 
 

@@ -5,9 +5,9 @@ from datetime import datetime
 
 from flask import abort
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, contains_eager
+from sqlalchemy.orm import Session
 
-from coalition.actors.models import Actor, ActorStatus, Family, Holding
+from coalition.actors.models import Actor, ActorStatus, Family
 from coalition.auth.models import User
 from coalition.coalitions.models import Axis, Coalition, Lever
 from coalition.meetings.models import Meeting, MeetingStatus
@@ -96,29 +96,3 @@ def coalition_home(
     return CoalitionHome(
         coalition, counts, list(axes), lever_count or 0, list(partners), next_meeting, last_meeting
     )
-
-
-@dataclass(frozen=True)
-class LeverHolders:
-    lever: Lever
-    holdings: list[Holding]
-
-
-def levers_with_holders(
-    session: Session, coalition: Coalition, viewer: User | None
-) -> list[LeverHolders]:
-    """Each lever with the holdings of the actors still in the coalition, strongest first."""
-    levers = session.scalars(
-        select(Lever).where(Lever.coalition_id == coalition.id).order_by(Lever.position, Lever.name)
-    ).all()
-    holdings = session.scalars(
-        select(Holding)
-        .join(Holding.actor)
-        .where(Actor.coalition_id == coalition.id, Actor.status != ActorStatus.left)
-        .options(contains_eager(Holding.actor))
-        .order_by(Holding.capacity.desc(), Actor.name)
-    )
-    by_lever: dict[int, list[Holding]] = {lever.id: [] for lever in levers}
-    for holding in holdings:
-        by_lever[holding.lever_id].append(holding)
-    return [LeverHolders(lever, by_lever[lever.id]) for lever in levers]

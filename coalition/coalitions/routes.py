@@ -24,12 +24,3 @@ def home(slug: str) -> ResponseReturnValue:
     require("coalition.view", coalition)
     home = queries.coalition_home(session, coalition, viewer(), now=utcnow())
     return render_template("coalitions/home.html", coalition=coalition, home=home)
-
-
-@bp.get("/c/<slug>/levers")
-def levers(slug: str) -> ResponseReturnValue:
-    session = db_session()
-    coalition = queries.coalition_or_404(session, slug)
-    require("coalition.view", coalition)
-    levers = queries.levers_with_holders(session, coalition, viewer())
-    return render_template("coalitions/levers.html", coalition=coalition, levers=levers)

@@ -1,6 +1,8 @@
 """The audit log: who changed what, when, with the state before and after."""
 
-from datetime import datetime
+import enum
+from collections.abc import Iterable
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Index, String
@@ -22,6 +24,10 @@ class AuditEvent(Base):
     coalition_id: Mapped[int | None] = mapped_column(
         ForeignKey("coalitions.id", ondelete="SET NULL")
     )
+    # the actor a change is about (its own record, a holding, a commitment): its history
+    actor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("actors.id", ondelete="SET NULL"), index=True
+    )
     entity: Mapped[str] = mapped_column(String(40))
     entity_id: Mapped[int]
     action: Mapped[str] = mapped_column(String(40))
@@ -37,6 +43,7 @@ def record(
     action: str,
     user_id: int | None,
     coalition_id: int | None,
+    actor_id: int | None = None,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
 ) -> AuditEvent:
@@ -47,8 +54,22 @@ def record(
         action=action,
         user_id=user_id,
         coalition_id=coalition_id,
+        actor_id=actor_id,
         before=before,
         after=after,
     )
     session.add(event)
     return event
+
+
+def snapshot(obj: object, fields: Iterable[str]) -> dict[str, Any]:
+    """The named attributes of a record as JSON-safe values, for the audit log."""
+    values: dict[str, Any] = {}
+    for field in fields:
+        value = getattr(obj, field)
+        if isinstance(value, enum.Enum):
+            value = value.value
+        elif isinstance(value, date):
+            value = value.isoformat()
+        values[field] = value
+    return values

@@ -11,6 +11,7 @@ from typing import Any
 from flask import abort, g, redirect, request, url_for
 from flask_login import current_user
 
+from coalition.actors.models import Actor
 from coalition.auth.models import Membership, MembershipRole, User
 from coalition.coalitions.models import Coalition
 
@@ -21,13 +22,23 @@ def membership_in(user: User | None, coalition_id: int) -> Membership | None:
     return next((m for m in user.memberships if m.coalition_id == coalition_id), None)
 
 
-def is_facilitator(user: User | None, coalition: Coalition) -> bool:
+def is_facilitator(user: User | None, coalition_id: int) -> bool:
     if user is None:
         return False
-    if user.is_admin:
-        return True
-    membership = membership_in(user, coalition.id)
-    return membership is not None and membership.role == MembershipRole.facilitator
+    membership = membership_in(user, coalition_id)
+    is_running = membership is not None and membership.role == MembershipRole.facilitator
+    return user.is_admin or is_running
+
+
+def is_participant(user: User | None, coalition_id: int) -> bool:
+    """A member or facilitator of the coalition, or an admin."""
+    return user is not None and (user.is_admin or membership_in(user, coalition_id) is not None)
+
+
+def speaks_for(user: User | None, actor: Actor) -> bool:
+    """The user is a member of the coalition on behalf of this actor."""
+    membership = membership_in(user, actor.coalition_id)
+    return membership is not None and membership.actor_id == actor.id
 
 
 def _anyone(user: User | None, target: Any) -> bool:
@@ -38,8 +49,21 @@ def _signed_in(user: User | None, target: Any) -> bool:
     return user is not None
 
 
-def _facilitator(user: User | None, coalition: Coalition) -> bool:
-    return is_facilitator(user, coalition)
+def _runs(user: User | None, target: Coalition | Actor) -> bool:
+    coalition_id = target.id if isinstance(target, Coalition) else target.coalition_id
+    return is_facilitator(user, coalition_id)
+
+
+def _participates(user: User | None, coalition: Coalition) -> bool:
+    return is_participant(user, coalition.id)
+
+
+def _sees_actor(user: User | None, actor: Actor) -> bool:
+    return actor.is_listed or is_participant(user, actor.coalition_id)
+
+
+def _edits_actor(user: User | None, actor: Actor) -> bool:
+    return speaks_for(user, actor) or is_facilitator(user, actor.coalition_id)
 
 
 def _admin(user: User | None, target: Any) -> bool:
@@ -47,13 +71,18 @@ def _admin(user: User | None, target: Any) -> bool:
 
 
 POLICY: dict[str, Callable[[User | None, Any], bool]] = {
-    # public pages: the coalitions, their home, actors directory, levers
+    # public pages: the coalitions, their home, actors directory, levers, graph and exports
     "site.view": _anyone,
     "coalition.view": _anyone,
+    "actor.view": _sees_actor,  # actors who opted out of the directory: participants only
     # one's own account
     "account.manage": _signed_in,
-    # running a coalition
-    "coalition.manage": _facilitator,
+    # inside a coalition: its members and facilitators
+    "coalition.participate": _participates,  # e.g. the history of changes
+    "actor.edit": _edits_actor,  # levers held and commitments: the actor's members, facilitators
+    # running a coalition: its facilitators (and admins)
+    "coalition.manage": _runs,
+    "actor.manage": _runs,  # create, edit, retire actors
     # the installation
     "site.admin": _admin,
 }
@@ -68,12 +97,15 @@ def can(user: User | None, permission: str, target: Any = None) -> bool:
     return POLICY[permission](user, target)
 
 
-def require(permission: str, target: Any = None) -> None:
-    """Let the view go on, or stop it: the public is sent to log in, others get 403."""
+def require(permission: str, target: Any = None, *, hide: bool = False) -> None:
+    """Let the view go on, or stop it: 404 when `hide` (not even its existence is told),
+    else the public is sent to log in and others get 403."""
     g.permission_checked = permission
     user = viewer()
     if can(user, permission, target):
         return
+    if hide:
+        abort(404)
     if user is None:
         abort(redirect(url_for("auth.login", next=request.full_path.rstrip("?"))))
     abort(403)

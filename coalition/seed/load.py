@@ -17,7 +17,7 @@ from coalition.db import Base, utcnow
 from coalition.diagnostics.models import DiagnosticEntry
 from coalition.meetings.models import Meeting
 from coalition.resources.models import Resource, ResourceStatus, Tag
-from coalition.roadmap.models import Objective
+from coalition.roadmap.models import Action, Commitment, Objective
 from coalition.seed.schema import SeedData
 
 M = TypeVar("M", bound=Base)
@@ -55,6 +55,11 @@ def load_seed(session: Session, data: SeedData) -> SeedResult:
     _upsert_all(session, result, Objective, "title", data.sections["objectives"], coalition_id=cid)
     _upsert_all(session, result, Meeting, "number", data.sections["meetings"], coalition_id=cid)
     _load_holdings(session, result, data, actors, levers)
+    objectives = {
+        o.title: o for o in session.scalars(select(Objective).where(Objective.coalition_id == cid))
+    }
+    actions = _load_actions(session, result, data, axes, levers, objectives, actors)
+    _load_commitments(session, result, data, actors, actions)
     _load_diagnostic(session, result, data)
     _load_resources(session, result, data, axes, levers, actors)
 
@@ -139,6 +144,66 @@ def _load_holdings(
             result.created += 1
         else:
             _update(result, holding, values)
+
+
+def _load_actions(
+    session: Session,
+    result: SeedResult,
+    data: SeedData,
+    axes: dict[str, Axis],
+    levers: dict[str, Lever],
+    objectives: dict[str, Objective],
+    actors: dict[str, Actor],
+) -> dict[str, Action]:
+    cid = result.coalition.id
+    existing = {
+        a.title: a
+        for a in session.scalars(
+            select(Action).where(Action.coalition_id == cid).options(selectinload(Action.levers))
+        )
+    }
+    for entry in data.sections["actions"]:
+        values = _columns(entry, skip=("axis", "levers", "objective", "lead"))
+        values["axis_id"] = axes[entry["axis"]].id if entry["axis"] else None
+        values["objective_id"] = objectives[entry["objective"]].id if entry["objective"] else None
+        values["lead_actor_id"] = actors[entry["lead"]].id if entry["lead"] else None
+        wanted = [levers[name] for name in entry["levers"]]
+        action = existing.get(values["title"])
+        if action is None:
+            existing[values["title"]] = Action(coalition_id=cid, levers=wanted, **values)
+            session.add(existing[values["title"]])
+            result.created += 1
+            continue
+        before = result.updated
+        _update(result, action, values)
+        if {lv.id for lv in action.levers} != {lv.id for lv in wanted}:
+            action.levers = wanted
+            result.updated += result.updated == before
+    session.flush()
+    return existing
+
+
+def _load_commitments(
+    session: Session,
+    result: SeedResult,
+    data: SeedData,
+    actors: dict[str, Actor],
+    actions: dict[str, Action],
+) -> None:
+    action_ids = [action.id for action in actions.values()]
+    existing = {
+        (c.actor_id, c.action_id): c
+        for c in session.scalars(select(Commitment).where(Commitment.action_id.in_(action_ids)))
+    }
+    for entry in data.sections["commitments"]:
+        actor, action = actors[entry["actor"]], actions[entry["action"]]
+        values = _columns(entry, skip=("actor", "action"))
+        commitment = existing.get((actor.id, action.id))
+        if commitment is None:
+            session.add(Commitment(actor_id=actor.id, action_id=action.id, **values))
+            result.created += 1
+        else:
+            _update(result, commitment, values)
 
 
 def _load_diagnostic(session: Session, result: SeedResult, data: SeedData) -> None:

@@ -18,7 +18,13 @@ from coalition.coalitions.models import Phase
 from coalition.diagnostics.models import DiagnosticColumn
 from coalition.meetings.models import MeetingStatus
 from coalition.resources.models import ResourceKind, ResourceStatus
-from coalition.roadmap.models import Horizon, ObjectiveStatus
+from coalition.roadmap.models import (
+    ActionStatus,
+    CommitmentStatus,
+    Horizon,
+    ObjectiveStatus,
+    Role,
+)
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -101,6 +107,17 @@ def names(value: Any) -> list[str]:
     return [item.strip() for item in value]
 
 
+def calendar_date(value: Any) -> date:
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"{value!r} is not a date (YYYY-MM-DD)") from None
+    if not isinstance(value, date) or isinstance(value, datetime):
+        raise ValueError("expected a date (YYYY-MM-DD)")
+    return value
+
+
 def paris_datetime(value: Any) -> datetime:
     """A TOML date-time; without an offset it is Europe/Paris local time."""
     if isinstance(value, str):
@@ -167,6 +184,25 @@ SECTIONS: dict[str, dict[str, Field]] = {
         "online_url": Field(url, False, None),
         "status": Field(choice(MeetingStatus), False, MeetingStatus.planned),
     },
+    "actions": {
+        "title": Field(text(300)),
+        "description": Field(text(10_000, blank=True), False, ""),
+        "axis": Field(text(200), False, None),
+        "levers": Field(names, False, []),
+        "objective": Field(text(300), False, None),
+        "lead": Field(text(200), False, None),
+        "horizon": Field(choice(Horizon), False, Horizon.short),
+        "target_date": Field(calendar_date, False, None),
+        "success_criteria": Field(text(5000, blank=True), False, ""),
+        "status": Field(choice(ActionStatus), False, ActionStatus.proposed),
+    },
+    "commitments": {
+        "actor": Field(text(200)),
+        "action": Field(text(300)),
+        "role": Field(choice(Role)),
+        "contribution": Field(text(5000, blank=True), False, ""),
+        "status": Field(choice(CommitmentStatus), False, CommitmentStatus.pledged),
+    },
     "resources": {
         "title": Field(text(300)),
         "url": Field(url),
@@ -185,6 +221,12 @@ SECTIONS: dict[str, dict[str, Field]] = {
 REFERENCES = {
     ("holdings", "actor"): "actors",
     ("holdings", "lever"): "levers",
+    ("actions", "axis"): "axes",
+    ("actions", "levers"): "levers",
+    ("actions", "objective"): "objectives",
+    ("actions", "lead"): "actors",
+    ("commitments", "actor"): "actors",
+    ("commitments", "action"): "actions",
     ("resources", "axis"): "axes",
     ("resources", "levers"): "levers",
     ("resources", "contributed_by"): "actors",
@@ -196,6 +238,7 @@ KEYS = {
     "levers": "name",
     "actors": "name",
     "objectives": "title",
+    "actions": "title",
     "meetings": "number",
     "resources": "url",
 }
@@ -296,12 +339,16 @@ def _check_consistency(
                         f"{source}: {entry['_where']}: {field}: {name!r} is not one of the "
                         f"file's {target}"
                     )
-    pairs: set[tuple[str, str]] = set()
-    for entry in sections["holdings"]:
-        pair = (entry["actor"], entry["lever"])
-        if pair in pairs:
-            errors.append(f"{source}: {entry['_where']}: lever: this holding appears twice")
-        pairs.add(pair)
+    for section, first, second in (
+        ("holdings", "actor", "lever"),
+        ("commitments", "actor", "action"),
+    ):
+        pairs: set[tuple[str, str]] = set()
+        for entry in sections[section]:
+            pair = (entry[first], entry[second])
+            if pair in pairs:
+                errors.append(f"{source}: {entry['_where']}: {second}: this pair appears twice")
+            pairs.add(pair)
     for entry in sections["meetings"]:
         if entry["ends_at"] <= entry["starts_at"]:
             errors.append(f"{source}: {entry['_where']}: ends_at: must be after starts_at")

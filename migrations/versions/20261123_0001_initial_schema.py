@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 01:34:27.107984
+Create Date: 2026-11-23 01:46:29.517523
 """
 
 from collections.abc import Sequence
@@ -67,24 +67,6 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('actors', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_actors_coalition_id'), ['coalition_id'], unique=False)
-
-    op.create_table('audit_events',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('at', sa.DateTime(), nullable=False),
-    sa.Column('user_id', sa.Integer(), nullable=True),
-    sa.Column('coalition_id', sa.Integer(), nullable=True),
-    sa.Column('entity', sa.String(length=40), nullable=False),
-    sa.Column('entity_id', sa.Integer(), nullable=False),
-    sa.Column('action', sa.String(length=40), nullable=False),
-    sa.Column('before', sa.JSON(), nullable=True),
-    sa.Column('after', sa.JSON(), nullable=True),
-    sa.ForeignKeyConstraint(['coalition_id'], ['coalitions.id'], name=op.f('fk_audit_events_coalition_id_coalitions'), ondelete='SET NULL'),
-    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_audit_events_user_id_users'), ondelete='SET NULL'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_events'))
-    )
-    with op.batch_alter_table('audit_events', schema=None) as batch_op:
-        batch_op.create_index('ix_audit_events_coalition_at', ['coalition_id', 'at'], unique=False)
-        batch_op.create_index('ix_audit_events_entity', ['entity', 'entity_id'], unique=False)
 
     op.create_table('axes',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -190,6 +172,27 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('attendances', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_attendances_actor_id'), ['actor_id'], unique=False)
+
+    op.create_table('audit_events',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('at', sa.DateTime(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('coalition_id', sa.Integer(), nullable=True),
+    sa.Column('actor_id', sa.Integer(), nullable=True),
+    sa.Column('entity', sa.String(length=40), nullable=False),
+    sa.Column('entity_id', sa.Integer(), nullable=False),
+    sa.Column('action', sa.String(length=40), nullable=False),
+    sa.Column('before', sa.JSON(), nullable=True),
+    sa.Column('after', sa.JSON(), nullable=True),
+    sa.ForeignKeyConstraint(['actor_id'], ['actors.id'], name=op.f('fk_audit_events_actor_id_actors'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['coalition_id'], ['coalitions.id'], name=op.f('fk_audit_events_coalition_id_coalitions'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_audit_events_user_id_users'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_events'))
+    )
+    with op.batch_alter_table('audit_events', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_audit_events_actor_id'), ['actor_id'], unique=False)
+        batch_op.create_index('ix_audit_events_coalition_at', ['coalition_id', 'at'], unique=False)
+        batch_op.create_index('ix_audit_events_entity', ['entity', 'entity_id'], unique=False)
 
     op.create_table('diagnostic_entries',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -422,6 +425,12 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_diagnostic_entries_coalition_id'))
 
     op.drop_table('diagnostic_entries')
+    with op.batch_alter_table('audit_events', schema=None) as batch_op:
+        batch_op.drop_index('ix_audit_events_entity')
+        batch_op.drop_index('ix_audit_events_coalition_at')
+        batch_op.drop_index(batch_op.f('ix_audit_events_actor_id'))
+
+    op.drop_table('audit_events')
     with op.batch_alter_table('attendances', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_attendances_actor_id'))
 
@@ -435,11 +444,6 @@ def downgrade() -> None:
     op.drop_table('meetings')
     op.drop_table('levers')
     op.drop_table('axes')
-    with op.batch_alter_table('audit_events', schema=None) as batch_op:
-        batch_op.drop_index('ix_audit_events_entity')
-        batch_op.drop_index('ix_audit_events_coalition_at')
-
-    op.drop_table('audit_events')
     with op.batch_alter_table('actors', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_actors_coalition_id'))
 

@@ -39,7 +39,7 @@ def test_failed_logins_get_one_same_message(client: FlaskClient, db: Session, ca
     email = "personne@inconnue.org" if case == "unknown email" else user.email
     password = "mauvais-mot-de-passe" if case == "wrong password" else f.PASSWORD
     response = post_form(client, "/login", {"email": email, "password": password})
-    assert response.status_code == 422
+    assert response.status_code == 400
     assert BAD_CREDENTIALS in response.get_data(as_text=True)
     assert signed_in_name(client) is None
 
@@ -47,7 +47,7 @@ def test_failed_logins_get_one_same_message(client: FlaskClient, db: Session, ca
 def test_login_with_empty_fields_says_what_is_missing(client: FlaskClient) -> None:
     response = post_form(client, "/login", {"email": "", "password": ""})
     html = response.get_data(as_text=True)
-    assert response.status_code == 422
+    assert response.status_code == 400
     assert "Indiquez votre adresse e-mail." in html
     assert "Indiquez votre mot de passe." in html
 
@@ -146,7 +146,7 @@ def test_a_refused_password_change_changes_nothing(
         "/account/password",
         {"current_password": current, "new_password": new, "confirm_password": confirm},
     )
-    assert response.status_code == 422
+    assert response.status_code == 400
     assert message in response.get_data(as_text=True)
     db.refresh(user)
     assert (user.password_hash, user.session_token) == (hash_before, token_before)

@@ -55,8 +55,8 @@ def test_directory_groups_actors_by_family(client: FlaskClient, db: Session) -> 
     f.actor(db, coalition, name="Parti Gamma", status=ActorStatus.left)
     f.actor(db, coalition, name="Discret Delta", is_listed=False)
     html = client.get(f"/c/{coalition.slug}/actors").get_data(as_text=True)
-    research = html.split('id="famille-research"')[1].split("</section>")[0]
-    procurement = html.split('id="famille-procurement"')[1].split("</section>")[0]
+    research = html.split('id="famille-research"')[1].split("</tbody>")[0]
+    procurement = html.split('id="famille-procurement"')[1].split("</tbody>")[0]
     assert "Labo Alpha" in research and "Mairie Beta" in procurement
     assert "Parti Gamma" not in html
     assert "Discret Delta" not in html  # opted out of the public directory
@@ -68,8 +68,11 @@ def test_levers_page_shows_holders_and_gaps(client: FlaskClient, db: Session) ->
     f.lever(db, coalition, name="Commande publique")
     f.holding(db, f.actor(db, coalition, name="Asso Epsilon"), held, capacity=3, note="Ateliers")
     html = client.get(f"/c/{coalition.slug}/levers").get_data(as_text=True)
-    assert "Asso Epsilon" in html and "forte" in html and "Ateliers" in html
-    assert "Aucun acteur ne détient ce levier" in html
+    usage_row = html.split('<tr class="family-use">')[1].split("</tr>")[0]
+    assert "Asso Epsilon</a> (3)" in usage_row
+    gaps = html.split('id="gaps"')[1].split("</section>")[0]
+    assert '<strong class="gap">Commande publique</strong>' in gaps
+    assert "<strong>Médiation</strong> (Asso Epsilon)" in gaps  # a single holder
 
 
 def test_user_markdown_is_sanitised(client: FlaskClient, db: Session) -> None:

@@ -1,46 +1,150 @@
-"""Every route, for every role: who may see it, who is sent to log in, who is refused."""
+"""Every route, for every role: who may see or do it, who is sent to log in, who is refused."""
 
 import plotly
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy.orm import Session
 
 from tests.conftest import ROLES, World, post_form
 
-# (method, url, expected status per role: anonymous, member, other member, facilitator,
-#  other facilitator, admin). 302 for the anonymous means "sent to the login page".
+ALL = [200] * 6
+#            anonymous, member, other member, facilitator, other facilitator, admin
+EDITORS = [302, 302, 403, 302, 403, 302]  # a POST that succeeds redirects
+FACILITATORS = [302, 403, 403, 200, 403, 200]
+C = "/c/ma-coalition"
+A = C + "/actors/{actor}"
+
+# (method, url, form data, expected status per role); 302 for the anonymous means "log in first"
 ROUTES = [
-    ("GET", "/", [200] * 6),
-    ("GET", "/c/ma-coalition/", [200] * 6),
-    ("GET", "/c/ma-coalition/actors", [200] * 6),
-    ("GET", "/c/ma-coalition/levers", [200] * 6),
-    ("GET", "/login", [200] * 6),
-    ("GET", "/account/password", [302, 200, 200, 200, 200, 200]),
-    ("POST", "/language", [302] * 6),
-    ("GET", f"/assets/plotly-{plotly.__version__}.min.js", [200] * 6),
-    ("POST", "/logout", [302] * 6),
+    ("GET", "/", None, ALL),
+    ("GET", C + "/", None, ALL),
+    ("GET", C + "/actors", None, ALL),
+    ("GET", A, None, ALL),
+    ("GET", C + "/my-organisation", None, [302, 302, 302, 302, 403, 302]),
+    ("GET", A + "/manage", None, [302, 200, 403, 200, 403, 200]),
+    ("POST", A + "/holdings", {"add-lever": "{other_lever}", "add-capacity": "2"}, EDITORS),
+    (
+        "POST",
+        A + "/holdings/{holding}",
+        {"h{holding}-capacity": "3", "h{holding}-version": "1"},
+        EDITORS,
+    ),
+    ("POST", A + "/holdings/{holding}/remove", {"h{holding}-version": "1"}, EDITORS),
+    (
+        "POST",
+        A + "/commitments",
+        {"commit-action": "{other_action}", "commit-role": "expert"},
+        EDITORS,
+    ),
+    (
+        "POST",
+        A + "/commitments/{commitment}",
+        {
+            "c{commitment}-role": "lead",
+            "c{commitment}-status": "active",
+            "c{commitment}-version": "1",
+        },
+        EDITORS,
+    ),
+    (
+        "POST",
+        A + "/commitments/{commitment}/withdraw",
+        {"c{commitment}-version": "1"},
+        EDITORS,
+    ),
+    ("GET", C + "/actors/new", None, FACILITATORS),
+    (
+        "POST",
+        C + "/actors/new",
+        {"name": "Nouvel acteur", "family": "use", "kind": "other", "status": "member"},
+        [302, 403, 403, 302, 403, 302],
+    ),
+    ("GET", A + "/edit", None, FACILITATORS),
+    (
+        "POST",
+        A + "/edit",
+        {"name": "Acteur A2", "family": "use", "kind": "other", "status": "member", "version": "1"},
+        [302, 403, 403, 302, 403, 302],
+    ),
+    ("GET", C + "/levers", None, ALL),
+    ("GET", C + "/graph", None, ALL),
+    ("GET", C + "/graph.gexf", None, ALL),
+    ("GET", C + "/graph.graphml", None, ALL),
+    ("GET", C + "/graph.json", None, ALL),
+    ("GET", "/login", None, ALL),
+    ("GET", "/account/password", None, [302, 200, 200, 200, 200, 200]),
+    ("POST", "/language", {"lang": "en", "next": "/"}, [302] * 6),
+    ("POST", "/logout", {}, [302] * 6),
+    ("GET", f"/assets/plotly-{plotly.__version__}.min.js", None, ALL),
 ]
 
 
-@pytest.mark.parametrize(("method", "url", "expected"), ROUTES)
+def fill(template: str, world: World) -> str:
+    return template.format(
+        actor=world.actor.id,
+        holding=world.holding.id,
+        commitment=world.commitment.id,
+        other_lever=world.other_lever.id,
+        other_action=world.other_action.id,
+    )
+
+
+@pytest.mark.parametrize(("method", "url", "data", "expected"), ROUTES)
 @pytest.mark.parametrize("role", ROLES)
 def test_route_access_per_role(
-    client: FlaskClient, world: World, role: str, method: str, url: str, expected: list[int]
+    client: FlaskClient,
+    world: World,
+    role: str,
+    method: str,
+    url: str,
+    data: dict[str, str] | None,
+    expected: list[int],
 ) -> None:
     world.log_in(client, role)
+    url = fill(url, world)
     if method == "GET":
         response = client.get(url)
     else:
-        response = post_form(client, url, {"lang": "en", "next": "/"}, form_url="/")
-    assert response.status_code == expected[ROLES.index(role)]
-    if response.status_code == 302 and url == "/account/password":
-        assert response.headers["Location"].startswith("/login?next=")
+        form = {fill(k, world): fill(v, world) for k, v in (data or {}).items()}
+        response = post_form(client, url, form, form_url="/")
+    assert response.status_code == expected[ROLES.index(role)], response.get_data(as_text=True)
+    if role == "anonymous" and response.status_code == 302 and url != "/":
+        location = response.headers["Location"]
+        assert location.startswith("/login?next=") or (method == "POST" and not url.startswith(C))
 
 
 def test_every_route_is_in_the_permission_table(app: Flask) -> None:
-    covered = {url.replace("ma-coalition", "<slug>") for _, url, _ in ROUTES}
+    covered = {
+        url.replace("/c/ma-coalition", "/c/<slug>")
+        .replace("{actor}", "<int:actor_id>")
+        .replace("{holding}", "<int:holding_id>")
+        .replace("{commitment}", "<int:commitment_id>")
+        for _, url, _, _ in ROUTES
+    }
     rules = {rule.rule for rule in app.url_map.iter_rules() if rule.endpoint != "static"}
     assert rules == covered
+
+
+def test_an_unlisted_actor_is_hidden_from_the_public(
+    client: FlaskClient, world: World, db: Session
+) -> None:
+    world.actor.is_listed = False
+    db.flush()
+    url = f"{C}/actors/{world.actor.id}"
+    assert client.get(url).status_code == 404
+    world.log_in(client, "other_member")
+    assert client.get(url).status_code == 200
+
+
+def test_an_actor_of_another_coalition_is_not_found(client: FlaskClient, world: World, db) -> None:  # type: ignore[no-untyped-def]
+    from tests import factories as f
+
+    stranger = f.actor(db, world.other_coalition)
+    world.log_in(client, "admin")
+    assert client.get(f"{C}/actors/{stranger.id}").status_code == 404
+    assert client.get(f"{C}/actors/{stranger.id}/manage").status_code == 404
+    assert client.get(f"{C}/actors/999999").status_code == 404
 
 
 def test_a_view_that_forgets_its_permission_check_is_caught(app: Flask) -> None:

@@ -1,0 +1,35 @@
+"""The directory's filters, read from the query string."""
+
+from collections.abc import Mapping
+
+from flask_babel import gettext as _
+
+from coalition.actors.models import ActorKind, Family
+from coalition.actors.queries import DirectoryFilters, DirectorySort
+
+
+def parse_directory_filters(
+    args: Mapping[str, str], lever_ids: set[int]
+) -> tuple[DirectoryFilters, str | None]:
+    """The filters, or a message saying which value is not understood."""
+    try:
+        family = Family(args["family"]) if args.get("family") else None
+        kind = ActorKind(args["kind"]) if args.get("kind") else None
+        sort = DirectorySort(args.get("sort") or DirectorySort.family)
+    except ValueError:
+        return DirectoryFilters(), _("Filtre inconnu : retirez-le de l'adresse de la page.")
+    lever_id, problem = lever_from_args(args, lever_ids)
+    if problem:
+        return DirectoryFilters(), problem
+    include_left = args.get("left") == "1"
+    return DirectoryFilters(family, kind, lever_id, include_left, sort), None
+
+
+def lever_from_args(args: Mapping[str, str], lever_ids: set[int]) -> tuple[int | None, str | None]:
+    """The `lever` filter: None when absent, or why it is not a lever of the coalition."""
+    value = args.get("lever")
+    if not value:
+        return None, None
+    if not value.isdigit() or int(value) not in lever_ids:
+        return None, _("Ce levier n'existe pas dans cette coalition.")
+    return int(value), None

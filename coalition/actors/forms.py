@@ -1,0 +1,130 @@
+from collections.abc import Mapping
+from enum import StrEnum
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    URLField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import URL, DataRequired, InputRequired, Length, Optional
+from wtforms.widgets import HiddenInput
+
+from coalition.actors.models import ACTOR_KIND_LABELS, ACTOR_STATUS_LABELS, FAMILY_LABELS
+from coalition.roadmap.models import COMMITMENT_STATUS_LABELS, ROLE_LABELS
+
+CAPACITY_CHOICES = [
+    SelectChoice("1", _l("1 – faible")),
+    SelectChoice("2", _l("2 – moyenne")),
+    SelectChoice("3", _l("3 – forte")),
+]
+CHOOSE_CAPACITY = _l("Choisissez une capacité de 1 (faible) à 3 (forte).")
+
+
+def _choices(labels: Mapping[StrEnum, Any]) -> list[SelectChoice]:
+    return [SelectChoice(member.value, label) for member, label in labels.items()]
+
+
+class VersionedForm(FlaskForm):
+    """Carries the version of the record the user saw (see actors.service.check_version)."""
+
+    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+
+
+class HoldingAddForm(FlaskForm):
+    lever = SelectField(
+        _l("Levier"),
+        coerce=int,
+        validate_choice=False,  # the service says clearly why a lever is refused
+        validators=[InputRequired(_l("Choisissez un levier."))],
+    )
+    capacity = RadioField(
+        _l("Capacité"),
+        choices=CAPACITY_CHOICES,
+        coerce=int,
+        validators=[InputRequired(CHOOSE_CAPACITY)],
+    )
+    note = TextAreaField(
+        _l("Note"),
+        description=_l("Ce que l'organisation peut faire avec ce levier (facultatif)."),
+        validators=[Length(max=2000)],
+    )
+
+
+class HoldingEditForm(VersionedForm):
+    capacity = RadioField(
+        _l("Capacité"),
+        choices=CAPACITY_CHOICES,
+        coerce=int,
+        validators=[InputRequired(CHOOSE_CAPACITY)],
+    )
+    note = TextAreaField(_l("Note"), validators=[Length(max=2000)])
+
+
+class CommitForm(FlaskForm):
+    action = SelectField(
+        _l("Action"),
+        coerce=int,
+        validate_choice=False,  # the service says clearly why an action is refused
+        validators=[InputRequired(_l("Choisissez une action."))],
+    )
+    role = SelectField(
+        _l("Rôle"),
+        choices=_choices(ROLE_LABELS),
+        validators=[InputRequired(_l("Choisissez un rôle."))],
+    )
+    contribution = TextAreaField(
+        _l("Ce que l'organisation apporte"),
+        description=_l("Temps, compétences, financement, terrain d'expérimentation…"),
+        validators=[Length(max=5000)],
+    )
+
+
+class CommitmentEditForm(VersionedForm):
+    role = SelectField(
+        _l("Rôle"),
+        choices=_choices(ROLE_LABELS),
+        validators=[InputRequired(_l("Choisissez un rôle."))],
+    )
+    contribution = TextAreaField(_l("Ce que l'organisation apporte"), validators=[Length(max=5000)])
+    status = SelectField(
+        _l("État de l'engagement"),
+        choices=_choices(COMMITMENT_STATUS_LABELS),
+        validators=[InputRequired(_l("Choisissez un état."))],
+    )
+
+
+class ActorForm(VersionedForm):
+    name = StringField(
+        _l("Nom"), validators=[DataRequired(_l("Le nom est obligatoire.")), Length(max=200)]
+    )
+    family = SelectField(
+        _l("Famille"),
+        choices=_choices(FAMILY_LABELS),
+        validators=[InputRequired(_l("Choisissez une famille."))],
+    )
+    kind = SelectField(_l("Type d'organisation"), choices=_choices(ACTOR_KIND_LABELS))
+    territory = StringField(_l("Territoire"), validators=[Length(max=200)])
+    website = URLField(
+        _l("Site web"),
+        validators=[
+            Optional(),
+            Length(max=500),
+            URL(require_tld=False, message=_l("Indiquez une adresse web complète (https://…).")),
+        ],
+    )
+    description = TextAreaField(_l("Présentation"), validators=[Length(max=5000)])
+    status = SelectField(
+        _l("Statut dans la coalition"),
+        choices=_choices(ACTOR_STATUS_LABELS),
+        description=_l("« Parti » retire l'acteur de l'annuaire ; son historique est conservé."),
+    )
+    is_listed = BooleanField(_l("Visible dans l'annuaire public"), default=True)
+    is_partner = BooleanField(_l("Partenaire de la coalition"))

@@ -1,0 +1,96 @@
+"""The audit log of an actor, told as lines a person can read."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+
+from coalition.core import labels
+from coalition.core.audit import AuditEvent
+
+FIELD_LABELS = {
+    "name": _l("Nom"),
+    "family": _l("Famille"),
+    "kind": _l("Type"),
+    "territory": _l("Territoire"),
+    "website": _l("Site web"),
+    "description": _l("Présentation"),
+    "status": _l("Statut"),
+    "is_partner": _l("Partenaire"),
+    "is_listed": _l("Dans l'annuaire public"),
+    "lever_id": _l("Levier"),
+    "capacity": _l("Capacité"),
+    "note": _l("Note"),
+    "action_id": _l("Action"),
+    "role": _l("Rôle"),
+    "contribution": _l("Apport"),
+}
+
+WHAT = {
+    ("actor", "create"): _l("Fiche créée"),
+    ("actor", "update"): _l("Fiche modifiée"),
+    ("holding", "create"): _l("Levier ajouté"),
+    ("holding", "update"): _l("Levier modifié"),
+    ("holding", "delete"): _l("Levier retiré"),
+    ("commitment", "create"): _l("Engagement pris"),
+    ("commitment", "update"): _l("Engagement modifié"),
+}
+
+
+@dataclass(frozen=True)
+class Change:
+    field: str
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    event: AuditEvent
+    what: str
+    subject: str
+    changes: list[Change]
+
+
+def _enum_labels(entity: str, field: str) -> dict[Any, Any] | None:
+    if field == "status":
+        return labels.actor_status if entity == "actor" else labels.commitment_status
+    return {"family": labels.family, "kind": labels.actor_kind, "role": labels.role}.get(field)
+
+
+def _value(entity: str, field: str, value: Any, names: dict[str, dict[int, str]]) -> str:
+    if value is None or value == "":
+        return "—"
+    if field == "lever_id":
+        return names["levers"].get(value, f"#{value}")
+    if field == "action_id":
+        return names["actions"].get(value, f"#{value}")
+    if isinstance(value, bool):
+        return str(_l("oui") if value else _l("non"))
+    table = _enum_labels(entity, field)
+    return str(table.get(value, value) if table else value)  # StrEnum keys match their values
+
+
+def describe(event: AuditEvent, names: dict[str, dict[int, str]]) -> HistoryLine:
+    """One audit event as: what happened, to what, and each field that changed."""
+    before, after = event.before or {}, event.after or {}
+    fields = [f for f in {**before, **after} if f != "version" and f in FIELD_LABELS]
+    if event.action == "update":
+        fields = [f for f in fields if before.get(f) != after.get(f)]
+    state = after or before
+    subject = ""
+    if "lever_id" in state:
+        subject = _value(event.entity, "lever_id", state["lever_id"], names)
+    elif "action_id" in state:
+        subject = _value(event.entity, "action_id", state["action_id"], names)
+    changes = [
+        Change(
+            str(FIELD_LABELS[f]),
+            _value(event.entity, f, before.get(f), names) if before else "",
+            _value(event.entity, f, after.get(f), names) if after else "",
+        )
+        for f in fields
+        if f not in ("lever_id", "action_id")
+    ]
+    what = WHAT.get((event.entity, event.action), f"{event.entity} {event.action}")
+    return HistoryLine(event, str(what), subject, changes)

@@ -1,0 +1,204 @@
+"""Plotly figures of the coalition graph, returned as JSON-able dicts.
+
+Pure functions: no database, no Flask, no translation. Every label shown is passed in.
+The page embeds the dict with json.dumps and draws it with the plotly.js the app serves.
+"""
+
+import json
+import math
+from html import escape
+from typing import Any
+
+import networkx as nx
+import plotly.graph_objects as go
+
+from coalition.diagnostics.graph import FAMILIES, SEED, CoverageMatrix
+
+FAMILY_COLOURS = {
+    "research": "#5b3d91",
+    "use": "#1e6b34",
+    "supply": "#8a4b00",
+    "procurement": "#1d4f91",
+}
+NON_ACTOR_COLOURS = {"lever": "#6b7280", "action": "#b34700", "axis": "#0f766e"}
+NON_ACTOR_SYMBOLS = {"lever": "square", "action": "diamond", "axis": "triangle-up"}
+OTHER_FAMILY_COLOURS = "#374151"
+EDGE_COLOUR = "#c0c4cc"
+HEATMAP_COLOURSCALE = [[0.0, "#ffffff"], [1.0, "#1d4f91"]]
+NO_HOLDER = "—"
+FAST_LAYOUT_ABOVE = 300
+FAST_LAYOUT_ITERATIONS = 30
+TEMPLATE = "plotly_white"
+
+
+def _as_json(figure: go.Figure) -> dict[str, Any]:
+    result: dict[str, Any] = json.loads(figure.to_json())
+    return result
+
+
+def _matrix_lever_ids(matrix: CoverageMatrix) -> list[int]:
+    return list(dict.fromkeys(lever_id for by_lever in matrix.values() for lever_id in by_lever))
+
+
+def coverage_heatmap(
+    matrix: CoverageMatrix,
+    lever_names: dict[int, str],
+    family_labels: dict[str, str],
+    *,
+    title: str,
+    holders_label: str,
+) -> dict[str, Any]:
+    """Families down, levers across, the number of holders in each cell."""
+    lever_ids = _matrix_lever_ids(matrix)
+    cells = [[matrix.get(family, {}).get(lever, []) for lever in lever_ids] for family in FAMILIES]
+    counts = [[len(holders) for holders in row] for row in cells]
+    names = [
+        [", ".join(escape(holder.name) for holder in holders) or NO_HOLDER for holders in row]
+        for row in cells
+    ]
+    heatmap = go.Heatmap(
+        x=[lever_names.get(lever, str(lever)) for lever in lever_ids],
+        y=[family_labels.get(family, family) for family in FAMILIES],
+        z=counts,
+        zmin=0,
+        zmax=max([1, *(count for row in counts for count in row)]),
+        customdata=names,
+        hovertemplate=f"%{{y}} × %{{x}}<br>{escape(holders_label)}: %{{z}}"
+        "<br>%{customdata}<extra></extra>",
+        texttemplate="%{z}",
+        colorscale=HEATMAP_COLOURSCALE,
+        colorbar={"title": {"text": holders_label}},
+        xgap=1,
+        ygap=1,
+    )
+    figure = go.Figure(heatmap)
+    figure.update_layout(
+        title={"text": title},
+        template=TEMPLATE,
+        margin={"l": 20, "r": 20, "t": 60, "b": 20},
+        xaxis={"type": "category", "automargin": True, "tickangle": -30},
+        yaxis={"type": "category", "automargin": True, "autorange": "reversed"},
+    )
+    return _as_json(figure)
+
+
+def _layout(graph: nx.Graph, seed: int) -> dict[str, tuple[float, float]]:
+    if graph.number_of_nodes() > FAST_LAYOUT_ABOVE:
+        positions = nx.spring_layout(graph, seed=seed, iterations=FAST_LAYOUT_ITERATIONS)
+    else:
+        positions = nx.spring_layout(graph, seed=seed)
+    return {node: (round(float(x), 4), round(float(y), 4)) for node, (x, y) in positions.items()}
+
+
+def _edge_trace(graph: nx.Graph, positions: dict[str, tuple[float, float]]) -> go.Scatter:
+    xs: list[float | None] = []
+    ys: list[float | None] = []
+    for source, target in graph.edges():
+        xs += [positions[source][0], positions[target][0], None]
+        ys += [positions[source][1], positions[target][1], None]
+    return go.Scatter(
+        x=xs,
+        y=ys,
+        mode="lines",
+        line={"color": EDGE_COLOUR, "width": 1},
+        hoverinfo="none",
+        showlegend=False,
+    )
+
+
+def _node_groups(graph: nx.Graph) -> dict[tuple[str, str], list[str]]:
+    """(type, family) -> nodes: actor families first (FAMILIES order), then other node types."""
+    order = [("actor", family) for family in FAMILIES]
+    order += [("actor", family) for family in _unknown_families(graph)]
+    order += [(node_type, "") for node_type in NON_ACTOR_SYMBOLS]
+    groups: dict[tuple[str, str], list[str]] = {key: [] for key in order}
+    for node, attributes in graph.nodes(data=True):
+        key = (attributes.get("type", ""), attributes.get("family", ""))
+        if key[0] != "actor":
+            key = (key[0], "")
+        groups.setdefault(key, []).append(node)
+    return {key: nodes for key, nodes in groups.items() if nodes}
+
+
+def _unknown_families(graph: nx.Graph) -> list[str]:
+    families = (family for _, family in graph.nodes(data="family") if family)
+    return [family for family in dict.fromkeys(families) if family not in FAMILIES]
+
+
+def _marker_size(degree: int) -> float:
+    return round(8 + 3 * math.sqrt(degree), 2)
+
+
+def _node_trace(
+    graph: nx.Graph,
+    nodes: list[str],
+    positions: dict[str, tuple[float, float]],
+    *,
+    name: str,
+    colour: str,
+    symbol: str,
+) -> go.Scatter:
+    hover = [
+        f"{escape(graph.nodes[node].get('label', node))}<br>{escape(name)}"
+        f"<br>degree: {graph.degree(node)}"
+        for node in nodes
+    ]
+    return go.Scatter(
+        x=[positions[node][0] for node in nodes],
+        y=[positions[node][1] for node in nodes],
+        mode="markers",
+        name=name,
+        marker={
+            "color": colour,
+            "symbol": symbol,
+            "size": [_marker_size(graph.degree(node)) for node in nodes],
+            "line": {"color": "#ffffff", "width": 1},
+        },
+        hovertext=hover,
+        hoverinfo="text",
+        customdata=nodes,
+    )
+
+
+def _group_style(
+    node_type: str, family: str, family_labels: dict[str, str], type_labels: dict[str, str]
+) -> dict[str, str]:
+    if node_type == "actor":
+        return {
+            "name": family_labels.get(family, family),
+            "colour": FAMILY_COLOURS.get(family, OTHER_FAMILY_COLOURS),
+            "symbol": "circle",
+        }
+    return {
+        "name": type_labels.get(node_type, node_type),
+        "colour": NON_ACTOR_COLOURS.get(node_type, OTHER_FAMILY_COLOURS),
+        "symbol": NON_ACTOR_SYMBOLS.get(node_type, "circle"),
+    }
+
+
+def network_figure(
+    graph: nx.Graph,
+    family_labels: dict[str, str],
+    type_labels: dict[str, str],
+    *,
+    seed: int = SEED,
+) -> dict[str, Any]:
+    """Every node placed by a seeded spring layout; one legend entry per family and node type."""
+    figure = go.Figure()
+    if graph.number_of_nodes():
+        positions = _layout(graph, seed)
+        figure.add_trace(_edge_trace(graph, positions))
+        for (node_type, family), nodes in _node_groups(graph).items():
+            style = _group_style(node_type, family, family_labels, type_labels)
+            figure.add_trace(_node_trace(graph, nodes, positions, **style))
+    hidden_axis = {"showgrid": False, "zeroline": False, "showticklabels": False}
+    figure.update_layout(
+        template=TEMPLATE,
+        showlegend=True,
+        hovermode="closest",
+        height=600,
+        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        xaxis=hidden_axis,
+        yaxis=hidden_axis,
+    )
+    return _as_json(figure)

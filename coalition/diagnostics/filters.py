@@ -1,0 +1,25 @@
+"""The network view's filters, read from the query string."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+
+from coalition.actors.filters import lever_from_args
+from coalition.actors.models import Family
+
+
+@dataclass(frozen=True)
+class GraphFilters:
+    family: str | None = None
+    lever_id: int | None = None
+
+
+def parse_graph_filters(
+    args: Mapping[str, str], lever_ids: set[int]
+) -> tuple[GraphFilters, str | None]:
+    family = args.get("family") or None
+    if family is not None and family not in {f.value for f in Family}:
+        return GraphFilters(), _("Filtre inconnu : retirez-le de l'adresse de la page.")
+    lever_id, problem = lever_from_args(args, lever_ids)
+    return GraphFilters(family, lever_id), problem

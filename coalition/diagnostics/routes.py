@@ -1,0 +1,120 @@
+"""Pages drawn from the coalition graph: who holds which levers, the network, its exports."""
+
+import json
+
+import networkx as nx
+from flask import Blueprint, Response, render_template, request
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+
+from coalition.coalitions.queries import coalition_or_404
+from coalition.core import labels
+from coalition.core.permissions import require, viewer
+from coalition.db import db_session
+from coalition.diagnostics import charts, queries
+from coalition.diagnostics import graph as graphs
+from coalition.diagnostics.filters import parse_graph_filters
+
+bp = Blueprint("diagnostics", __name__)
+
+
+def _family_labels() -> dict[str, str]:
+    return {family.value: str(label) for family, label in labels.family.items()}
+
+
+def _type_labels() -> dict[str, str]:
+    return {
+        "actor": _("Acteur"),
+        "lever": _("Levier"),
+        "action": _("Action"),
+        "axis": _("Approche"),
+    }
+
+
+@bp.get("/c/<slug>/levers")
+def coverage(slug: str) -> ResponseReturnValue:
+    session = db_session()
+    coalition = coalition_or_404(session, slug)
+    require("coalition.view", coalition)
+    graph = graphs.build_graph(queries.graph_data(session, coalition, viewer()))
+    matrix = graphs.coverage_matrix(graph)
+    lever_names = {lever.id: lever.name for lever in queries.graph_levers(graph)}
+    heatmap = charts.coverage_heatmap(
+        matrix,
+        lever_names,
+        _family_labels(),
+        title=_("Qui détient quels leviers ?"),
+        holders_label=_("Acteurs"),
+    )
+    return render_template(
+        "diagnostics/coverage.html",
+        coalition=coalition,
+        matrix=matrix,
+        lever_names=lever_names,
+        descriptions=queries.lever_descriptions(session, coalition),
+        unheld=graphs.unheld_levers(graph),
+        single=graphs.single_holder_levers(graph),
+        empty_cells=graphs.empty_cells(matrix),
+        actor_names={
+            graphs.row_id(n): graph.nodes[n]["label"] for n in graph if n.startswith("actor:")
+        },
+        heatmap=heatmap,
+    )
+
+
+@bp.get("/c/<slug>/graph")
+def network(slug: str) -> ResponseReturnValue:
+    session = db_session()
+    coalition = coalition_or_404(session, slug)
+    require("coalition.view", coalition)
+    data = queries.graph_data(session, coalition, viewer())
+    filters, problem = parse_graph_filters(request.args, {lever.id for lever in data.levers})
+    if problem:
+        return render_template("errors/error.html", code=400, message=problem), 400
+    whole = graphs.build_graph(data)
+    shown = graphs.filter_graph(whole, family=filters.family, lever_id=filters.lever_id)
+    projection = graphs.actor_projection(whole)
+    return render_template(
+        "diagnostics/network.html",
+        coalition=coalition,
+        graph=shown,
+        degrees=graphs.degrees(shown),
+        levers=data.levers,
+        filters=filters,
+        figure=charts.network_figure(shown, _family_labels(), _type_labels()),
+        brokers=graphs.brokers(projection),
+        communities=graphs.communities(projection),
+        projection=projection,
+        type_labels=_type_labels(),
+    )
+
+
+def _export(slug: str) -> nx.Graph:
+    session = db_session()
+    coalition = coalition_or_404(session, slug)
+    require("coalition.view", coalition)
+    return graphs.build_graph(queries.graph_data(session, coalition, viewer()))
+
+
+def _download(body: str, mimetype: str, filename: str) -> Response:
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@bp.get("/c/<slug>/graph.graphml")
+def graphml(slug: str) -> ResponseReturnValue:
+    body = "\n".join(nx.generate_graphml(_export(slug)))
+    return _download(body, "application/graphml+xml", f"{slug}.graphml")
+
+
+@bp.get("/c/<slug>/graph.gexf")
+def gexf(slug: str) -> ResponseReturnValue:
+    body = "\n".join(nx.generate_gexf(_export(slug)))
+    return _download(body, "application/gexf+xml", f"{slug}.gexf")
+
+
+@bp.get("/c/<slug>/graph.json")
+def node_link(slug: str) -> ResponseReturnValue:
+    data = nx.node_link_data(_export(slug), edges="links")
+    return _download(json.dumps(data, ensure_ascii=False), "application/json", f"{slug}.json")
