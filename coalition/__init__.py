@@ -6,6 +6,7 @@ from flask import Flask, Response, g, has_request_context, request, session
 from flask_babel import Babel, format_date, format_datetime
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
+from jinja2 import StrictUndefined
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -93,6 +94,7 @@ def _register_template_helpers(app: Flask) -> None:
     from coalition.core.markdown import render_markdown
     from coalition.core.permissions import can, membership_in, viewer
 
+    app.jinja_env.undefined = StrictUndefined  # a misspelt variable fails loudly
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.globals.update(
         can=can,

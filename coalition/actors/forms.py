@@ -14,7 +14,7 @@ from wtforms import (
     URLField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import URL, DataRequired, InputRequired, Length, Optional
+from wtforms.validators import URL, AnyOf, DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
 from coalition.actors.models import ACTOR_KIND_LABELS, ACTOR_STATUS_LABELS, FAMILY_LABELS
@@ -37,6 +37,11 @@ class VersionedForm(FlaskForm):
 
     version = IntegerField(widget=HiddenInput(), validators=[Optional()])
 
+    def now_at(self, version: int) -> None:
+        """After a refused stale edit: sending the form again will replace this version."""
+        self.version.data = version
+        self.version.raw_data = None
+
 
 class HoldingAddForm(FlaskForm):
     lever = SelectField(
@@ -49,7 +54,8 @@ class HoldingAddForm(FlaskForm):
         _l("Capacité"),
         choices=CAPACITY_CHOICES,
         coerce=int,
-        validators=[InputRequired(CHOOSE_CAPACITY)],
+        validate_choice=False,
+        validators=[InputRequired(CHOOSE_CAPACITY), AnyOf([1, 2, 3], CHOOSE_CAPACITY)],
     )
     note = TextAreaField(
         _l("Note"),
@@ -63,7 +69,8 @@ class HoldingEditForm(VersionedForm):
         _l("Capacité"),
         choices=CAPACITY_CHOICES,
         coerce=int,
-        validators=[InputRequired(CHOOSE_CAPACITY)],
+        validate_choice=False,
+        validators=[InputRequired(CHOOSE_CAPACITY), AnyOf([1, 2, 3], CHOOSE_CAPACITY)],
     )
     note = TextAreaField(_l("Note"), validators=[Length(max=2000)])
 

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from itertools import groupby
 
 from flask import abort
 from sqlalchemy import Select, case, func, select
@@ -97,6 +98,11 @@ def directory(
     ]
 
 
+def by_family(entries: list[DirectoryEntry]) -> list[tuple[Family, list[DirectoryEntry]]]:
+    """Consecutive entries of the same family, in the order given."""
+    return [(family, list(group)) for family, group in groupby(entries, lambda e: e.actor.family)]
+
+
 def coalition_levers(session: Session, coalition: Coalition) -> list[Lever]:
     return list(
         session.scalars(
@@ -167,9 +173,7 @@ def actor_profile(
         user_ids = {event.user_id for event in history if event.user_id}
         if user_ids:
             authors = dict(
-                session.execute(select(User.id, User.name).where(User.id.in_(user_ids)))
-                .tuples()
-                .all()
+                session.execute(select(User.id, User.name).where(User.id.in_(user_ids))).all()
             )
     return ActorProfile(
         actor,

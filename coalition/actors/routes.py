@@ -49,10 +49,12 @@ def directory(slug: str) -> ResponseReturnValue:
     if problem:
         return render_template("errors/error.html", code=400, message=problem), 400
     entries = queries.directory(session, coalition, viewer(), filters)
+    by_family = filters.sort == queries.DirectorySort.family
     return render_template(
         "actors/directory.html",
         coalition=coalition,
         entries=entries,
+        groups=queries.by_family(entries) if by_family else [(None, entries)],
         filters=filters,
         levers=levers,
     )
@@ -171,8 +173,8 @@ def _apply(
             if current is None:
                 abort(404)
             stale.record = current
-            if hasattr(form, "version"):
-                form.version.data = current.version  # sending again now overwrites knowingly
+            if isinstance(form, VersionedForm):
+                form.now_at(current.version)
             form.form_errors.append(str(stale))
             return _manage_page(
                 session, coalition, actor, status=409, failed=(key, form), conflict=stale
@@ -356,7 +358,7 @@ def edit(slug: str, actor_id: int) -> ResponseReturnValue:
             session.rollback()
             current = session.get(Actor, actor.id)
             assert current is not None
-            form.version.data = current.version
+            form.now_at(current.version)
             form.form_errors.append(str(stale))
             names = _names(session, coalition)
             changes = [
