@@ -14,6 +14,7 @@ from coalition.auth.models import MembershipRole, User
 from coalition.coalitions.models import Coalition
 from coalition.core.errors import DomainError
 from coalition.db import get_database
+from coalition.seed.generate import generate_coalition
 from coalition.seed.load import load_seed
 from coalition.seed.schema import SeedError, read_seed
 
@@ -25,6 +26,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(seed_command)
     app.cli.add_command(create_user_command)
     app.cli.add_command(add_membership_command)
+    app.cli.add_command(generate_command)
 
 
 @click.command("seed")
@@ -132,3 +134,28 @@ def add_membership_command(email: str, slug: str, role: str, actor_name: str | N
         except DomainError as error:
             raise click.ClickException(str(error)) from None
     click.echo(f"{email} is now {role} of {slug}.")
+
+
+@click.command("generate")
+@click.option("--actors", default=300, show_default=True, type=click.IntRange(0, 1_000_000))
+@click.option("--actions", default=100, show_default=True, type=click.IntRange(0, 1_000_000))
+@click.option("--meetings", default=24, show_default=True, type=click.IntRange(0, 1000))
+@click.option("--slug", default="generee", show_default=True)
+@click.option("--seed", default=1, show_default=True, help="Same seed, same coalition.")
+@with_appcontext
+def generate_command(actors: int, actions: int, meetings: int, slug: str, seed: int) -> None:
+    """Generate a large, realistic coalition (for benchmarks)."""
+    with get_database(current_app).transaction() as session:
+        if session.scalar(select(func.count()).where(Coalition.slug == slug)):
+            raise click.ClickException(f"A coalition {slug!r} already exists.")
+        with click.progressbar(length=actors, label="Actors") as bar:
+            generate_coalition(
+                session,
+                slug=slug,
+                actors=actors,
+                actions=actions,
+                meetings=meetings,
+                seed=seed,
+                progress=bar.update,
+            )
+    click.echo(f"{slug}: {actors} actors, {actions} actions, {meetings} meetings.")

@@ -288,8 +288,10 @@ def degrees(graph: nx.Graph) -> dict[str, int]:
 def filter_graph(
     graph: nx.Graph, *, family: str | None = None, lever_id: int | None = None
 ) -> nx.Graph:
-    """The actors of a family and/or holding a lever, with the levers, actions and axes they
-    touch (and the lever itself)."""
+    """Without filters, the whole graph; else the actors of a family and/or holding a lever,
+    with what they touch, and the lever with the actions that use it."""
+    if family is None and lever_id is None:
+        return graph
     lever = node_id("lever", lever_id) if lever_id is not None else None
     actors = [
         node
@@ -302,4 +304,5 @@ def filter_graph(
         kept.update(graph.neighbors(actor))
     if lever is not None and lever in graph:
         kept.add(lever)
+        kept.update(n for n in graph.neighbors(lever) if graph.nodes[n]["type"] == "action")
     return graph.subgraph(kept).copy()

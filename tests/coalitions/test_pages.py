@@ -171,3 +171,13 @@ def test_plotly_js_is_served_from_the_installed_package_with_a_long_cache(
     assert response.cache_control.max_age == 365 * 24 * 3600
     assert len(response.get_data()) > 1_000_000
     response.close()
+
+
+def test_plotly_styles_are_served_as_a_stylesheet(client: FlaskClient) -> None:
+    import plotly
+
+    response = client.get(f"/assets/plotly-{plotly.__version__}.css")
+    css = response.get_data(as_text=True)
+    assert response.mimetype == "text/css"
+    assert ".js-plotly-plot .plotly .modebar" in css
+    assert css.count("{") > 30

@@ -77,6 +77,7 @@ ROUTES = [
     ("POST", "/language", {"lang": "en", "next": "/"}, [302] * 6),
     ("POST", "/logout", {}, [302] * 6),
     ("GET", f"/assets/plotly-{plotly.__version__}.min.js", None, ALL),
+    ("GET", f"/assets/plotly-{plotly.__version__}.css", None, ALL),
 ]
 
 

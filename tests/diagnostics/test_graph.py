@@ -3,6 +3,7 @@
 import networkx as nx
 import pytest
 
+from coalition.diagnostics import graph as graph_module
 from coalition.diagnostics.graph import (
     FAMILIES,
     ActionRow,
@@ -370,4 +371,28 @@ def test_degrees_counts_every_relation() -> None:
         "lever:5": 2,
         "action:7": 3,
         "axis:9": 1,
+    }
+
+
+def test_filter_graph_keeps_what_the_filter_names() -> None:
+    data = graph_module.GraphData(
+        actors=[
+            graph_module.ActorRow(1, "Labo", "research", "lab"),
+            graph_module.ActorRow(2, "Ville", "procurement", "local_authority"),
+        ],
+        levers=[graph_module.LeverRow(10, "Former"), graph_module.LeverRow(11, "Acheter")],
+        axes=[graph_module.AxisRow(20, "Démocratie")],
+        actions=[graph_module.ActionRow(30, "Atelier", "proposed", 20, (10,))],
+        holdings=[graph_module.HoldingRow(1, 10, 3), graph_module.HoldingRow(2, 11, 1)],
+        commitments=[],
+    )
+    whole = graph_module.build_graph(data)
+    assert graph_module.filter_graph(whole) is whole
+    research = graph_module.filter_graph(whole, family="research")
+    assert set(research) == {"actor:1", "lever:10"}
+    teaching = graph_module.filter_graph(whole, lever_id=10)
+    assert set(teaching) == {"actor:1", "lever:10", "action:30"}
+    assert set(graph_module.filter_graph(whole, family="procurement", lever_id=10)) == {
+        "lever:10",
+        "action:30",
     }
