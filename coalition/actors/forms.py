@@ -1,6 +1,6 @@
 from collections.abc import Mapping
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -20,6 +20,7 @@ from wtforms.widgets import HiddenInput
 from coalition.actors.models import ACTOR_KIND_LABELS, ACTOR_STATUS_LABELS, FAMILY_LABELS
 from coalition.roadmap.models import COMMITMENT_STATUS_LABELS, ROLE_LABELS
 
+E = TypeVar("E", bound=StrEnum)
 CAPACITY_CHOICES = [
     SelectChoice("1", _l("1 – faible")),
     SelectChoice("2", _l("2 – moyenne")),
@@ -28,7 +29,7 @@ CAPACITY_CHOICES = [
 CHOOSE_CAPACITY = _l("Choisissez une capacité de 1 (faible) à 3 (forte).")
 
 
-def _choices(labels: Mapping[StrEnum, Any]) -> list[SelectChoice]:
+def _choices(labels: Mapping[E, Any]) -> list[SelectChoice]:
     return [SelectChoice(member.value, label) for member, label in labels.items()]
 
 

@@ -55,7 +55,12 @@ class HistoryLine:
 def _enum_labels(entity: str, field: str) -> dict[Any, Any] | None:
     if field == "status":
         return labels.actor_status if entity == "actor" else labels.commitment_status
-    return {"family": labels.family, "kind": labels.actor_kind, "role": labels.role}.get(field)
+    tables: dict[str, dict[Any, Any]] = {
+        "family": labels.family,
+        "kind": labels.actor_kind,
+        "role": labels.role,
+    }
+    return tables.get(field)
 
 
 def _value(entity: str, field: str, value: Any, names: dict[str, dict[int, str]]) -> str:

@@ -19,7 +19,7 @@ from coalition.roadmap.models import Action, Commitment, CommitmentStatus
 LIVE_COMMITMENT = Commitment.status != CommitmentStatus.withdrawn
 
 
-def visible_actors(coalition: Coalition, viewer: User | None) -> Select[tuple[Actor]]:
+def visible_actors(coalition: Coalition, viewer: User | None) -> Select[Actor]:
     """The coalition's actors the viewer may see: the public sees the listed ones only."""
     query = select(Actor).where(Actor.coalition_id == coalition.id)
     if not is_participant(viewer, coalition.id):

@@ -28,6 +28,7 @@ HEATMAP_COLOURSCALE = [[0.0, "#ffffff"], [1.0, "#1d4f91"]]
 NO_HOLDER = "—"
 FAST_LAYOUT_ABOVE = 300
 FAST_LAYOUT_ITERATIONS = 30
+SHELL_LAYOUT_ABOVE = 600
 TEMPLATE = "plotly_white"
 
 
@@ -83,11 +84,30 @@ def coverage_heatmap(
 
 
 def _layout(graph: nx.Graph, seed: int) -> dict[str, tuple[float, float]]:
-    if graph.number_of_nodes() > FAST_LAYOUT_ABOVE:
+    """A force-directed layout while it stays fast (it costs O(n²)); above, concentric shells:
+    levers and axes inside, actions, then actors grouped by family."""
+    if graph.number_of_nodes() > SHELL_LAYOUT_ABOVE:
+        positions = nx.shell_layout(graph, nlist=_shells(graph))
+    elif graph.number_of_nodes() > FAST_LAYOUT_ABOVE:
         positions = nx.spring_layout(graph, seed=seed, iterations=FAST_LAYOUT_ITERATIONS)
     else:
         positions = nx.spring_layout(graph, seed=seed)
     return {node: (round(float(x), 4), round(float(y), 4)) for node, (x, y) in positions.items()}
+
+
+def _shells(graph: nx.Graph) -> list[list[str]]:
+    inner: list[str] = []
+    actions: list[str] = []
+    actors: list[str] = []
+    for node, data in graph.nodes(data=True):
+        if data["type"] == "actor":
+            actors.append(node)
+        elif data["type"] == "action":
+            actions.append(node)
+        else:
+            inner.append(node)
+    actors.sort(key=lambda node: graph.nodes[node]["family"])
+    return [shell for shell in (inner, actions, actors) if shell]
 
 
 def _edge_trace(graph: nx.Graph, positions: dict[str, tuple[float, float]]) -> go.Scatter:

@@ -9,6 +9,7 @@ document.addEventListener("DOMContentLoaded", function () {
     Plotly.newPlot(element, figure.data, figure.layout, {
       responsive: true,
       displaylogo: false,
+      displayModeBar: false, // its buttons would be controls inside role="img"
       locale: document.documentElement.lang,
     });
   });

@@ -249,3 +249,18 @@ def test_network_of_a_large_graph_uses_fewer_iterations(monkeypatch: pytest.Monk
     network_figure(large, FAMILY_LABELS, TYPE_LABELS)
 
     assert calls == [{"seed": 42}, {"seed": 42, "iterations": 30}]
+
+
+def test_large_graphs_get_a_fast_shell_layout() -> None:
+    from coalition.diagnostics import charts
+
+    graph = nx.Graph()
+    for n in range(charts.SHELL_LAYOUT_ABOVE + 1):
+        graph.add_node(f"actor:{n}", type="actor", label=f"A{n}", family="use", kind="other")
+    graph.add_node("lever:1", type="lever", label="L", family="")
+    positions = charts._layout(graph, seed=1)
+    assert positions["lever:1"] == (0.0, 0.0) or abs(positions["lever:1"][0]) < 0.5
+    radii = {
+        round((x * x + y * y) ** 0.5, 2) for node, (x, y) in positions.items() if node != "lever:1"
+    }
+    assert len(radii) == 1  # every actor on the same outer circle

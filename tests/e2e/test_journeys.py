@@ -52,6 +52,8 @@ PAGES = [
     f"/c/{SLUG}/",
     f"/c/{SLUG}/actors",
     f"/c/{SLUG}/levers",
+    f"/c/{SLUG}/graph",
+    f"/c/{SLUG}/actors/1",
     "/login",
     "/page-qui-n-existe-pas",
 ]
