@@ -2,8 +2,8 @@
 
 from typing import Any
 
-from flask import Flask, Response, g, has_request_context, request, session
-from flask_babel import Babel, format_date, format_datetime
+from flask import Flask, Response, current_app, g, has_request_context, request, session
+from flask_babel import Babel, format_date, format_datetime, format_decimal
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 from jinja2 import StrictUndefined
@@ -28,7 +28,7 @@ def select_locale() -> str:
     if not has_request_context():
         return "fr"
     lang = session.get("lang")
-    return lang if lang in ("fr", "en") else "fr"
+    return str(lang) if lang in current_app.config["LANGUAGES"] else "fr"
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -104,6 +104,7 @@ def _register_template_helpers(app: Flask) -> None:
         locale=select_locale,
         format_date=format_date,
         format_datetime=format_datetime,
+        format_decimal=format_decimal,
     )
 
 

@@ -30,6 +30,6 @@ def lever_from_args(args: Mapping[str, str], lever_ids: set[int]) -> tuple[int |
     value = args.get("lever")
     if not value:
         return None, None
-    if not value.isdigit() or int(value) not in lever_ids:
+    if not (value.isascii() and value.isdigit()) or int(value) not in lever_ids:
         return None, _("Ce levier n'existe pas dans cette coalition.")
     return int(value), None

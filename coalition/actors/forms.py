@@ -17,15 +17,16 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, AnyOf, DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
-from coalition.actors.models import ACTOR_KIND_LABELS, ACTOR_STATUS_LABELS, FAMILY_LABELS
+from coalition.actors.models import (
+    ACTOR_KIND_LABELS,
+    ACTOR_STATUS_LABELS,
+    CAPACITY_LABELS,
+    FAMILY_LABELS,
+)
 from coalition.roadmap.models import COMMITMENT_STATUS_LABELS, ROLE_LABELS
 
 E = TypeVar("E", bound=StrEnum)
-CAPACITY_CHOICES = [
-    SelectChoice("1", _l("1 – faible")),
-    SelectChoice("2", _l("2 – moyenne")),
-    SelectChoice("3", _l("3 – forte")),
-]
+CAPACITY_CHOICES = [SelectChoice(str(value), label) for value, label in CAPACITY_LABELS.items()]
 CHOOSE_CAPACITY = _l("Choisissez une capacité de 1 (faible) à 3 (forte).")
 
 

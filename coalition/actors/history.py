@@ -97,5 +97,5 @@ def describe(event: AuditEvent, names: dict[str, dict[int, str]]) -> HistoryLine
         for f in fields
         if f not in ("lever_id", "action_id")
     ]
-    what = WHAT.get((event.entity, event.action), f"{event.entity} {event.action}")
+    what = WHAT.get((event.entity, event.action), _l("Modification"))
     return HistoryLine(event, str(what), subject, changes)

@@ -70,6 +70,9 @@ ACTOR_STATUS_LABELS = {
 }
 
 
+CAPACITY_LABELS = {1: _l("1 – faible"), 2: _l("2 – moyenne"), 3: _l("3 – forte")}
+
+
 class Actor(Timestamps, Versioned, Base):
     __tablename__ = "actors"
     __table_args__ = (UniqueConstraint("coalition_id", "name"),)

@@ -14,8 +14,9 @@ from coalition.coalitions.models import Coalition, Lever
 from coalition.core.audit import AuditEvent
 from coalition.core.permissions import is_participant
 from coalition.meetings.models import Attendance, Meeting, Presence
-from coalition.roadmap.models import Action, Commitment, CommitmentStatus
+from coalition.roadmap.models import CLOSED_ACTIONS, Action, Commitment, CommitmentStatus
 
+HISTORY_LIMIT = 100  # latest changes shown on an actor's page
 LIVE_COMMITMENT = Commitment.status != CommitmentStatus.withdrawn
 
 
@@ -115,8 +116,6 @@ def coalition_levers(session: Session, coalition: Coalition) -> list[Lever]:
 
 def open_actions(session: Session, coalition: Coalition) -> list[Action]:
     """Actions one can still commit to."""
-    from coalition.actors.service import CLOSED_ACTIONS
-
     return list(
         session.scalars(
             select(Action)
@@ -132,13 +131,10 @@ class ActorProfile:
     holdings: list[Holding]
     commitments: list[Commitment]
     attended: list[tuple[Meeting, Presence]]
-    history: list[AuditEvent]
-    authors: dict[int, str]
+    history: list[tuple[AuditEvent, str]]  # with the name of who made the change
 
 
-def actor_profile(
-    session: Session, actor: Actor, viewer: User | None, *, with_history: bool
-) -> ActorProfile:
+def actor_profile(session: Session, actor: Actor, *, with_history: bool) -> ActorProfile:
     holdings = session.scalars(
         select(Holding)
         .join(Holding.lever)
@@ -159,29 +155,22 @@ def actor_profile(
         .where(Attendance.actor_id == actor.id)
         .order_by(Meeting.starts_at.desc())
     ).all()
-    history: list[AuditEvent] = []
-    authors: dict[int, str] = {}
+    history: list[tuple[AuditEvent, str]] = []
     if with_history:
-        history = list(
-            session.scalars(
-                select(AuditEvent)
-                .where(AuditEvent.actor_id == actor.id)
-                .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-                .limit(100)
-            )
+        rows = session.execute(
+            select(AuditEvent, func.coalesce(User.name, ""))
+            .outerjoin(User, User.id == AuditEvent.user_id)
+            .where(AuditEvent.actor_id == actor.id)
+            .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+            .limit(HISTORY_LIMIT)
         )
-        user_ids = {event.user_id for event in history if event.user_id}
-        if user_ids:
-            authors = dict(
-                session.execute(select(User.id, User.name).where(User.id.in_(user_ids))).all()
-            )
+        history = [(event, author) for event, author in rows]
     return ActorProfile(
         actor,
         list(holdings),
         list(commitments),
         [(meeting, presence) for meeting, presence in attended],
         history,
-        authors,
     )
 
 

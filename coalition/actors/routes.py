@@ -1,5 +1,6 @@
 """Actors: the directory, an actor's page, and "my organisation" (levers and commitments)."""
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -7,7 +8,9 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 from wtforms.fields.choices import SelectChoice
 
 from coalition.actors import queries, service
@@ -20,11 +23,11 @@ from coalition.actors.forms import (
     HoldingEditForm,
     VersionedForm,
 )
-from coalition.actors.history import describe
+from coalition.actors.history import HistoryLine, describe
 from coalition.actors.models import Actor, ActorKind, ActorStatus, Family, Holding
 from coalition.coalitions.models import Coalition, Lever
 from coalition.coalitions.queries import coalition_or_404
-from coalition.core.errors import DomainError
+from coalition.core.errors import DomainError, ValidationError
 from coalition.core.forms import apply_domain_error
 from coalition.core.permissions import can, membership_in, require, viewer
 from coalition.db import db_session
@@ -65,8 +68,9 @@ def page(slug: str, actor_id: int) -> ResponseReturnValue:
     session, coalition, actor = _load(slug, actor_id)
     require("actor.view", actor, hide=True)
     with_history = can(viewer(), "coalition.participate", coalition)
-    profile = queries.actor_profile(session, actor, viewer(), with_history=with_history)
-    history = [describe(event, _names(session, coalition)) for event in profile.history]
+    profile = queries.actor_profile(session, actor, with_history=with_history)
+    names = _names(session, coalition) if with_history else {}
+    history = [(describe(event, names), author) for event, author in profile.history]
     return render_template(
         "actors/page.html", coalition=coalition, profile=profile, history=history
     )
@@ -105,7 +109,7 @@ def _manage_page(
     conflict: service.StaleEdit | None = None,
 ) -> ResponseReturnValue:
     """The "my organisation" page; a refused form comes back filled in, with its errors."""
-    profile = queries.actor_profile(session, actor, viewer(), with_history=False)
+    profile = queries.actor_profile(session, actor, with_history=False)
     levers = queries.coalition_levers(session, coalition)
     actions = queries.open_actions(session, coalition)
     forms: dict[str, Any] = {}
@@ -131,11 +135,12 @@ def _manage_page(
     ]
     changes = []
     if conflict is not None:
-        changes = [
-            (describe(event, _names(session, coalition)), author)
-            for event, author in queries.changes_since(
-                session, conflict.entity, conflict.record.id, conflict.seen_version
-            )
+        changes = _changes(session, coalition, conflict)
+    problems = []  # errors of the small remove/withdraw forms, which the page does not redraw
+    if failed and failed[0] not in forms:
+        problems = [
+            *failed[1].form_errors,
+            *(e for errs in failed[1].errors.values() for e in errs),
         ]
     return render_template(
         "actors/manage.html",
@@ -144,7 +149,24 @@ def _manage_page(
         forms=forms,
         conflict=conflict,
         changes=changes,
+        problems=problems,
     ), status
+
+
+def _changes(
+    session: Session, coalition: Coalition, stale: service.StaleEdit
+) -> list[tuple[HistoryLine, str]]:
+    """What made the record go past the version the user saw, told as history lines."""
+    events = queries.changes_since(session, stale.entity, stale.record.id, stale.seen_version)
+    names = _names(session, coalition)
+    return [(describe(event, names), author) for event, author in events]
+
+
+def _simultaneous_write() -> str:
+    return _(
+        "Quelqu'un a enregistré un changement au même instant : rien n'a été enregistré. "
+        "Rechargez la page et recommencez."
+    )
 
 
 @bp.get("/c/<slug>/actors/<int:actor_id>/manage")
@@ -160,33 +182,36 @@ def _apply(
     actor: Actor,
     key: str,
     form: FlaskForm,
-    write: Any,
+    write: Callable[[], None],
     done: str,
 ) -> ResponseReturnValue:
     """Validate, write, commit and go back; or show the page again with what went wrong."""
-    if form.validate_on_submit():
-        try:
-            write()
-        except service.StaleEdit as stale:
-            session.rollback()
-            current = session.get(type(stale.record), stale.record.id)
-            if current is None:
-                abort(404)
-            stale.record = current
-            if isinstance(form, VersionedForm):
-                form.now_at(current.version)
-            form.form_errors.append(str(stale))
-            return _manage_page(
-                session, coalition, actor, status=409, failed=(key, form), conflict=stale
-            )
-        except DomainError as error:
-            session.rollback()
-            apply_domain_error(form, error)
-        else:
-            session.commit()
-            flash(done, "success")
-            return redirect(url_for("actors.manage", slug=coalition.slug, actor_id=actor.id))
-    return _manage_page(session, coalition, actor, status=400, failed=(key, form))
+    if not form.validate_on_submit():
+        return _manage_page(session, coalition, actor, status=400, failed=(key, form))
+    try:
+        write()
+        session.commit()
+    except service.StaleEdit as stale:
+        session.rollback()
+        current = session.get(type(stale.record), stale.record.id)
+        if current is None:
+            abort(404)
+        stale.record = current
+        if isinstance(form, VersionedForm):
+            form.now_at(current.version)
+        return _manage_page(
+            session, coalition, actor, status=409, failed=(key, form), conflict=stale
+        )
+    except (IntegrityError, StaleDataError):
+        session.rollback()
+        form.form_errors.append(_simultaneous_write())
+        return _manage_page(session, coalition, actor, status=409, failed=(key, form))
+    except DomainError as error:
+        session.rollback()
+        apply_domain_error(form, error)
+        return _manage_page(session, coalition, actor, status=400, failed=(key, form))
+    flash(done, "success")
+    return redirect(url_for("actors.manage", slug=coalition.slug, actor_id=actor.id))
 
 
 def _holding_or_404(session: Session, actor: Actor, holding_id: int) -> Holding:
@@ -212,7 +237,7 @@ def add_holding(slug: str, actor_id: int) -> ResponseReturnValue:
     def write() -> None:
         lever = session.get(Lever, form.lever.data) if form.lever.data else None
         if lever is None:
-            raise service.ValidationError(_("Ce levier n'existe pas."), field="lever")
+            raise ValidationError(_("Ce levier n'existe pas."), field="lever")
         service.add_holding(
             session,
             actor,
@@ -269,7 +294,7 @@ def commit(slug: str, actor_id: int) -> ResponseReturnValue:
     def write() -> None:
         action = session.get(Action, form.action.data) if form.action.data else None
         if action is None:
-            raise service.ValidationError(_("Cette action n'existe pas."), field="action")
+            raise ValidationError(_("Cette action n'existe pas."), field="action")
         service.commit_to_action(
             session,
             actor,
@@ -328,18 +353,21 @@ def create(slug: str) -> ResponseReturnValue:
     coalition = coalition_or_404(session, slug)
     require("actor.manage", coalition)
     form = ActorForm()
-    if form.validate_on_submit():
-        try:
-            actor = service.create_actor(session, coalition, _details(form), by=viewer())
-        except DomainError as error:
-            session.rollback()
+    if not form.validate_on_submit():
+        status = 400 if form.is_submitted() else 200
+        return render_template("actors/form.html", coalition=coalition, form=form), status
+    try:
+        actor = service.create_actor(session, coalition, _details(form), by=viewer())
+        session.commit()
+    except (DomainError, IntegrityError) as error:
+        session.rollback()
+        if isinstance(error, DomainError):
             apply_domain_error(form, error)
         else:
-            session.commit()
-            flash(_("Acteur créé."), "success")
-            return redirect(url_for("actors.page", slug=slug, actor_id=actor.id))
-    status = 400 if form.is_submitted() else 200
-    return render_template("actors/form.html", coalition=coalition, form=form, actor=None), status
+            form.form_errors.append(_simultaneous_write())
+        return render_template("actors/form.html", coalition=coalition, form=form), 400
+    flash(_("Acteur créé."), "success")
+    return redirect(url_for("actors.page", slug=slug, actor_id=actor.id))
 
 
 @bp.route("/c/<slug>/actors/<int:actor_id>/edit", methods=["GET", "POST"])
@@ -347,37 +375,34 @@ def edit(slug: str, actor_id: int) -> ResponseReturnValue:
     session, coalition, actor = _load(slug, actor_id)
     require("actor.manage", actor)
     form = ActorForm(obj=actor)
-    changes = []
-    status = 200
-    if form.validate_on_submit():
-        try:
-            service.update_actor(
-                session, actor, _details(form), seen_version=form.version.data, by=viewer()
-            )
-        except service.StaleEdit as stale:
-            session.rollback()
-            current = session.get(Actor, actor.id)
-            assert current is not None
-            form.now_at(current.version)
-            form.form_errors.append(str(stale))
-            names = _names(session, coalition)
-            changes = [
-                (describe(event, names), author)
-                for event, author in queries.changes_since(
-                    session, "actor", actor.id, stale.seen_version
-                )
-            ]
-            status = 409
-        except DomainError as error:
-            session.rollback()
-            apply_domain_error(form, error)
-            status = 400
-        else:
-            session.commit()
-            flash(_("Fiche mise à jour."), "success")
-            return redirect(url_for("actors.page", slug=slug, actor_id=actor.id))
-    elif form.is_submitted():
+    if not form.validate_on_submit():
+        status = 400 if form.is_submitted() else 200
+        return render_template(
+            "actors/form.html", coalition=coalition, form=form, actor=actor
+        ), status
+    changes: list[tuple[HistoryLine, str]] = []
+    try:
+        service.update_actor(
+            session, actor, _details(form), seen_version=form.version.data, by=viewer()
+        )
+        session.commit()
+    except service.StaleEdit as stale:
+        session.rollback()
+        stale.record = session.get(Actor, actor.id)
+        form.now_at(stale.record.version)
+        form.form_errors.append(str(stale))
+        changes, status = _changes(session, coalition, stale), 409
+    except (IntegrityError, StaleDataError):
+        session.rollback()
+        form.form_errors.append(_simultaneous_write())
+        status = 409
+    except DomainError as error:
+        session.rollback()
+        apply_domain_error(form, error)
         status = 400
+    else:
+        flash(_("Fiche mise à jour."), "success")
+        return redirect(url_for("actors.page", slug=slug, actor_id=actor.id))
     return render_template(
         "actors/form.html", coalition=coalition, form=form, actor=actor, changes=changes
     ), status

@@ -16,7 +16,7 @@ from coalition.auth.models import User
 from coalition.coalitions.models import Coalition, Lever
 from coalition.core import audit
 from coalition.core.errors import Conflict, ValidationError
-from coalition.roadmap.models import Action, ActionStatus, Commitment, CommitmentStatus, Role
+from coalition.roadmap.models import CLOSED_ACTIONS, Action, Commitment, CommitmentStatus, Role
 
 ACTOR_FIELDS = (
     "name", "family", "kind", "territory", "website", "description", "status",
@@ -24,7 +24,6 @@ ACTOR_FIELDS = (
 )  # fmt: skip
 HOLDING_FIELDS = ("lever_id", "capacity", "note", "version")
 COMMITMENT_FIELDS = ("action_id", "role", "contribution", "status", "version")
-CLOSED_ACTIONS = (ActionStatus.done, ActionStatus.dropped)
 
 
 class StaleEdit(Conflict):
@@ -40,6 +39,14 @@ class StaleEdit(Conflict):
         self.entity = entity
         self.record = record
         self.seen_version = seen_version
+
+
+def _changed(
+    record: Holding | Commitment | Actor, before: dict[str, Any], fields: tuple[str, ...]
+) -> bool:
+    """Whether the record's fields (its version aside) differ from the snapshot taken before."""
+    compared = [field for field in fields if field != "version"]
+    return audit.snapshot(record, compared) != {field: before[field] for field in compared}
 
 
 def check_version(entity: str, record: Holding | Commitment | Actor, seen: int | None) -> None:
@@ -128,7 +135,7 @@ def update_actor(
     before = audit.snapshot(actor, ACTOR_FIELDS)
     for field, value in asdict(details).items():
         setattr(actor, field, value)
-    if audit.snapshot(actor, ACTOR_FIELDS[:-1]) != {k: before[k] for k in ACTOR_FIELDS[:-1]}:
+    if _changed(actor, before, ACTOR_FIELDS):
         _record(
             session,
             "actor",
@@ -200,7 +207,7 @@ def update_holding(
     capacity = _check_capacity(capacity)
     before = audit.snapshot(holding, HOLDING_FIELDS)
     holding.capacity, holding.note = capacity, note.strip()
-    if (holding.capacity, holding.note) != (before["capacity"], before["note"]):
+    if _changed(holding, before, HOLDING_FIELDS):
         _record(
             session,
             "holding",
@@ -235,16 +242,8 @@ def remove_holding(
 # -- commitments --------------------------------------------------------------------------
 
 
-def commit_to_action(
-    session: Session,
-    actor: Actor,
-    action: Action,
-    *,
-    role: Role,
-    contribution: str,
-    by: User | None,
-) -> Commitment:
-    """Commit the actor to an action; a withdrawn commitment to the same action is renewed."""
+def check_can_commit(actor: Actor, action: Action) -> None:
+    """An actor still in the coalition commits to an open action of the same coalition."""
     if action.coalition_id != actor.coalition_id:
         raise ValidationError(
             _l("Cette action n'appartient pas à cette coalition."), field="action"
@@ -256,6 +255,19 @@ def commit_to_action(
         )
     if actor.status == ActorStatus.left:
         raise ValidationError(_l("Un acteur parti ne prend plus d'engagement."), field="action")
+
+
+def commit_to_action(
+    session: Session,
+    actor: Actor,
+    action: Action,
+    *,
+    role: Role,
+    contribution: str,
+    by: User | None,
+) -> Commitment:
+    """Commit the actor to an action; a withdrawn commitment to the same action is renewed."""
+    check_can_commit(actor, action)
     existing = session.scalars(
         select(Commitment).where(Commitment.actor_id == actor.id, Commitment.action_id == action.id)
     ).one_or_none()
@@ -308,10 +320,14 @@ def update_commitment(
     by: User | None,
 ) -> Commitment:
     check_version("commitment", commitment, seen_version)
+    if commitment.status == CommitmentStatus.withdrawn != status:
+        action = session.get(Action, commitment.action_id)
+        assert action is not None  # a foreign key
+        check_can_commit(actor, action)
     before = audit.snapshot(commitment, COMMITMENT_FIELDS)
     commitment.role, commitment.contribution = role, contribution.strip()
     commitment.status = status
-    if audit.snapshot(commitment, COMMITMENT_FIELDS) != before:
+    if _changed(commitment, before, COMMITMENT_FIELDS):
         _record(
             session,
             "commitment",

@@ -2,7 +2,16 @@
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import login_user, logout_user
@@ -15,6 +24,14 @@ from coalition.core.permissions import require, viewer
 from coalition.db import db_session
 
 bp = Blueprint("auth", __name__)
+
+
+def new_session() -> None:
+    """Forget everything the session held but the interface language."""
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
 
 
 def safe_next(target: str | None) -> str | None:
@@ -36,7 +53,7 @@ def login() -> ResponseReturnValue:
         user = service.authenticate(session_, form.email.data or "", form.password.data or "")
         if user is not None:
             session_.commit()
-            session.clear()  # a new session at login: nothing carried over from before
+            new_session()  # a new session at login: nothing carried over from before
             login_user(user)
             flash(_("Vous êtes connecté·e."), "success")
             return redirect(safe_next(form.next.data) or url_for("coalitions.index"))
@@ -53,7 +70,7 @@ def logout() -> ResponseReturnValue:
         service.end_sessions(user)
         db_session().commit()
     logout_user()
-    session.clear()
+    new_session()
     flash(_("Vous êtes déconnecté·e."), "success")
     return redirect(url_for("coalitions.index"))
 
@@ -78,7 +95,7 @@ def change_password() -> ResponseReturnValue:
             apply_domain_error(form, error)
         else:
             session_.commit()
-            session.clear()
+            new_session()
             login_user(user)  # this session goes on with the new token; every other one ends
             flash(
                 _("Votre mot de passe a été changé. Vos autres sessions sont fermées."), "success"
@@ -92,7 +109,7 @@ def change_password() -> ResponseReturnValue:
 def set_language() -> ResponseReturnValue:
     require("site.view")
     form = LanguageForm()
-    if not form.validate_on_submit() or form.lang.data not in ("fr", "en"):
+    if not form.validate_on_submit() or form.lang.data not in current_app.config["LANGUAGES"]:
         message = _("Langue inconnue : le français et l'anglais sont proposés.")
         return render_template("errors/error.html", code=400, message=message), 400
     session["lang"] = form.lang.data

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from coalition.actors.models import Actor, ActorStatus, Family
+from coalition.actors.queries import visible_actors
 from coalition.auth.models import User
 from coalition.coalitions.models import Axis, Coalition, Lever
 from coalition.meetings.models import Meeting, MeetingStatus
@@ -26,10 +27,11 @@ class CoalitionSummary:
     actor_count: int
 
 
-def list_coalitions(session: Session, viewer: User | None) -> list[CoalitionSummary]:
+def list_coalitions(session: Session) -> list[CoalitionSummary]:
+    """Every coalition, with the number of actors its public directory lists."""
     active_actors = (
         select(Actor.coalition_id, func.count().label("n"))
-        .where(Actor.status != ActorStatus.left)
+        .where(Actor.status != ActorStatus.left, Actor.is_listed.is_(True))
         .group_by(Actor.coalition_id)
         .subquery()
     )
@@ -56,12 +58,11 @@ def coalition_home(
     session: Session, coalition: Coalition, viewer: User | None, *, now: datetime
 ) -> CoalitionHome:
     counts = dict.fromkeys(Family, 0)
+    present = visible_actors(coalition, viewer).where(Actor.status != ActorStatus.left).subquery()
     for family, count in session.execute(
-        select(Actor.family, func.count())
-        .where(Actor.coalition_id == coalition.id, Actor.status != ActorStatus.left)
-        .group_by(Actor.family)
+        select(present.c.family, func.count()).group_by(present.c.family)
     ):
-        counts[family] = count
+        counts[Family(family)] = count
     axes = session.scalars(
         select(Axis).where(Axis.coalition_id == coalition.id).order_by(Axis.position, Axis.name)
     ).all()
@@ -69,8 +70,8 @@ def coalition_home(
         select(func.count()).select_from(Lever).where(Lever.coalition_id == coalition.id)
     )
     partners = session.scalars(
-        select(Actor)
-        .where(Actor.coalition_id == coalition.id, Actor.is_partner.is_(True))
+        visible_actors(coalition, viewer)
+        .where(Actor.status != ActorStatus.left, Actor.is_partner.is_(True))
         .order_by(Actor.name)
     ).all()
     next_meeting = session.scalars(

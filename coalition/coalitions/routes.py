@@ -13,7 +13,7 @@ bp = Blueprint("coalitions", __name__)
 @bp.get("/")
 def index() -> ResponseReturnValue:
     require("site.view")
-    summaries = queries.list_coalitions(db_session(), viewer())
+    summaries = queries.list_coalitions(db_session())
     return render_template("coalitions/index.html", summaries=summaries)
 
 

@@ -1,6 +1,11 @@
 """Translated labels of every enumeration, for templates: `labels.family[actor.family]`."""
 
-from coalition.actors.models import ACTOR_KIND_LABELS, ACTOR_STATUS_LABELS, FAMILY_LABELS
+from coalition.actors.models import (
+    ACTOR_KIND_LABELS,
+    ACTOR_STATUS_LABELS,
+    CAPACITY_LABELS,
+    FAMILY_LABELS,
+)
 from coalition.auth.models import MEMBERSHIP_ROLE_LABELS
 from coalition.coalitions.models import PHASE_LABELS
 from coalition.diagnostics.models import DIAGNOSTIC_COLUMN_LABELS
@@ -29,3 +34,4 @@ commitment_status = COMMITMENT_STATUS_LABELS
 horizon = HORIZON_LABELS
 objective_status = OBJECTIVE_STATUS_LABELS
 role = ROLE_LABELS
+capacity = CAPACITY_LABELS

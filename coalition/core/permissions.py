@@ -107,5 +107,6 @@ def require(permission: str, target: Any = None, *, hide: bool = False) -> None:
     if hide:
         abort(404)
     if user is None:
-        abort(redirect(url_for("auth.login", next=request.full_path.rstrip("?"))))
+        back = request.full_path.rstrip("?") if request.method == "GET" else None
+        abort(redirect(url_for("auth.login", next=back)))
     abort(403)

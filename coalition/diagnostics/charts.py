@@ -157,10 +157,11 @@ def _node_trace(
     name: str,
     colour: str,
     symbol: str,
+    links_label: str,
 ) -> go.Scatter:
     hover = [
         f"{escape(graph.nodes[node].get('label', node))}<br>{escape(name)}"
-        f"<br>degree: {graph.degree(node)}"
+        f"<br>{escape(links_label)}: {graph.degree(node)}"
         for node in nodes
     ]
     return go.Scatter(
@@ -201,6 +202,7 @@ def network_figure(
     family_labels: dict[str, str],
     type_labels: dict[str, str],
     *,
+    links_label: str = "links",
     seed: int = SEED,
 ) -> dict[str, Any]:
     """Every node placed by a seeded spring layout; one legend entry per family and node type."""
@@ -210,7 +212,7 @@ def network_figure(
         figure.add_trace(_edge_trace(graph, positions))
         for (node_type, family), nodes in _node_groups(graph).items():
             style = _group_style(node_type, family, family_labels, type_labels)
-            figure.add_trace(_node_trace(graph, nodes, positions, **style))
+            figure.add_trace(_node_trace(graph, nodes, positions, links_label=links_label, **style))
     hidden_axis = {"showgrid": False, "zeroline": False, "showticklabels": False}
     figure.update_layout(
         template=TEMPLATE,

@@ -5,9 +5,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from coalition.actors.models import Actor, ActorStatus, Holding
+from coalition.actors.queries import visible_actors
 from coalition.auth.models import User
 from coalition.coalitions.models import Axis, Coalition, Lever
-from coalition.core.permissions import is_participant
 from coalition.diagnostics.graph import (
     ActionRow,
     ActorRow,
@@ -24,14 +24,10 @@ from coalition.roadmap.models import Action, Commitment, CommitmentStatus, actio
 def graph_data(session: Session, coalition: Coalition, viewer: User | None) -> GraphData:
     """Actors still in the coalition (the public sees listed ones), levers, axes, actions,
     holdings and live commitments: six queries."""
-    actors_query = select(Actor.id, Actor.name, Actor.family, Actor.kind).where(
-        Actor.coalition_id == coalition.id, Actor.status != ActorStatus.left
-    )
-    if not is_participant(viewer, coalition.id):
-        actors_query = actors_query.where(Actor.is_listed.is_(True))
+    visible = visible_actors(coalition, viewer).where(Actor.status != ActorStatus.left)
     actors = [
-        ActorRow(id, name, family.value, kind.value)
-        for id, name, family, kind in session.execute(actors_query.order_by(Actor.name))
+        ActorRow(actor.id, actor.name, actor.family.value, actor.kind.value)
+        for actor in session.scalars(visible.order_by(Actor.name))
     ]
     levers = [
         LeverRow(id, name)

@@ -81,7 +81,9 @@ def network(slug: str) -> ResponseReturnValue:
         degrees=graphs.degrees(shown),
         levers=data.levers,
         filters=filters,
-        figure=charts.network_figure(shown, _family_labels(), _type_labels()),
+        figure=charts.network_figure(
+            shown, _family_labels(), _type_labels(), links_label=_("liens")
+        ),
         brokers=graphs.brokers(projection),
         communities=graphs.communities(projection),
         projection=projection,

@@ -45,6 +45,8 @@ class ActionStatus(enum.StrEnum):
     dropped = "dropped"
 
 
+CLOSED_ACTIONS = (ActionStatus.done, ActionStatus.dropped)  # nobody commits to these any more
+
 ACTION_STATUS_LABELS = {
     ActionStatus.proposed: _l("Proposée"),
     ActionStatus.committed: _l("Engagée"),

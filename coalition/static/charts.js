@@ -6,6 +6,9 @@ document.addEventListener("DOMContentLoaded", function () {
   document.querySelectorAll(".chart[data-figure]").forEach(function (element) {
     var source = document.getElementById(element.dataset.figure);
     var figure = JSON.parse(source.textContent);
+    // once drawn, the chart is one image described by its caption; the table holds the data
+    element.setAttribute("role", "img");
+    element.setAttribute("aria-labelledby", element.dataset.description);
     Plotly.newPlot(element, figure.data, figure.layout, {
       responsive: true,
       displaylogo: false,

@@ -321,3 +321,45 @@ def test_pages_issue_the_same_statements_at_10_and_300_actors(
     assert count_statements(client, count_queries, url(*small)) == count_statements(
         client, count_queries, url(*large)
     )
+
+
+def test_odd_digits_in_a_filter_are_a_clear_400(client: FlaskClient, world: World) -> None:
+    for url in (f"{C}/actors?lever=²", f"{C}/graph?lever=٣"):
+        response = client.get(url)
+        assert response.status_code == 400
+        assert "Ce levier n&#39;existe pas" in response.get_data(as_text=True)
+
+
+def test_actor_page_with_its_history_issues_a_fixed_number_of_statements(
+    client: FlaskClient,
+    world: World,
+    db: Session,
+    count_queries,  # type: ignore[no-untyped-def]
+) -> None:
+    from coalition.actors import service
+
+    world.log_in(client, "facilitator")
+    url = f"{C}/actors/{world.actor.id}"
+
+    def statements() -> int:
+        with count_queries() as counter:
+            assert client.get(url).status_code == 200
+        return counter.count
+
+    service.update_holding(
+        db, world.actor, world.holding, capacity=3, note="", seen_version=1, by=None
+    )
+    db.flush()
+    few = statements()
+    for n in range(20):
+        service.update_holding(
+            db,
+            world.actor,
+            world.holding,
+            capacity=1 + n % 3,
+            note=str(n),
+            seen_version=world.holding.version,
+            by=world.users["member"],
+        )
+        db.flush()
+    assert statements() == few

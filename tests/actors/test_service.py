@@ -183,3 +183,30 @@ def test_actor_details_rules(db: Session, setting) -> None:  # type: ignore[no-u
     service.update_actor(db, created, details, seen_version=1, by=user)
     assert created.status == ActorStatus.left
     assert [e.action for e in events(db, "actor")] == ["create", "update"]
+
+
+def test_a_withdrawn_commitment_cannot_come_back_on_a_closed_action(
+    db: Session,
+    setting,  # type: ignore[no-untyped-def]
+) -> None:
+    coalition, actor, _, user = setting
+    action = f.action(db, coalition)
+    commitment = service.commit_to_action(
+        db, actor, action, role=Role.lead, contribution="", by=user
+    )
+    service.withdraw_commitment(db, actor, commitment, seen_version=1, by=user)
+    db.flush()
+    action.status = ActionStatus.done
+    db.flush()
+    with pytest.raises(ValidationError, match="terminée"):
+        service.update_commitment(
+            db,
+            actor,
+            commitment,
+            role=Role.lead,
+            contribution="",
+            status=CommitmentStatus.active,
+            seen_version=2,
+            by=user,
+        )
+    assert commitment.status == CommitmentStatus.withdrawn

@@ -212,3 +212,12 @@ def test_cli_creates_users_and_memberships(app: Flask, db: Session) -> None:
     )
     assert refused.exit_code != 0
     assert "8 caractères" in refused.output
+
+
+def test_the_chosen_language_survives_login_and_logout(client: FlaskClient, db: Session) -> None:
+    user = f.user(db)
+    post_form(client, "/language", {"lang": "en", "next": "/"}, form_url="/")
+    f.log_in(client, user)
+    assert '<html lang="en">' in client.get("/").get_data(as_text=True)
+    post_form(client, "/logout", {}, form_url="/")
+    assert '<html lang="en">' in client.get("/").get_data(as_text=True)

@@ -192,7 +192,7 @@ def test_network_hover_names_the_node_escaped() -> None:
     research = node_traces(network())[0]
 
     assert research["customdata"] == ["actor:1", "actor:2"]
-    assert research["hovertext"][0] == "R&amp;D &lt;lab&gt;<br>Research<br>degree: 3"
+    assert research["hovertext"][0] == "R&amp;D &lt;lab&gt;<br>Research<br>links: 3"
     assert research["hoverinfo"] == "text"
 
 

@@ -66,3 +66,29 @@ def test_network_page_filters(client: FlaskClient, db: Session, demo: str) -> No
     assert "Orange" in html and "Epitech" not in html
     assert client.get(f"/c/{demo}/graph?family=martians").status_code == 400
     assert client.get(f"/c/{demo}/graph?lever=abc").status_code == 400
+
+
+def test_unlisted_and_departed_actors_stay_out_of_every_public_view(
+    client: FlaskClient, db: Session
+) -> None:
+    from coalition.actors.models import ActorStatus
+    from coalition.auth.models import MembershipRole
+
+    coalition = f.coalition(db)
+    lever = f.lever(db, coalition, name="Former")
+    shown = f.actor(db, coalition, name="Visible", is_partner=True)
+    hidden = f.actor(db, coalition, name="Discret", is_listed=False, is_partner=True)
+    gone = f.actor(db, coalition, name="Parti", status=ActorStatus.left)
+    for actor in (shown, hidden, gone):
+        f.holding(db, actor, lever)
+    base = f"/c/{coalition.slug}"
+    for url in ("/", "/levers", "/graph", "/graph.graphml", "/graph.json", "/graph.gexf"):
+        body = client.get(base + url).get_data(as_text=True)
+        assert "Visible" in body, url
+        assert "Discret" not in body and "Parti" not in body, url
+    member = f.user(db)
+    f.membership(db, member, coalition, MembershipRole.member, shown)
+    f.log_in(client, member)
+    for url in ("/levers", "/graph.json", "/actors"):
+        body = client.get(base + url).get_data(as_text=True)
+        assert "Discret" in body and "Parti" not in body, url  # participants see opted-out ones
