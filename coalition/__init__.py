@@ -98,6 +98,7 @@ def _register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.globals.update(
         can=can,
+        choices=labels.choices,
         membership_in=membership_in,
         viewer=viewer,
         labels=labels,

@@ -1,5 +1,8 @@
 """Translated labels of every enumeration, for templates: `labels.family[actor.family]`."""
 
+from collections.abc import Mapping
+from typing import Any
+
 from coalition.actors.models import (
     ACTOR_KIND_LABELS,
     ACTOR_STATUS_LABELS,
@@ -35,3 +38,10 @@ horizon = HORIZON_LABELS
 objective_status = OBJECTIVE_STATUS_LABELS
 role = ROLE_LABELS
 capacity = CAPACITY_LABELS
+
+
+def choices(items: Any) -> list[tuple[str, str]]:
+    """(value, label) pairs for a select: from a label table, or from rows with id and name."""
+    if isinstance(items, Mapping):
+        return [(member.value, str(label)) for member, label in items.items()]
+    return [(str(item.id), item.name) for item in items]

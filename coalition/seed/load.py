@@ -82,9 +82,12 @@ def _columns(entry: dict[str, Any], *, skip: tuple[str, ...] = ()) -> dict[str, 
 
 
 def _update(result: SeedResult, obj: Base, values: dict[str, Any]) -> None:
+    """Set the values that differ (lists are relationships: compared as sets); count a change."""
     changed = False
     for key, value in values.items():
-        if getattr(obj, key) != value:
+        current = getattr(obj, key)
+        same = set(current) == set(value) if isinstance(value, list) else current == value
+        if not same:
             setattr(obj, key, value)
             changed = True
     result.updated += changed
@@ -167,18 +170,14 @@ def _load_actions(
         values["axis_id"] = axes[entry["axis"]].id if entry["axis"] else None
         values["objective_id"] = objectives[entry["objective"]].id if entry["objective"] else None
         values["lead_actor_id"] = actors[entry["lead"]].id if entry["lead"] else None
-        wanted = [levers[name] for name in entry["levers"]]
+        values["levers"] = [levers[name] for name in entry["levers"]]
         action = existing.get(values["title"])
         if action is None:
-            existing[values["title"]] = Action(coalition_id=cid, levers=wanted, **values)
+            existing[values["title"]] = Action(coalition_id=cid, **values)
             session.add(existing[values["title"]])
             result.created += 1
-            continue
-        before = result.updated
-        _update(result, action, values)
-        if {lv.id for lv in action.levers} != {lv.id for lv in wanted}:
-            action.levers = wanted
-            result.updated += result.updated == before
+        else:
+            _update(result, action, values)
     session.flush()
     return existing
 
@@ -254,26 +253,17 @@ def _load_resources(
         values["contributed_by_id"] = (
             actors[entry["contributed_by"]].id if entry["contributed_by"] else None
         )
-        wanted_levers = [levers[name] for name in entry["levers"]]
-        wanted_tags = []
+        values["levers"] = [levers[name] for name in entry["levers"]]
         for name in entry["tags"]:
             if name not in tags:
                 tags[name] = Tag(coalition_id=cid, name=name)
                 session.add(tags[name])
-            wanted_tags.append(tags[name])
+        values["tags"] = [tags[name] for name in entry["tags"]]
         resource = existing.get(values["url"])
         if resource is None:
             if values["status"] == ResourceStatus.published:
                 values["published_at"] = utcnow()
-            resource = Resource(coalition_id=cid, levers=wanted_levers, tags=wanted_tags, **values)
-            session.add(resource)
+            session.add(Resource(coalition_id=cid, **values))
             result.created += 1
-            continue
-        before = result.updated
-        _update(result, resource, values)
-        if {lv.id for lv in resource.levers} != {lv.id for lv in wanted_levers}:
-            resource.levers = wanted_levers
-            result.updated += result.updated == before
-        if {t.name for t in resource.tags} != {t.name for t in wanted_tags}:
-            resource.tags = wanted_tags
-            result.updated += result.updated == before
+        else:
+            _update(result, resource, values)

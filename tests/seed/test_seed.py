@@ -256,3 +256,15 @@ def test_demo_users_are_refused_in_production(app: Flask, db: Session) -> None:
     assert "never created in production" in result.output
     assert count(db, User) == 0
     assert count(db, Coalition) == 0
+
+
+def test_an_edited_tag_list_updates_the_resource(db: Session, tmp_path: Path) -> None:
+    load_seed(db, read_seed(DEMO))
+    text = DEMO.read_text(encoding="utf-8")
+    first_tags = next(line for line in text.splitlines() if line.startswith("tags = ["))
+    edited = tmp_path / "tags.toml"
+    edited.write_text(text.replace(first_tags, 'tags = ["nouveau"]', 1), encoding="utf-8")
+    result = load_seed(db, read_seed(edited))
+    assert (result.created, result.updated) == (0, 1)
+    tagged = db.scalars(select(Resource).where(Resource.tags.any(name="nouveau"))).all()
+    assert len(tagged) == 1 and [t.name for t in tagged[0].tags] == ["nouveau"]
