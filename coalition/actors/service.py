@@ -41,14 +41,6 @@ class StaleEdit(Conflict):
         self.seen_version = seen_version
 
 
-def _changed(
-    record: Holding | Commitment | Actor, before: dict[str, Any], fields: tuple[str, ...]
-) -> bool:
-    """Whether the record's fields (its version aside) differ from the snapshot taken before."""
-    compared = [field for field in fields if field != "version"]
-    return audit.snapshot(record, compared) != {field: before[field] for field in compared}
-
-
 def check_version(entity: str, record: Holding | Commitment | Actor, seen: int | None) -> None:
     if seen is None or seen != record.version:
         raise StaleEdit(entity, record, seen or 0)
@@ -65,17 +57,17 @@ def _record(
     before: dict[str, Any] | None,
     fields: tuple[str, ...],
 ) -> None:
-    session.flush()
-    audit.record(
+    session.flush()  # a new actor gets its id
+    audit.record_change(
         session,
-        entity=entity,
-        entity_id=obj.id,
-        action=action,
-        user_id=by.id if by else None,
+        entity,
+        obj,
+        action,
+        by=by,
         coalition_id=actor.coalition_id,
         actor_id=actor.id,
         before=before,
-        after=None if action == "delete" else audit.snapshot(obj, fields),
+        fields=fields,
     )
 
 
@@ -135,7 +127,7 @@ def update_actor(
     before = audit.snapshot(actor, ACTOR_FIELDS)
     for field, value in asdict(details).items():
         setattr(actor, field, value)
-    if _changed(actor, before, ACTOR_FIELDS):
+    if audit.changed(actor, before, ACTOR_FIELDS):
         _record(
             session,
             "actor",
@@ -207,7 +199,7 @@ def update_holding(
     capacity = _check_capacity(capacity)
     before = audit.snapshot(holding, HOLDING_FIELDS)
     holding.capacity, holding.note = capacity, note.strip()
-    if _changed(holding, before, HOLDING_FIELDS):
+    if audit.changed(holding, before, HOLDING_FIELDS):
         _record(
             session,
             "holding",
@@ -327,7 +319,7 @@ def update_commitment(
     before = audit.snapshot(commitment, COMMITMENT_FIELDS)
     commitment.role, commitment.contribution = role, contribution.strip()
     commitment.status = status
-    if _changed(commitment, before, COMMITMENT_FIELDS):
+    if audit.changed(commitment, before, COMMITMENT_FIELDS):
         _record(
             session,
             "commitment",

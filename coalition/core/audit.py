@@ -73,3 +73,36 @@ def snapshot(obj: object, fields: Iterable[str]) -> dict[str, Any]:
             value = value.isoformat()
         values[field] = value
     return values
+
+
+def record_change(
+    session: Session,
+    entity: str,
+    obj: Any,
+    action: str,
+    *,
+    by: Any,
+    coalition_id: int,
+    before: dict[str, Any] | None,
+    fields: Iterable[str],
+    actor_id: int | None = None,
+) -> AuditEvent:
+    """Flush, then log a create / update / delete of `obj` with its fields before and after."""
+    session.flush()
+    return record(
+        session,
+        entity=entity,
+        entity_id=obj.id,
+        action=action,
+        user_id=by.id if by else None,
+        coalition_id=coalition_id,
+        actor_id=actor_id,
+        before=before,
+        after=None if action == "delete" else snapshot(obj, fields),
+    )
+
+
+def changed(obj: object, before: dict[str, Any], fields: Iterable[str]) -> bool:
+    """Whether the record's fields (its version aside) differ from the snapshot taken before."""
+    compared = [field for field in fields if field != "version"]
+    return snapshot(obj, compared) != {field: before[field] for field in compared}
