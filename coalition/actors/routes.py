@@ -30,6 +30,7 @@ from coalition.coalitions.queries import coalition_or_404
 from coalition.core.errors import DomainError, ValidationError
 from coalition.core.forms import apply_domain_error
 from coalition.core.permissions import can, membership_in, require, viewer
+from coalition.core.versions import StaleEdit
 from coalition.db import db_session
 from coalition.roadmap.models import Action, Commitment, CommitmentStatus, Role
 
@@ -106,7 +107,7 @@ def _manage_page(
     *,
     status: int = 200,
     failed: tuple[str, FlaskForm] | None = None,
-    conflict: service.StaleEdit | None = None,
+    conflict: StaleEdit | None = None,
 ) -> ResponseReturnValue:
     """The "my organisation" page; a refused form comes back filled in, with its errors."""
     profile = queries.actor_profile(session, actor, with_history=False)
@@ -154,7 +155,7 @@ def _manage_page(
 
 
 def _changes(
-    session: Session, coalition: Coalition, stale: service.StaleEdit
+    session: Session, coalition: Coalition, stale: StaleEdit
 ) -> list[tuple[HistoryLine, str]]:
     """What made the record go past the version the user saw, told as history lines."""
     events = queries.changes_since(session, stale.entity, stale.record.id, stale.seen_version)
@@ -191,7 +192,7 @@ def _apply(
     try:
         write()
         session.commit()
-    except service.StaleEdit as stale:
+    except StaleEdit as stale:
         session.rollback()
         current = session.get(type(stale.record), stale.record.id)
         if current is None:
@@ -386,7 +387,7 @@ def edit(slug: str, actor_id: int) -> ResponseReturnValue:
             session, actor, _details(form), seen_version=form.version.data, by=viewer()
         )
         session.commit()
-    except service.StaleEdit as stale:
+    except StaleEdit as stale:
         session.rollback()
         stale.record = session.get(Actor, actor.id)
         form.now_at(stale.record.version)

@@ -16,6 +16,7 @@ from coalition.auth.models import User
 from coalition.coalitions.models import Coalition, Lever
 from coalition.core import audit
 from coalition.core.errors import Conflict, ValidationError
+from coalition.core.versions import check_version
 from coalition.roadmap.models import CLOSED_ACTIONS, Action, Commitment, CommitmentStatus, Role
 
 ACTOR_FIELDS = (
@@ -24,26 +25,6 @@ ACTOR_FIELDS = (
 )  # fmt: skip
 HOLDING_FIELDS = ("lever_id", "capacity", "note", "version")
 COMMITMENT_FIELDS = ("action_id", "role", "contribution", "status", "version")
-
-
-class StaleEdit(Conflict):
-    """The record changed since the user loaded the form: nothing was overwritten."""
-
-    def __init__(self, entity: str, record: Any, seen_version: int) -> None:
-        super().__init__(
-            _l(
-                "Cette fiche a été modifiée par quelqu'un d'autre pendant que vous la modifiiez. "
-                "Vos changements n'ont pas été enregistrés : relisez la version actuelle."
-            )
-        )
-        self.entity = entity
-        self.record = record
-        self.seen_version = seen_version
-
-
-def check_version(entity: str, record: Holding | Commitment | Actor, seen: int | None) -> None:
-    if seen is None or seen != record.version:
-        raise StaleEdit(entity, record, seen or 0)
 
 
 def _record(

@@ -11,6 +11,7 @@ from coalition.actors import service
 from coalition.actors.models import ActorStatus, Family, Holding
 from coalition.core.audit import AuditEvent
 from coalition.core.errors import Conflict, ValidationError
+from coalition.core.versions import StaleEdit
 from coalition.roadmap.models import ActionStatus, Commitment, CommitmentStatus, Role
 from tests import factories as f
 
@@ -81,7 +82,7 @@ def test_a_stale_version_is_refused_and_nothing_is_overwritten(db: Session, sett
     holding = service.add_holding(db, actor, lever, capacity=2, note="", by=user)
     service.update_holding(db, actor, holding, capacity=3, note="", seen_version=1, by=user)
     db.flush()
-    with pytest.raises(service.StaleEdit) as stale:
+    with pytest.raises(StaleEdit) as stale:
         service.update_holding(db, actor, holding, capacity=1, note="", seen_version=1, by=user)
     assert stale.value.seen_version == 1
     assert holding.capacity == 3
