@@ -13,6 +13,8 @@ import networkx as nx
 import plotly.graph_objects as go
 
 from coalition.diagnostics.graph import FAMILIES, SEED, CoverageMatrix
+from coalition.meetings.attendance import AttendanceReport
+from coalition.roadmap.timeline import Timeline, TimelineCell
 
 FAMILY_COLOURS = {
     "research": "#5b3d91",
@@ -222,5 +224,166 @@ def network_figure(
         margin={"l": 10, "r": 10, "t": 10, "b": 10},
         xaxis=hidden_axis,
         yaxis=hidden_axis,
+    )
+    return _as_json(figure)
+
+
+STATUS_COLOURS = {
+    "proposed": "#6b7280",
+    "committed": "#1d4f91",
+    "in_progress": "#b34700",
+    "done": "#1e6b34",
+    "blocked": "#a4161a",
+    "dropped": "#9ca3af",
+}
+PROGRESS_COLOURSCALE = [[0.0, "#ffffff"], [1.0, "#1e6b34"]]
+TIMELINE_MIN_HEIGHT = 300
+TIMELINE_BASE_HEIGHT = 160
+TIMELINE_ROW_HEIGHT = 28
+TIMELINE_LABEL_LIMIT = 60
+
+
+def _meeting_number(number: int) -> str:
+    return f"n°{number}"
+
+
+def _short(text: str, limit: int = TIMELINE_LABEL_LIMIT) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _review_text(review: TimelineCell | None, status_labels: dict[str, str]) -> str:
+    if review is None:
+        return ""
+    return f"{escape(status_labels.get(review.status, review.status))} · {review.progress}%"
+
+
+def _review_hover(
+    action_title: str,
+    meeting_title: str,
+    review: TimelineCell | None,
+    status_labels: dict[str, str],
+    progress_label: str,
+) -> str:
+    hover = f"{escape(action_title)}<br>{escape(meeting_title)}"
+    if review is None:
+        return hover
+    status = escape(status_labels.get(review.status, review.status))
+    return f"{hover}<br>{status}<br>{escape(progress_label)}: {review.progress}%"
+
+
+def _timeline_hovers(
+    timeline: Timeline,
+    reviews: list[list[TimelineCell | None]],
+    status_labels: dict[str, str],
+    progress_label: str,
+) -> list[list[str]]:
+    meeting_titles = [
+        f"{_meeting_number(meeting.number)} {meeting.title}" for meeting in timeline.meetings
+    ]
+    return [
+        [
+            _review_hover(action.title, meeting_title, review, status_labels, progress_label)
+            for meeting_title, review in zip(meeting_titles, row, strict=True)
+        ]
+        for action, row in zip(timeline.actions, reviews, strict=True)
+    ]
+
+
+def timeline_figure(
+    timeline: Timeline,
+    status_labels: dict[str, str],
+    *,
+    title: str,
+    progress_label: str,
+) -> dict[str, Any]:
+    """Actions down (first on top), meetings across, each cell the review's status and progress.
+
+    Rows are keyed by action id, so two actions with the same title keep their own row."""
+    reviews = [
+        [timeline.cells.get((action.id, meeting.id)) for meeting in timeline.meetings]
+        for action in timeline.actions
+    ]
+    action_keys = [str(action.id) for action in timeline.actions]
+    heatmap = go.Heatmap(
+        x=[
+            f"{_meeting_number(meeting.number)} {meeting.starts_at:%d/%m/%Y}"
+            for meeting in timeline.meetings
+        ],
+        y=action_keys,
+        z=[[review.progress if review else None for review in row] for row in reviews],
+        zmin=0,
+        zmax=100,
+        text=[[_review_text(review, status_labels) for review in row] for row in reviews],
+        texttemplate="%{text}",
+        customdata=_timeline_hovers(timeline, reviews, status_labels, progress_label),
+        hovertemplate="%{customdata}<extra></extra>",
+        colorscale=PROGRESS_COLOURSCALE,
+        colorbar={"title": {"text": progress_label}},
+        xgap=1,
+        ygap=1,
+    )
+    figure = go.Figure(heatmap)
+    figure.update_layout(
+        title={"text": title},
+        template=TEMPLATE,
+        height=max(
+            TIMELINE_MIN_HEIGHT,
+            TIMELINE_BASE_HEIGHT + TIMELINE_ROW_HEIGHT * len(timeline.actions),
+        ),
+        margin={"l": 20, "r": 20, "t": 60, "b": 20},
+        xaxis={"type": "category", "automargin": True, "side": "top"},
+        yaxis={
+            "type": "category",
+            "automargin": True,
+            "autorange": "reversed",
+            "tickmode": "array",
+            "tickvals": action_keys,
+            "ticktext": [escape(_short(action.title)) for action in timeline.actions],
+        },
+    )
+    return _as_json(figure)
+
+
+def _rates(present: list[int], expected: list[int]) -> list[float | None]:
+    return [
+        round(100 * came / out_of, 1) if out_of else None
+        for came, out_of in zip(present, expected, strict=True)
+    ]
+
+
+def attendance_figure(
+    report: AttendanceReport,
+    family_labels: dict[str, str],
+    *,
+    title: str,
+    rate_label: str,
+) -> dict[str, Any]:
+    """One line per family: the share of its recorded actors present at each held meeting."""
+    meetings = [_meeting_number(meeting.number) for meeting in report.meetings]
+    figure = go.Figure()
+    for family in report.families:
+        name = family_labels.get(family.family, family.family)
+        figure.add_trace(
+            go.Scatter(
+                x=meetings,
+                y=_rates(family.present, family.expected),
+                customdata=[
+                    f"{came}/{out_of}"
+                    for came, out_of in zip(family.present, family.expected, strict=True)
+                ],
+                mode="lines+markers",
+                cliponaxis=False,
+                name=name,
+                line={"color": FAMILY_COLOURS.get(family.family, OTHER_FAMILY_COLOURS)},
+                hovertemplate=f"{escape(name)}<br>%{{x}}<br>{escape(rate_label)}: %{{y}}%"
+                " (%{customdata})<extra></extra>",
+            )
+        )
+    figure.update_layout(
+        title={"text": title},
+        template=TEMPLATE,
+        margin={"l": 20, "r": 20, "t": 60, "b": 20},
+        xaxis={"type": "category", "automargin": True},
+        yaxis={"range": [0, 100], "title": {"text": rate_label}, "ticksuffix": "%"},
     )
     return _as_json(figure)

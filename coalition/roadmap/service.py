@@ -37,9 +37,18 @@ ALLOWED_TRANSITIONS: dict[ActionStatus, set[ActionStatus]] = {
     S.dropped: {S.committed},  # taken up again
 }
 ACTION_FIELDS = (
-    "title", "description", "axis_id", "objective_id", "lead_actor_id", "horizon",
-    "target_date", "success_criteria", "status", "status_reason", "version",
-)  # fmt: skip
+    "title",
+    "description",
+    "axis_id",
+    "objective_id",
+    "lead_actor_id",
+    "horizon",
+    "target_date",
+    "success_criteria",
+    "status",
+    "status_reason",
+    "version",
+)
 OBJECTIVE_FIELDS = ("title", "description", "horizon", "status", "version")
 
 
@@ -65,9 +74,15 @@ def _log(
 ) -> None:
     fields = ACTION_FIELDS if entity == "action" else OBJECTIVE_FIELDS
     audit.record_change(
-        session, entity, obj, action, by=by, coalition_id=obj.coalition_id, before=before,
+        session,
+        entity,
+        obj,
+        action,
+        by=by,
+        coalition_id=obj.coalition_id,
+        before=before,
         fields=fields,
-    )  # fmt: skip
+    )
 
 
 # -- objectives ---------------------------------------------------------------------------
@@ -143,7 +158,7 @@ def _check_details(session: Session, coalition_id: int, details: ActionDetails) 
     for model, value, name in references:
         if value is not None:
             found = session.get(model, value)
-            if found is None or found.coalition_id != coalition_id:
+            if getattr(found, "coalition_id", None) != coalition_id:
                 raise ValidationError(
                     _l("Ce choix n'appartient pas à cette coalition."), field=name
                 )
@@ -156,8 +171,16 @@ def _check_details(session: Session, coalition_id: int, details: ActionDetails) 
 
 
 def _apply_details(action: Action, details: ActionDetails, levers: list[Lever]) -> None:
-    for key in ("title", "description", "axis_id", "objective_id", "lead_actor_id", "horizon",
-                "target_date", "success_criteria"):  # fmt: skip
+    for key in (
+        "title",
+        "description",
+        "axis_id",
+        "objective_id",
+        "lead_actor_id",
+        "horizon",
+        "target_date",
+        "success_criteria",
+    ):
         value = getattr(details, key)
         setattr(action, key, value.strip() if isinstance(value, str) else value)
     action.levers = levers
