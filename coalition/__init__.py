@@ -81,12 +81,18 @@ def _register_blueprints(app: Flask) -> None:
     from coalition.coalitions.routes import bp as coalitions_bp
     from coalition.core.assets import bp as assets_bp
     from coalition.diagnostics.routes import bp as diagnostics_bp
+    from coalition.meetings.routes import bp as meetings_bp
+    from coalition.meetings.running import bp as running_bp
+    from coalition.roadmap.routes import bp as roadmap_bp
 
     app.register_blueprint(coalitions_bp)
     app.register_blueprint(actors_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(assets_bp)
     app.register_blueprint(diagnostics_bp)
+    app.register_blueprint(roadmap_bp)
+    app.register_blueprint(meetings_bp)
+    app.register_blueprint(running_bp)
 
 
 def _register_template_helpers(app: Flask) -> None:

@@ -83,6 +83,9 @@ POLICY: dict[str, Callable[[User | None, Any], bool]] = {
     # running a coalition: its facilitators (and admins)
     "coalition.manage": _runs,
     "actor.manage": _runs,  # create, edit, retire actors
+    "action.propose": _participates,  # members propose actions; facilitators create them
+    "roadmap.manage": _runs,  # objectives, actions, their status and proposals
+    "meeting.manage": _runs,  # schedule, agenda, attendance, minutes, decisions, reviews
     # the installation
     "site.admin": _admin,
 }

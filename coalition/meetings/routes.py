@@ -1,0 +1,271 @@
+"""Meetings: the calendar and its iCalendar feed, a meeting's page, scheduling."""
+
+from datetime import datetime
+from typing import Any
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from coalition.coalitions.models import Coalition
+from coalition.coalitions.queries import coalition_or_404
+from coalition.core import labels
+from coalition.core.errors import DomainError
+from coalition.core.forms import apply_domain_error
+from coalition.core.permissions import can, require, viewer
+from coalition.core.versions import StaleEdit
+from coalition.db import db_session, utcnow
+from coalition.diagnostics import charts
+from coalition.meetings import queries, service
+from coalition.meetings.calendar import PARIS, CalendarEvent, calendar_bytes
+from coalition.meetings.forms import (
+    AgendaItemForm,
+    DecisionForm,
+    MeetingEditForm,
+    MinutesForm,
+    ScheduleForm,
+)
+from coalition.meetings.models import Meeting, MeetingStatus
+from coalition.meetings.series import SeriesError, meeting_times, monthly_dates, parse_dates
+from coalition.meetings.views import action_choices
+
+bp = Blueprint("meetings", __name__)
+
+
+@bp.get("/c/<slug>/meetings")
+def calendar(slug: str) -> ResponseReturnValue:
+    session = db_session()
+    coalition = coalition_or_404(session, slug)
+    require("coalition.view", coalition)
+    upcoming, past = queries.split_calendar(queries.meetings(session, coalition), utcnow())
+    return render_template(
+        "meetings/calendar.html", coalition=coalition, upcoming=upcoming, past=past
+    )
+
+
+def _event(meeting: Meeting, slug: str) -> CalendarEvent:
+    return CalendarEvent(
+        uid=meeting.ical_uid,
+        sequence=meeting.ical_sequence,
+        title=meeting.title,
+        starts_at=meeting.starts_at,
+        ends_at=meeting.ends_at,
+        status=meeting.status.value,
+        updated_at=meeting.updated_at,
+        location=meeting.place,
+        url=url_for("meetings.page", slug=slug, meeting_id=meeting.id, _external=True),
+        online_url=meeting.online_url,
+    )
+
+
+def _ics(body: bytes, filename: str) -> Response:
+    response = Response(body, mimetype="text/calendar")
+    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+@bp.get("/c/<slug>/meetings.ics")
+def feed(slug: str) -> ResponseReturnValue:
+    session = db_session()
+    coalition = coalition_or_404(session, slug)
+    require("coalition.view", coalition)
+    events = [_event(m, slug) for m in queries.meetings(session, coalition)]
+    return _ics(calendar_bytes(events, name=coalition.name), f"{slug}.ics")
+
+
+@bp.get("/c/<slug>/meetings/<int:meeting_id>.ics")
+def meeting_ics(slug: str, meeting_id: int) -> ResponseReturnValue:
+    session = db_session()
+    coalition = coalition_or_404(session, slug)
+    meeting = queries.meeting_or_404(session, coalition, meeting_id)
+    require("coalition.view", coalition)
+    body = calendar_bytes([_event(meeting, slug)], name=coalition.name)
+    return _ics(body, f"{slug}-{meeting.number}.ics")
+
+
+@bp.get("/c/<slug>/meetings/<int:meeting_id>")
+def page(slug: str, meeting_id: int) -> ResponseReturnValue:
+    session = db_session()
+    coalition = coalition_or_404(session, slug)
+    meeting = queries.meeting_or_404(session, coalition, meeting_id)
+    require("coalition.view", coalition)
+    return render_meeting(coalition, meeting)
+
+
+def render_meeting(
+    coalition: Coalition, meeting: Meeting, *, status: int = 200, **forms: Any
+) -> ResponseReturnValue:
+    """The meeting page; a refused form comes back filled in, with its errors."""
+    details = queries.meeting_page(db_session(), meeting, viewer())
+    runs = can(viewer(), "meeting.manage", coalition)
+    options = action_choices(details.open_actions)
+    agenda_form = forms.get("agenda_form") or AgendaItemForm(prefix="agenda", formdata=None)
+    decision_form = forms.get("decision_form") or DecisionForm(prefix="decision", formdata=None)
+    agenda_form.action.choices = options
+    decision_form.action.choices = options
+    minutes_form = forms.get("minutes_form") or MinutesForm(
+        prefix="minutes",
+        formdata=None,
+        obj=meeting,
+        publish=meeting.minutes_published_at is not None,
+    )
+    return render_template(
+        "meetings/meeting.html",
+        coalition=coalition,
+        details=details,
+        meeting=meeting,
+        runs=runs,
+        show_minutes=meeting.minutes_published_at is not None
+        or can(viewer(), "coalition.participate", coalition),
+        agenda_form=agenda_form,
+        decision_form=decision_form,
+        minutes_form=minutes_form,
+        problems=forms.get("problems", []),
+    ), status
+
+
+# -- scheduling ---------------------------------------------------------------------------
+
+
+def _schedule_times(form: ScheduleForm) -> list[tuple[datetime, datetime]]:
+    if form.mode.data == "dates":
+        days = parse_dates(form.dates.data or "")
+    elif form.mode.data == "rule":
+        if form.first_month.data is None:
+            raise SeriesError(_("Indiquez le mois de la première rencontre."), "first_month")
+        days = monthly_dates(
+            form.first_month.data,
+            form.count.data or 0,
+            nth=int(form.nth.data or 0),
+            weekday=int(form.weekday.data or 0),
+        )
+    else:
+        if form.day.data is None:
+            raise SeriesError(_("Indiquez la date de la rencontre."), "day")
+        days = [form.day.data]
+    assert form.start_time.data is not None and form.end_time.data is not None
+    return meeting_times(days, form.start_time.data, form.end_time.data)
+
+
+@bp.route("/c/<slug>/meetings/new", methods=["GET", "POST"])
+def schedule(slug: str) -> ResponseReturnValue:
+    session = db_session()
+    coalition = coalition_or_404(session, slug)
+    require("meeting.manage", coalition)
+    form = ScheduleForm()
+    if form.validate_on_submit():
+        try:
+            times = _schedule_times(form)
+            created = service.schedule_meetings(
+                session,
+                coalition,
+                times,
+                title=form.title.data or "",
+                place=form.place.data or "",
+                online_url=(form.online_url.data or "").strip() or None,
+                by=viewer(),
+            )
+            session.commit()
+        except SeriesError as error:
+            session.rollback()
+            apply_domain_error(form, DomainError(error.message, field=error.field))
+        except DomainError as error:
+            session.rollback()
+            apply_domain_error(form, error)
+        else:
+            flash(_("%(num)d rencontre(s) créée(s).", num=len(created)), "success")
+            return redirect(url_for("meetings.calendar", slug=slug))
+    status = 400 if form.is_submitted() else 200
+    return render_template("meetings/schedule.html", coalition=coalition, form=form), status
+
+
+@bp.route("/c/<slug>/meetings/<int:meeting_id>/edit", methods=["GET", "POST"])
+def edit(slug: str, meeting_id: int) -> ResponseReturnValue:
+    session = db_session()
+    coalition = coalition_or_404(session, slug)
+    meeting = queries.meeting_or_404(session, coalition, meeting_id)
+    require("meeting.manage", coalition)
+    local_start, local_end = meeting.starts_at.astimezone(PARIS), meeting.ends_at.astimezone(PARIS)
+    form = MeetingEditForm(
+        obj=meeting,
+        day=local_start.date(),
+        start_time=local_start.time(),
+        end_time=local_end.time(),
+        status=meeting.status.value,
+    )
+    status = 200
+    if form.validate_on_submit():
+        assert form.day.data and form.start_time.data and form.end_time.data
+        try:
+            [(starts_at, ends_at)] = meeting_times(
+                [form.day.data], form.start_time.data, form.end_time.data
+            )
+            service.update_meeting(
+                session,
+                meeting,
+                title=form.title.data or "",
+                starts_at=starts_at,
+                ends_at=ends_at,
+                place=form.place.data or "",
+                online_url=(form.online_url.data or "").strip() or None,
+                status=MeetingStatus(form.status.data),
+                seen_version=form.version.data,
+                by=viewer(),
+            )
+            session.commit()
+        except SeriesError as error:
+            session.rollback()
+            apply_domain_error(form, DomainError(error.message, field=error.field))
+            status = 400
+        except (StaleEdit, StaleDataError, IntegrityError) as error:
+            session.rollback()
+            form.now_at(meeting.version)
+            form.form_errors.append(str(error) if isinstance(error, StaleEdit) else _("Conflit"))
+            status = 409
+        except DomainError as error:
+            session.rollback()
+            apply_domain_error(form, error)
+            status = 400
+        else:
+            flash(_("Rencontre mise à jour."), "success")
+            return redirect(url_for("meetings.page", slug=slug, meeting_id=meeting.id))
+    elif form.is_submitted():
+        status = 400
+    return render_template(
+        "meetings/edit.html", coalition=coalition, meeting=meeting, form=form
+    ), status
+
+
+@bp.post("/c/<slug>/meetings/<int:meeting_id>/cancel")
+def cancel(slug: str, meeting_id: int) -> ResponseReturnValue:
+    session = db_session()
+    coalition = coalition_or_404(session, slug)
+    meeting = queries.meeting_or_404(session, coalition, meeting_id)
+    require("meeting.manage", coalition)
+    try:
+        version = int(request.form.get("version", ""))
+        service.cancel_meeting(session, meeting, seen_version=version, by=viewer())
+        session.commit()
+    except (ValueError, StaleEdit):
+        session.rollback()
+        message = _("La rencontre a changé entre-temps : rechargez la page avant de l'annuler.")
+        return render_meeting(coalition, meeting, status=409, problems=[message])
+    flash(_("Rencontre annulée."), "success")
+    return redirect(url_for("meetings.page", slug=slug, meeting_id=meeting.id))
+
+
+@bp.get("/c/<slug>/attendance")
+def attendance(slug: str) -> ResponseReturnValue:
+    session = db_session()
+    coalition = coalition_or_404(session, slug)
+    require("coalition.participate", coalition)
+    report = queries.attendance_over_time(session, coalition)
+    family_labels = {family.value: str(label) for family, label in labels.family.items()}
+    figure = charts.attendance_figure(
+        report, family_labels, title=_("Présence par famille"), rate_label=_("Présents (%)")
+    )
+    return render_template(
+        "meetings/attendance.html", coalition=coalition, report=report, figure=figure
+    )

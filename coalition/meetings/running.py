@@ -1,0 +1,235 @@
+"""Running a meeting: agenda, attendance, minutes, decisions and the review of actions."""
+
+from collections.abc import Callable
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_wtf import FlaskForm
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from coalition.coalitions.models import Coalition
+from coalition.coalitions.queries import coalition_or_404
+from coalition.core.errors import DomainError, ValidationError
+from coalition.core.forms import apply_domain_error
+from coalition.core.permissions import require, viewer
+from coalition.core.versions import StaleEdit
+from coalition.db import db_session
+from coalition.meetings import queries, service
+from coalition.meetings.forms import AgendaItemForm, DecisionForm, MinutesForm, ReviewForm
+from coalition.meetings.models import AgendaItem, Decision, Meeting, Presence
+from coalition.meetings.routes import render_meeting
+from coalition.roadmap.models import Action, ActionStatus
+
+bp = Blueprint("running", __name__)
+
+
+def _load(slug: str, meeting_id: int) -> tuple[Coalition, Meeting]:
+    session = db_session()
+    coalition = coalition_or_404(session, slug)
+    meeting = queries.meeting_or_404(session, coalition, meeting_id)
+    require("meeting.manage", coalition)
+    return coalition, meeting
+
+
+def _action(value: str | None) -> Action | None:
+    if not value:
+        return None
+    action = db_session().get(Action, int(value)) if value.isascii() and value.isdigit() else None
+    if action is None:
+        raise ValidationError(_("Cette action n'existe pas."), field="action")
+    return action
+
+
+def _done(coalition: Coalition, meeting: Meeting, message: str, anchor: str) -> ResponseReturnValue:
+    db_session().commit()
+    flash(message, "success")
+    url = url_for("meetings.page", slug=coalition.slug, meeting_id=meeting.id)
+    return redirect(f"{url}#{anchor}")
+
+
+def _write(
+    coalition: Coalition,
+    meeting: Meeting,
+    form: FlaskForm,
+    key: str,
+    write: Callable[[], None],
+    message: str,
+    anchor: str,
+) -> ResponseReturnValue:
+    """Validate, write and commit, or show the meeting page again with the form's errors."""
+    session = db_session()
+    if not form.validate_on_submit():
+        return render_meeting(coalition, meeting, status=400, **{key: form})
+    try:
+        write()
+    except (StaleEdit, StaleDataError, IntegrityError) as error:
+        session.rollback()
+        refused = str(error) if isinstance(error, StaleEdit) else _("Conflit d'écriture.")
+        form.form_errors.append(refused)
+        return render_meeting(coalition, meeting, status=409, **{key: form})
+    except DomainError as error:
+        session.rollback()
+        apply_domain_error(form, error)
+        return render_meeting(coalition, meeting, status=400, **{key: form})
+    return _done(coalition, meeting, message, anchor)
+
+
+@bp.post("/c/<slug>/meetings/<int:meeting_id>/agenda")
+def add_agenda_item(slug: str, meeting_id: int) -> ResponseReturnValue:
+    coalition, meeting = _load(slug, meeting_id)
+    form = AgendaItemForm(prefix="agenda")
+
+    def write() -> None:
+        service.add_agenda_item(
+            db_session(),
+            meeting,
+            title=form.title.data or "",
+            duration_minutes=form.duration_minutes.data or 0,
+            action=_action(form.action.data),
+            by=viewer(),
+        )
+
+    return _write(coalition, meeting, form, "agenda_form", write, _("Point ajouté."), "agenda")
+
+
+def _agenda_item_or_404(meeting: Meeting, item_id: int) -> AgendaItem:
+    item = db_session().get(AgendaItem, item_id)
+    if item is None or item.meeting_id != meeting.id:
+        abort(404)
+    return item
+
+
+@bp.post("/c/<slug>/meetings/<int:meeting_id>/agenda/<int:item_id>/remove")
+def remove_agenda_item(slug: str, meeting_id: int, item_id: int) -> ResponseReturnValue:
+    coalition, meeting = _load(slug, meeting_id)
+    item = _agenda_item_or_404(meeting, item_id)
+    service.remove_agenda_item(db_session(), meeting, item, by=viewer())
+    return _done(coalition, meeting, _("Point retiré."), "agenda")
+
+
+@bp.post("/c/<slug>/meetings/<int:meeting_id>/agenda/<int:item_id>/move")
+def move_agenda_item(slug: str, meeting_id: int, item_id: int) -> ResponseReturnValue:
+    coalition, meeting = _load(slug, meeting_id)
+    item = _agenda_item_or_404(meeting, item_id)
+    if request.form.get("direction") not in ("up", "down"):
+        abort(400)
+    up = request.form["direction"] == "up"
+    service.move_agenda_item(db_session(), meeting, item, up=up, by=viewer())
+    return _done(coalition, meeting, _("Ordre du jour réordonné."), "agenda")
+
+
+@bp.post("/c/<slug>/meetings/<int:meeting_id>/attendance")
+def record_attendance(slug: str, meeting_id: int) -> ResponseReturnValue:
+    coalition, meeting = _load(slug, meeting_id)
+    presences: dict[int, Presence | None] = {}
+    try:
+        for key, value in request.form.items():
+            if key.startswith("presence-"):
+                actor_id = int(key.removeprefix("presence-"))
+                presences[actor_id] = Presence(value) if value else None
+        service.record_attendance(db_session(), meeting, presences, by=viewer())
+    except (ValueError, DomainError):
+        db_session().rollback()
+        message = _("Présences non enregistrées : une valeur n'est pas reconnue.")
+        return render_meeting(coalition, meeting, status=400, problems=[message])
+    return _done(coalition, meeting, _("Présences enregistrées."), "attendance")
+
+
+@bp.post("/c/<slug>/meetings/<int:meeting_id>/minutes")
+def save_minutes(slug: str, meeting_id: int) -> ResponseReturnValue:
+    coalition, meeting = _load(slug, meeting_id)
+    form = MinutesForm(prefix="minutes")
+
+    def write() -> None:
+        service.save_minutes(
+            db_session(),
+            meeting,
+            minutes=form.minutes.data or "",
+            publish=bool(form.publish.data),
+            seen_version=form.version.data,
+            by=viewer(),
+        )
+        db_session().flush()
+
+    message = _("Compte rendu enregistré.")
+    return _write(coalition, meeting, form, "minutes_form", write, message, "minutes")
+
+
+@bp.post("/c/<slug>/meetings/<int:meeting_id>/decisions")
+def add_decision(slug: str, meeting_id: int) -> ResponseReturnValue:
+    coalition, meeting = _load(slug, meeting_id)
+    form = DecisionForm(prefix="decision")
+
+    def write() -> None:
+        service.add_decision(
+            db_session(),
+            meeting,
+            text=form.text.data or "",
+            action=_action(form.action.data),
+            by=viewer(),
+        )
+
+    message = _("Décision enregistrée.")
+    return _write(coalition, meeting, form, "decision_form", write, message, "decisions")
+
+
+@bp.post("/c/<slug>/meetings/<int:meeting_id>/decisions/<int:decision_id>/remove")
+def remove_decision(slug: str, meeting_id: int, decision_id: int) -> ResponseReturnValue:
+    coalition, meeting = _load(slug, meeting_id)
+    decision = db_session().get(Decision, decision_id)
+    if decision is None or decision.meeting_id != meeting.id:
+        abort(404)
+    service.remove_decision(db_session(), meeting, decision, by=viewer())
+    return _done(coalition, meeting, _("Décision retirée."), "decisions")
+
+
+@bp.route("/c/<slug>/meetings/<int:meeting_id>/reviews/<int:action_id>", methods=["GET", "POST"])
+def review(slug: str, meeting_id: int, action_id: int) -> ResponseReturnValue:
+    coalition, meeting = _load(slug, meeting_id)
+    session = db_session()
+    action = session.get(Action, action_id)
+    if action is None or action.coalition_id != coalition.id:
+        abort(404)
+    existing = queries.review_of(session, meeting, action)
+    form = ReviewForm(obj=existing, status=(existing or action).status.value)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            service.record_review(
+                session,
+                meeting,
+                action,
+                status=ActionStatus(form.status.data),
+                progress=form.progress.data,
+                note=form.note.data or "",
+                next_steps=form.next_steps.data or "",
+                seen_version=form.version.data,
+                by=viewer(),
+            )
+            session.commit()
+        except (StaleEdit, StaleDataError, IntegrityError) as error:
+            session.rollback()
+            form.form_errors.append(
+                str(error) if isinstance(error, StaleEdit) else _("Conflit d'écriture.")
+            )
+            status = 409
+        except DomainError as error:
+            session.rollback()
+            apply_domain_error(form, error)
+            status = 400
+        else:
+            flash(_("Revue enregistrée."), "success")
+            url = url_for("meetings.page", slug=slug, meeting_id=meeting.id)
+            return redirect(f"{url}#reviews")
+    elif form.is_submitted():
+        status = 400
+    return render_template(
+        "meetings/review.html",
+        coalition=coalition,
+        meeting=meeting,
+        action=action,
+        form=form,
+        existing=existing,
+    ), status
