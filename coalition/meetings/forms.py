@@ -125,7 +125,7 @@ class ReviewForm(VersionedForm):
         _l("Avancement (%)"),
         validators=[
             InputRequired(_l("Indiquez un avancement de 0 à 100.")),
-            NumberRange(0, 100, _l("L'avancement va de 0 à 100 %.")),
+            NumberRange(0, 100, _l("L'avancement va de 0 à 100.")),
         ],
     )
     note = TextAreaField(_l("Note"), validators=[Length(max=5000)])

@@ -422,7 +422,7 @@ def record_review(
     if _own_action(action, meeting) is None:
         raise ValidationError(_l("Choisissez une action."), field="action")
     if progress is None or not 0 <= progress <= 100:
-        raise ValidationError(_l("L'avancement va de 0 à 100 %."), field="progress")
+        raise ValidationError(_l("L'avancement va de 0 à 100."), field="progress")
     review = session.scalars(
         select(ActionReview).where(
             ActionReview.meeting_id == meeting.id, ActionReview.action_id == action.id

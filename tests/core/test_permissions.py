@@ -6,14 +6,17 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
+from tests import factories as f
 from tests.conftest import ROLES, World, post_form
 
 ALL = [200] * 6
 #            anonymous, member, other member, facilitator, other facilitator, admin
 EDITORS = [302, 302, 403, 302, 403, 302]  # a POST that succeeds redirects
 FACILITATORS = [302, 403, 403, 200, 403, 200]
+MANAGERS = [302, 403, 403, 302, 403, 302]  # facilitators' writes
 C = "/c/ma-coalition"
 A = C + "/actors/{actor}"
+M = C + "/meetings/{meeting}"
 
 # (method, url, form data, expected status per role); 302 for the anonymous means "log in first"
 ROUTES = [
@@ -72,6 +75,42 @@ ROUTES = [
     ("GET", C + "/graph.gexf", None, ALL),
     ("GET", C + "/graph.graphml", None, ALL),
     ("GET", C + "/graph.json", None, ALL),
+    ("GET", C + "/meetings", None, ALL),
+    ("GET", C + "/meetings.ics", None, ALL),
+    ("GET", M + ".ics", None, ALL),
+    ("GET", M, None, ALL),
+    ("GET", C + "/meetings/new", None, FACILITATORS),
+    (
+        "POST",
+        C + "/meetings/new",
+        {"mode": "single", "day": "2030-03-01", "start_time": "14:00", "end_time": "16:00"},
+        MANAGERS,
+    ),
+    ("GET", M + "/edit", None, FACILITATORS),
+    (
+        "POST",
+        M + "/edit",
+        {
+            "title": "R",
+            "day": "2030-02-01",
+            "start_time": "10:00",
+            "end_time": "12:00",
+            "status": "planned",
+            "version": "1",
+        },
+        MANAGERS,
+    ),
+    ("POST", M + "/cancel", {"version": "1"}, MANAGERS),
+    ("POST", M + "/agenda", {"agenda-title": "Point", "agenda-duration_minutes": "10"}, MANAGERS),
+    ("POST", M + "/agenda/{item}/remove", {}, MANAGERS),
+    ("POST", M + "/agenda/{item}/move", {"direction": "up"}, MANAGERS),
+    ("POST", M + "/attendance", {"presence-{actor}": "present"}, MANAGERS),
+    ("POST", M + "/minutes", {"minutes-minutes": "CR", "minutes-version": "1"}, MANAGERS),
+    ("POST", M + "/decisions", {"decision-text": "Oui"}, MANAGERS),
+    ("POST", M + "/decisions/{decision}/remove", {}, MANAGERS),
+    ("GET", M + "/reviews/{action}", None, FACILITATORS),
+    ("POST", M + "/reviews/{action}", {"status": "committed", "progress": "10"}, MANAGERS),
+    ("GET", C + "/attendance", None, [302, 200, 200, 200, 403, 200]),
     ("GET", "/login", None, ALL),
     ("GET", "/account/password", None, [302, 200, 200, 200, 200, 200]),
     ("POST", "/language", {"lang": "en", "next": "/"}, [302] * 6),
@@ -81,8 +120,26 @@ ROUTES = [
 ]
 
 
+@pytest.fixture
+def world(db: Session) -> World:
+    """The shared world, with a meeting that has an agenda item and a decision."""
+    from coalition.meetings.models import AgendaItem, Decision
+
+    world = World(db)
+    world.meeting = f.meeting(db, world.coalition)
+    world.item = AgendaItem(meeting_id=world.meeting.id, title="Point")
+    world.decision = Decision(meeting_id=world.meeting.id, text="Décision")
+    db.add_all([world.item, world.decision])
+    db.flush()
+    return world
+
+
 def fill(template: str, world: World) -> str:
     return template.format(
+        meeting=world.meeting.id,
+        item=world.item.id,
+        decision=world.decision.id,
+        action=world.action.id,
         actor=world.actor.id,
         holding=world.holding.id,
         commitment=world.commitment.id,
@@ -123,6 +180,10 @@ def test_every_route_is_in_the_permission_table(app: Flask) -> None:
         .replace("{actor}", "<int:actor_id>")
         .replace("{holding}", "<int:holding_id>")
         .replace("{commitment}", "<int:commitment_id>")
+        .replace("{meeting}", "<int:meeting_id>")
+        .replace("{item}", "<int:item_id>")
+        .replace("{decision}", "<int:decision_id>")
+        .replace("{action}", "<int:action_id>")
         for _, url, _, _ in ROUTES
     }
     rules = {rule.rule for rule in app.url_map.iter_rules() if rule.endpoint != "static"}
