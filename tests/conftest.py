@@ -168,6 +168,7 @@ class World:
         self.action = f.action(db, self.coalition, title="Action 1")
         self.other_action = f.action(db, self.coalition, title="Action 2")
         self.commitment = f.commitment(db, self.actor, self.action)
+        self.objective = f.objective(db, self.coalition, title="Objectif 1")
         self.users: dict[str, Any] = {"anonymous": None}
         for role in ROLES[1:]:
             self.users[role] = f.user(db, is_admin=role == "admin")

@@ -13,7 +13,7 @@ from coalition.auth.models import Membership, MembershipRole, User
 from coalition.auth.passwords import hash_password
 from coalition.coalitions.models import Axis, Coalition, Lever
 from coalition.meetings.models import Meeting
-from coalition.roadmap.models import Action, Commitment, Role
+from coalition.roadmap.models import Action, Commitment, Horizon, Objective, Role
 
 PASSWORD = "correct-horse-battery"
 _numbers = itertools.count(1)
@@ -68,6 +68,20 @@ def holding(db: Session, actor: Actor, lever: Lever, **fields: Any) -> Holding:
 
 def action(db: Session, coalition: Coalition, **fields: Any) -> Action:
     obj = Action(**{"coalition_id": coalition.id, "title": f"Action {_n()}", **fields})
+    db.add(obj)
+    db.flush()
+    return obj
+
+
+def objective(db: Session, coalition: Coalition, **fields: Any) -> Objective:
+    obj = Objective(
+        **{
+            "coalition_id": coalition.id,
+            "title": f"Objectif {_n()}",
+            "horizon": Horizon.short,
+            **fields,
+        }
+    )
     db.add(obj)
     db.flush()
     return obj

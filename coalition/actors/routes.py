@@ -375,7 +375,7 @@ def create(slug: str) -> ResponseReturnValue:
 def edit(slug: str, actor_id: int) -> ResponseReturnValue:
     session, coalition, actor = _load(slug, actor_id)
     require("actor.manage", actor)
-    form = ActorForm(obj=actor)
+    form = ActorForm(obj=actor if request.method == "GET" else None)  # a POST names its version
     if not form.validate_on_submit():
         status = 400 if form.is_submitted() else 200
         return render_template(

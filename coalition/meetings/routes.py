@@ -188,13 +188,15 @@ def edit(slug: str, meeting_id: int) -> ResponseReturnValue:
     meeting = queries.meeting_or_404(session, coalition, meeting_id)
     require("meeting.manage", coalition)
     local_start, local_end = meeting.starts_at.astimezone(PARIS), meeting.ends_at.astimezone(PARIS)
-    form = MeetingEditForm(
-        obj=meeting,
-        day=local_start.date(),
-        start_time=local_start.time(),
-        end_time=local_end.time(),
-        status=meeting.status.value,
-    )
+    form = MeetingEditForm()  # a POST names its version
+    if request.method == "GET":
+        form = MeetingEditForm(
+            obj=meeting,
+            day=local_start.date(),
+            start_time=local_start.time(),
+            end_time=local_end.time(),
+            status=meeting.status.value,
+        )
     status = 200
     if form.validate_on_submit():
         assert form.day.data and form.start_time.data and form.end_time.data

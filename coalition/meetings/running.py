@@ -193,7 +193,11 @@ def review(slug: str, meeting_id: int, action_id: int) -> ResponseReturnValue:
     if action is None or action.coalition_id != coalition.id:
         abort(404)
     existing = queries.review_of(session, meeting, action)
-    form = ReviewForm(obj=existing, status=(existing or action).status.value)
+    form = (
+        ReviewForm(obj=existing, status=(existing or action).status.value)
+        if request.method == "GET"
+        else ReviewForm()  # a POST names its version
+    )
     status = 200
     if form.validate_on_submit():
         try:

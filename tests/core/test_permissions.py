@@ -75,6 +75,39 @@ ROUTES = [
     ("GET", C + "/graph.gexf", None, ALL),
     ("GET", C + "/graph.graphml", None, ALL),
     ("GET", C + "/graph.json", None, ALL),
+    ("GET", C + "/roadmap", None, ALL),
+    ("GET", C + "/roadmap/timeline", None, ALL),
+    ("GET", C + "/actions/{action}", None, ALL),
+    ("GET", C + "/actions/new", None, [302, 200, 200, 200, 403, 200]),
+    (
+        "POST",
+        C + "/actions/new",
+        {"title": "Nouvelle action", "horizon": "short", "status": "committed"},
+        [302, 302, 302, 302, 403, 302],
+    ),
+    ("GET", C + "/actions/{action}/edit", None, FACILITATORS),
+    (
+        "POST",
+        C + "/actions/{action}/edit",
+        {"title": "Action 1 bis", "horizon": "short", "status": "committed", "version": "1"},
+        MANAGERS,
+    ),
+    ("POST", C + "/actions/{action}/decide", {"decision": "accept", "version": "1"}, MANAGERS),
+    ("GET", C + "/objectives", None, ALL),
+    ("GET", C + "/objectives/new", None, FACILITATORS),
+    (
+        "POST",
+        C + "/objectives/new",
+        {"title": "Nouvel objectif", "horizon": "short", "status": "open"},
+        MANAGERS,
+    ),
+    ("GET", C + "/objectives/{objective}/edit", None, FACILITATORS),
+    (
+        "POST",
+        C + "/objectives/{objective}/edit",
+        {"title": "Objectif 1 bis", "horizon": "medium", "status": "open", "version": "1"},
+        MANAGERS,
+    ),
     ("GET", C + "/meetings", None, ALL),
     ("GET", C + "/meetings.ics", None, ALL),
     ("GET", M + ".ics", None, ALL),
@@ -140,6 +173,7 @@ def fill(template: str, world: World) -> str:
         item=world.item.id,
         decision=world.decision.id,
         action=world.action.id,
+        objective=world.objective.id,
         actor=world.actor.id,
         holding=world.holding.id,
         commitment=world.commitment.id,
@@ -184,6 +218,7 @@ def test_every_route_is_in_the_permission_table(app: Flask) -> None:
         .replace("{item}", "<int:item_id>")
         .replace("{decision}", "<int:decision_id>")
         .replace("{action}", "<int:action_id>")
+        .replace("{objective}", "<int:objective_id>")
         for _, url, _, _ in ROUTES
     }
     rules = {rule.rule for rule in app.url_map.iter_rules() if rule.endpoint != "static"}

@@ -1,0 +1,378 @@
+"""Reads about the roadmap, filtered by what the viewer may see.
+
+The board and the timeline load their rows in a fixed number of statements, whatever the
+number of actions, meetings and reviews. Actors who opted out of the public directory stay
+out of what the public sees (as in the directory and the graph).
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import abort
+from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy.orm import Session, contains_eager, selectinload
+
+from coalition.actors.models import Actor, ActorStatus, Family
+from coalition.actors.queries import visible_actors
+from coalition.auth.models import User
+from coalition.coalitions.models import Axis, Coalition, Lever
+from coalition.core.permissions import is_participant
+from coalition.meetings.models import ActionReview, Decision, Meeting, MeetingStatus
+from coalition.roadmap.models import (
+    Action,
+    Commitment,
+    CommitmentStatus,
+    Objective,
+    action_levers,
+)
+from coalition.roadmap.timeline import ActionRow, MeetingRow, ReviewRow, Timeline, build_timeline
+
+PARIS = ZoneInfo("Europe/Paris")
+LIVE_COMMITMENT = Commitment.status != CommitmentStatus.withdrawn
+HELD_OR_PLANNED = Meeting.status != MeetingStatus.cancelled
+
+
+class BoardView(StrEnum):
+    status = "status"
+    axis = "axis"
+    horizon = "horizon"
+
+
+@dataclass(frozen=True)
+class RoadmapFilters:
+    """The board's and the timeline's query string: how to group, which actions to keep."""
+
+    view: BoardView = BoardView.status
+    lever_id: int | None = None
+    family: Family | None = None
+    actor_id: int | None = None
+
+    def args(self) -> dict[str, Any]:
+        """The filters as query-string arguments (the view aside), for links between pages."""
+        values = {"lever": self.lever_id, "family": self.family, "actor": self.actor_id}
+        return {key: str(value) for key, value in values.items() if value is not None}
+
+
+def action_or_404(
+    session: Session, coalition: Coalition, action_id: int, *, with_levers: bool = False
+) -> Action:
+    query = select(Action).where(Action.id == action_id, Action.coalition_id == coalition.id)
+    if with_levers:  # an edit replaces the levers: the current ones must be loaded
+        query = query.options(selectinload(Action.levers))
+    action = session.scalars(query).one_or_none()
+    if action is None:
+        abort(404)
+    return action
+
+
+def objective_or_404(session: Session, coalition: Coalition, objective_id: int) -> Objective:
+    objective = session.scalars(
+        select(Objective).where(
+            Objective.id == objective_id, Objective.coalition_id == coalition.id
+        )
+    ).one_or_none()
+    if objective is None:
+        abort(404)
+    return objective
+
+
+def coalition_levers(session: Session, coalition: Coalition) -> list[Lever]:
+    return list(
+        session.scalars(
+            select(Lever)
+            .where(Lever.coalition_id == coalition.id)
+            .order_by(Lever.position, Lever.name)
+        )
+    )
+
+
+def coalition_axes(session: Session, coalition: Coalition) -> list[Axis]:
+    return list(
+        session.scalars(
+            select(Axis).where(Axis.coalition_id == coalition.id).order_by(Axis.position, Axis.name)
+        )
+    )
+
+
+def coalition_objectives(session: Session, coalition: Coalition) -> list[Objective]:
+    return list(
+        session.scalars(
+            select(Objective)
+            .where(Objective.coalition_id == coalition.id)
+            .order_by(Objective.title)
+        )
+    )
+
+
+def viewable_actors(session: Session, coalition: Coalition, viewer: User | None) -> list[Actor]:
+    """The actors the viewer may see, by name: the filter's choices, the leads shown."""
+    return list(session.scalars(visible_actors(coalition, viewer).order_by(Actor.name)))
+
+
+def lead_candidates(session: Session, coalition: Coalition, current: int | None) -> list[Actor]:
+    """Actors still in the coalition, and the current lead even if it has left since."""
+    still_in = Actor.status != ActorStatus.left
+    return list(
+        session.scalars(
+            select(Actor)
+            .where(
+                Actor.coalition_id == coalition.id,
+                or_(still_in, Actor.id == current) if current else still_in,
+            )
+            .order_by(Actor.name)
+        )
+    )
+
+
+def _visible_actor_ids(coalition: Coalition, viewer: User | None) -> Select[Any]:
+    return visible_actors(coalition, viewer).with_only_columns(Actor.id)
+
+
+def _conditions(
+    coalition: Coalition, viewer: User | None, filters: RoadmapFilters
+) -> list[ColumnElement[bool]]:
+    """Which actions of the coalition the filters keep."""
+    conditions = [Action.coalition_id == coalition.id]
+    if filters.lever_id is not None:
+        using = select(action_levers.c.action_id).where(
+            action_levers.c.lever_id == filters.lever_id
+        )
+        conditions.append(Action.id.in_(using))
+    if filters.family is not None or filters.actor_id is not None:
+        actors = _visible_actor_ids(coalition, viewer)
+        if filters.family is not None:
+            actors = actors.where(Actor.family == filters.family)
+        if filters.actor_id is not None:
+            actors = actors.where(Actor.id == filters.actor_id)
+        committed = select(Commitment.action_id).where(
+            LIVE_COMMITMENT, Commitment.actor_id.in_(actors)
+        )
+        conditions.append(or_(Action.lead_actor_id.in_(actors), Action.id.in_(committed)))
+    return conditions
+
+
+# -- the board ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Card:
+    action: Action
+    lead: Actor | None
+    levers: list[str] = field(default_factory=list)
+    live_commitments: int = 0
+    progress: int | None = None  # at the latest review, None when never reviewed
+
+
+def _latest_progress(session: Session, action_ids: Select[Any]) -> dict[int, int]:
+    """Each action's progress at its most recent review, by meeting date."""
+    rank = (
+        func.row_number()
+        .over(
+            partition_by=ActionReview.action_id,
+            order_by=(Meeting.starts_at.desc(), ActionReview.id.desc()),
+        )
+        .label("rank")
+    )
+    ranked = (
+        select(ActionReview.action_id, ActionReview.progress, rank)
+        .join(Meeting, Meeting.id == ActionReview.meeting_id)
+        .where(ActionReview.action_id.in_(action_ids), HELD_OR_PLANNED)
+        .subquery()
+    )
+    rows = session.execute(select(ranked.c.action_id, ranked.c.progress).where(ranked.c.rank == 1))
+    return {int(action_id): int(progress) for action_id, progress in rows}
+
+
+def board(
+    session: Session,
+    coalition: Coalition,
+    viewer: User | None,
+    filters: RoadmapFilters,
+    *,
+    actors: Sequence[Actor],
+    levers: Sequence[Lever],
+) -> list[Card]:
+    """The filtered actions with what their cards show, by title: four statements.
+
+    `actors` are the ones the viewer may see, `levers` the coalition's, in their order."""
+    conditions = _conditions(coalition, viewer, filters)
+    ids = select(Action.id).where(*conditions)
+    actions = session.scalars(select(Action).where(*conditions).order_by(Action.title, Action.id))
+    lever_names = {lever.id: lever.name for lever in levers}  # in the coalition's order
+    rank = {lever_id: n for n, lever_id in enumerate(lever_names)}
+    used: dict[int, list[int]] = {}
+    for action_id, lever_id in session.execute(
+        select(action_levers.c.action_id, action_levers.c.lever_id).where(
+            action_levers.c.action_id.in_(ids)
+        )
+    ):
+        used.setdefault(action_id, []).append(lever_id)
+    counts = dict(
+        session.execute(
+            select(Commitment.action_id, func.count())
+            .where(
+                LIVE_COMMITMENT,
+                Commitment.action_id.in_(ids),
+                Commitment.actor_id.in_(_visible_actor_ids(coalition, viewer)),
+            )
+            .group_by(Commitment.action_id)
+        ).all()
+    )
+    progress = _latest_progress(session, ids)
+    by_id = {actor.id: actor for actor in actors}
+    return [
+        Card(
+            action,
+            by_id.get(action.lead_actor_id) if action.lead_actor_id else None,
+            [lever_names[i] for i in sorted(used.get(action.id, []), key=rank.__getitem__)],
+            counts.get(action.id, 0),
+            progress.get(action.id),
+        )
+        for action in actions
+    ]
+
+
+# -- the timeline -------------------------------------------------------------------------
+
+
+def timeline(
+    session: Session, coalition: Coalition, viewer: User | None, filters: RoadmapFilters
+) -> Timeline:
+    """The filtered actions (by title) across the meetings not cancelled: three statements.
+
+    Meetings start in Europe/Paris time, as the chart and the table show them."""
+    conditions = _conditions(coalition, viewer, filters)
+    actions = [
+        ActionRow(id, title, status.value)
+        for id, title, status in session.execute(
+            select(Action.id, Action.title, Action.status)
+            .where(*conditions)
+            .order_by(Action.title, Action.id)
+        )
+    ]
+    meetings = [
+        MeetingRow(id, number, title, starts_at.astimezone(PARIS))
+        for id, number, title, starts_at in session.execute(
+            select(Meeting.id, Meeting.number, Meeting.title, Meeting.starts_at)
+            .where(Meeting.coalition_id == coalition.id, HELD_OR_PLANNED)
+            .order_by(Meeting.starts_at, Meeting.id)
+        )
+    ]
+    reviews = [
+        ReviewRow(action_id, meeting_id, status.value, progress)
+        for action_id, meeting_id, status, progress in session.execute(
+            select(
+                ActionReview.action_id,
+                ActionReview.meeting_id,
+                ActionReview.status,
+                ActionReview.progress,
+            )
+            .join(Meeting, Meeting.id == ActionReview.meeting_id)
+            .where(
+                Meeting.coalition_id == coalition.id,
+                HELD_OR_PLANNED,
+                ActionReview.action_id.in_(select(Action.id).where(*conditions)),
+            )
+        )
+    ]
+    return build_timeline(actions, meetings, reviews)
+
+
+# -- an action's page ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ActionSheet:
+    action: Action
+    axis: Axis | None
+    objective: Objective | None
+    lead: Actor | None  # None also when the viewer may not see the lead
+    levers: list[Lever]
+    commitments: list[Commitment]  # with their actor; live ones first
+    reviews: list[tuple[ActionReview, Meeting]]  # meeting by meeting
+    decisions: list[tuple[Decision, Meeting]]
+
+
+def action_sheet(session: Session, action: Action, viewer: User | None) -> ActionSheet:
+    """Everything the action page shows, in seven statements at most.
+
+    The public sees the decisions of meetings whose minutes are published."""
+    coalition_id = action.coalition_id
+    participant = is_participant(viewer, coalition_id)
+
+    def visible(query: Select[Any]) -> Select[Any]:
+        return query if participant else query.where(Actor.is_listed.is_(True))
+
+    axis = session.get(Axis, action.axis_id) if action.axis_id else None
+    objective = session.get(Objective, action.objective_id) if action.objective_id else None
+    lead = None
+    if action.lead_actor_id:
+        lead = session.scalars(
+            visible(select(Actor).where(Actor.id == action.lead_actor_id))
+        ).one_or_none()
+    levers = session.scalars(
+        select(Lever)
+        .join(action_levers, action_levers.c.lever_id == Lever.id)
+        .where(action_levers.c.action_id == action.id)
+        .order_by(Lever.position, Lever.name)
+    ).all()
+    commitments = session.scalars(
+        visible(
+            select(Commitment)
+            .join(Commitment.actor)
+            .where(Commitment.action_id == action.id)
+            .options(contains_eager(Commitment.actor))
+            .order_by(Commitment.status == CommitmentStatus.withdrawn, Actor.name)
+        )
+    ).all()
+    reviews = session.execute(
+        select(ActionReview, Meeting)
+        .join(Meeting, Meeting.id == ActionReview.meeting_id)
+        .where(ActionReview.action_id == action.id)
+        .order_by(Meeting.starts_at, Meeting.id)
+    ).all()
+    decisions = select(Decision, Meeting).join(Meeting, Meeting.id == Decision.meeting_id)
+    if not participant:
+        decisions = decisions.where(Meeting.minutes_published_at.is_not(None))
+    decided = session.execute(
+        decisions.where(Decision.action_id == action.id).order_by(
+            Meeting.starts_at, Decision.position, Decision.id
+        )
+    ).all()
+    return ActionSheet(
+        action,
+        axis,
+        objective,
+        lead,
+        list(levers),
+        list(commitments),
+        [(review, meeting) for review, meeting in reviews],
+        [(decision, meeting) for decision, meeting in decided],
+    )
+
+
+# -- objectives ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ObjectiveEntry:
+    objective: Objective
+    actions: list[Action]
+
+
+def objectives(session: Session, coalition: Coalition) -> list[ObjectiveEntry]:
+    """The coalition's objectives (by title) with their actions: two statements."""
+    serving: dict[int, list[Action]] = {}
+    for action in session.scalars(
+        select(Action)
+        .where(Action.coalition_id == coalition.id, Action.objective_id.is_not(None))
+        .order_by(Action.title, Action.id)
+    ):
+        serving.setdefault(action.objective_id or 0, []).append(action)
+    return [
+        ObjectiveEntry(objective, serving.get(objective.id, []))
+        for objective in coalition_objectives(session, coalition)
+    ]
