@@ -48,7 +48,7 @@ def test_facilitator_runs_the_october_meeting(live_server: str, page: Any) -> No
         assert "Revue enregistrée" in page.get_by_role("status").inner_text()
 
     minutes = page.get_by_role("form", name="Rédiger le compte rendu")
-    minutes.get_by_label("Compte rendu").fill("**Trois actions** lancées.")
+    minutes.get_by_label("Compte rendu", exact=True).fill("**Trois actions** lancées.")
     minutes.get_by_label("Publier le compte rendu").check()
     minutes.get_by_role("button", name="Enregistrer le compte rendu").click()
     decision = page.get_by_role("form", name="Ajouter une décision")
