@@ -18,7 +18,16 @@ from coalition.db import Database
 from coalition.seed.generate import generate_coalition
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
-PAGES = ["actors", "actors/1", "levers", "graph", "graph.gexf"]
+PAGES = [
+    "actors",
+    "actors/1",
+    "levers",
+    "graph",
+    "graph.gexf",
+    "roadmap",
+    "roadmap/timeline",
+    "meetings/1",
+]
 
 
 def build(url: str, actors: int) -> Database:

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from coalition.actors.models import Actor, ActorKind, ActorStatus, Family, Holding
 from coalition.coalitions.models import Axis, Coalition, Lever, Phase
-from coalition.meetings.models import Meeting, MeetingStatus
+from coalition.meetings.models import ActionReview, Meeting, MeetingStatus
 from coalition.roadmap.models import (
     Action,
     ActionStatus,
@@ -73,6 +73,7 @@ def generate_coalition(
     actor_ids = _insert_actors(session, rng, coalition.id, actors, lever_ids, progress)
     _insert_actions(session, rng, coalition.id, actions, actor_ids, lever_ids, axis_ids)
     _insert_meetings(session, coalition.id, meetings)
+    _insert_reviews(session, rng, coalition.id)
     return coalition
 
 
@@ -187,3 +188,28 @@ def _insert_meetings(session: Session, cid: int, count: int) -> None:
     ]
     if rows:
         session.execute(insert(Meeting), rows)
+
+
+def _insert_reviews(session: Session, rng: random.Random, cid: int) -> None:
+    """About a third of the actions reviewed at each meeting, progress growing over time."""
+    meeting_ids = list(
+        session.scalars(
+            select(Meeting.id).where(Meeting.coalition_id == cid).order_by(Meeting.starts_at)
+        )
+    )
+    action_ids = list(session.scalars(select(Action.id).where(Action.coalition_id == cid)))
+    statuses = [ActionStatus.committed, ActionStatus.in_progress, ActionStatus.blocked]
+    rows = [
+        {
+            "meeting_id": meeting_id,
+            "action_id": action_id,
+            "status": rng.choice(statuses),
+            "progress": min(100, rank * 5 + rng.randint(0, 10)),
+            "version": 1,
+        }
+        for rank, meeting_id in enumerate(meeting_ids)
+        for action_id in action_ids
+        if rng.random() < 0.3
+    ]
+    for start in range(0, len(rows), CHUNK):
+        session.execute(insert(ActionReview), rows[start : start + CHUNK])
