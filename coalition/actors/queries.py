@@ -104,16 +104,6 @@ def by_family(entries: list[DirectoryEntry]) -> list[tuple[Family, list[Director
     return [(family, list(group)) for family, group in groupby(entries, lambda e: e.actor.family)]
 
 
-def coalition_levers(session: Session, coalition: Coalition) -> list[Lever]:
-    return list(
-        session.scalars(
-            select(Lever)
-            .where(Lever.coalition_id == coalition.id)
-            .order_by(Lever.position, Lever.name)
-        )
-    )
-
-
 def open_actions(session: Session, coalition: Coalition) -> list[Action]:
     """Actions one can still commit to."""
     return list(

@@ -25,6 +25,7 @@ from coalition.actors.forms import (
 )
 from coalition.actors.history import HistoryLine, describe
 from coalition.actors.models import Actor, ActorKind, ActorStatus, Family, Holding
+from coalition.coalitions import queries as coalition_queries
 from coalition.coalitions.models import Coalition, Lever
 from coalition.coalitions.queries import coalition_or_404
 from coalition.core.errors import DomainError, ValidationError
@@ -48,7 +49,7 @@ def directory(slug: str) -> ResponseReturnValue:
     session = db_session()
     coalition = coalition_or_404(session, slug)
     require("coalition.view", coalition)
-    levers = queries.coalition_levers(session, coalition)
+    levers = coalition_queries.coalition_levers(session, coalition)
     filters, problem = parse_directory_filters(request.args, {lever.id for lever in levers})
     if problem:
         return render_template("errors/error.html", code=400, message=problem), 400
@@ -111,7 +112,7 @@ def _manage_page(
 ) -> ResponseReturnValue:
     """The "my organisation" page; a refused form comes back filled in, with its errors."""
     profile = queries.actor_profile(session, actor, with_history=False)
-    levers = queries.coalition_levers(session, coalition)
+    levers = coalition_queries.coalition_levers(session, coalition)
     actions = queries.open_actions(session, coalition)
     forms: dict[str, Any] = {}
     for holding in profile.holdings:

@@ -97,3 +97,21 @@ def coalition_home(
     return CoalitionHome(
         coalition, counts, list(axes), lever_count or 0, list(partners), next_meeting, last_meeting
     )
+
+
+def coalition_levers(session: Session, coalition: Coalition) -> list[Lever]:
+    return list(
+        session.scalars(
+            select(Lever)
+            .where(Lever.coalition_id == coalition.id)
+            .order_by(Lever.position, Lever.name)
+        )
+    )
+
+
+def coalition_axes(session: Session, coalition: Coalition) -> list[Axis]:
+    return list(
+        session.scalars(
+            select(Axis).where(Axis.coalition_id == coalition.id).order_by(Axis.position, Axis.name)
+        )
+    )

@@ -79,24 +79,6 @@ def objective_or_404(session: Session, coalition: Coalition, objective_id: int) 
     return objective
 
 
-def coalition_levers(session: Session, coalition: Coalition) -> list[Lever]:
-    return list(
-        session.scalars(
-            select(Lever)
-            .where(Lever.coalition_id == coalition.id)
-            .order_by(Lever.position, Lever.name)
-        )
-    )
-
-
-def coalition_axes(session: Session, coalition: Coalition) -> list[Axis]:
-    return list(
-        session.scalars(
-            select(Axis).where(Axis.coalition_id == coalition.id).order_by(Axis.position, Axis.name)
-        )
-    )
-
-
 def coalition_objectives(session: Session, coalition: Coalition) -> list[Objective]:
     return list(
         session.scalars(

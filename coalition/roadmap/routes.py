@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from coalition.actors.forms import VersionedForm
+from coalition.coalitions import queries as coalition_queries
 from coalition.coalitions.models import Axis, Coalition
 from coalition.coalitions.queries import coalition_or_404
 from coalition.core import labels
@@ -129,7 +130,7 @@ def _groups(cards: list[Card], view: BoardView, axes: list[Axis]) -> list[Group]
 
 def _filters_or_400(session: Session, coalition: Coalition) -> tuple[RoadmapFilters, Options]:
     """The filters of the query string and what the filter form offers; or a clear 400."""
-    levers = queries.coalition_levers(session, coalition)
+    levers = coalition_queries.coalition_levers(session, coalition)
     actors = queries.viewable_actors(session, coalition, viewer())
     filters, problem = parse_roadmap_filters(
         request.args, {lever.id for lever in levers}, {actor.id for actor in actors}
@@ -147,7 +148,11 @@ def board(slug: str) -> ResponseReturnValue:
     require("coalition.view", coalition)
     filters, options = _filters_or_400(session, coalition)
     cards = queries.board(session, coalition, viewer(), filters, **options)
-    axes = queries.coalition_axes(session, coalition) if filters.view == BoardView.axis else []
+    axes = (
+        coalition_queries.coalition_axes(session, coalition)
+        if filters.view == BoardView.axis
+        else []
+    )
     return render_template(
         "roadmap/board.html",
         coalition=coalition,
@@ -215,7 +220,7 @@ def _choose_from(
 ) -> None:
     """The selects offer the coalition's rows; the lead, actors still in it (and the current)."""
     form.axis.choices = row_choices(
-        queries.coalition_axes(session, coalition), empty=_("— aucune —")
+        coalition_queries.coalition_axes(session, coalition), empty=_("— aucune —")
     )
     form.objective.choices = row_choices(
         queries.coalition_objectives(session, coalition), empty=_("— aucun —")
@@ -223,7 +228,7 @@ def _choose_from(
     form.lead_actor.choices = row_choices(
         queries.lead_candidates(session, coalition, lead), empty=_("— aucun —")
     )
-    form.levers.choices = row_choices(queries.coalition_levers(session, coalition))
+    form.levers.choices = row_choices(coalition_queries.coalition_levers(session, coalition))
 
 
 def _id(value: str | None, field: str) -> int | None:
