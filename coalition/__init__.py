@@ -80,6 +80,7 @@ def _register_blueprints(app: Flask) -> None:
     from coalition.auth.routes import bp as auth_bp
     from coalition.coalitions.routes import bp as coalitions_bp
     from coalition.core.assets import bp as assets_bp
+    from coalition.diagnostics.meetings import bp as diagnostic_bp
     from coalition.diagnostics.routes import bp as diagnostics_bp
     from coalition.meetings.routes import bp as meetings_bp
     from coalition.meetings.running import bp as running_bp
@@ -90,6 +91,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(assets_bp)
     app.register_blueprint(diagnostics_bp)
+    app.register_blueprint(diagnostic_bp)
     app.register_blueprint(roadmap_bp)
     app.register_blueprint(meetings_bp)
     app.register_blueprint(running_bp)
@@ -99,6 +101,7 @@ def _register_template_helpers(app: Flask) -> None:
     from coalition.core import labels
     from coalition.core.markdown import render_markdown
     from coalition.core.permissions import can, membership_in, viewer
+    from coalition.diagnostics import wording
 
     app.jinja_env.undefined = StrictUndefined  # a misspelt variable fails loudly
     app.jinja_env.filters["markdown"] = render_markdown
@@ -108,6 +111,7 @@ def _register_template_helpers(app: Flask) -> None:
         membership_in=membership_in,
         viewer=viewer,
         labels=labels,
+        wording=wording,
         locale=select_locale,
         format_date=format_date,
         format_datetime=format_datetime,

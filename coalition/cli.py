@@ -14,6 +14,7 @@ from coalition.auth.models import MembershipRole, User
 from coalition.coalitions.models import Coalition
 from coalition.core.errors import DomainError
 from coalition.db import get_database
+from coalition.diagnostics.snapshots import publish_starting_diagnostic
 from coalition.seed.generate import generate_coalition
 from coalition.seed.load import load_seed
 from coalition.seed.schema import SeedError, read_seed
@@ -51,6 +52,8 @@ def seed_command(path: Path, if_empty: bool, demo_users: bool) -> None:
         raise click.ClickException(f"Seed refused, nothing was changed:\n{error}") from None
     with database.transaction() as session:
         result = load_seed(session, data)
+        if publish_starting_diagnostic(session, result.coalition):
+            click.echo("The starting diagnostic is published as the first meeting's.")
         if demo_users:
             _create_demo_users(session, result.coalition)
         slug = result.coalition.slug

@@ -6,6 +6,7 @@ The page embeds the dict with json.dumps and draws it with the plotly.js the app
 
 import json
 import math
+from collections.abc import Sequence
 from html import escape
 from typing import Any
 
@@ -13,7 +14,7 @@ import networkx as nx
 import plotly.graph_objects as go
 
 from coalition.diagnostics.graph import FAMILIES, SEED, CoverageMatrix
-from coalition.meetings.attendance import AttendanceReport
+from coalition.meetings.attendance import AttendanceReport, FamilyAttendance
 from coalition.roadmap.timeline import Timeline, TimelineCell
 
 FAMILY_COLOURS = {
@@ -359,9 +360,23 @@ def attendance_figure(
     rate_label: str,
 ) -> dict[str, Any]:
     """One line per family: the share of its recorded actors present at each held meeting."""
-    meetings = [_meeting_number(meeting.number) for meeting in report.meetings]
+    numbers = [meeting.number for meeting in report.meetings]
+    return attendance_rates_figure(
+        numbers, report.families, family_labels, title=title, rate_label=rate_label
+    )
+
+
+def attendance_rates_figure(
+    meeting_numbers: Sequence[int],
+    families: Sequence[FamilyAttendance],
+    family_labels: dict[str, str],
+    *,
+    title: str,
+    rate_label: str,
+) -> dict[str, Any]:
+    meetings = [_meeting_number(number) for number in meeting_numbers]
     figure = go.Figure()
-    for family in report.families:
+    for family in families:
         name = family_labels.get(family.family, family.family)
         figure.add_trace(
             go.Scatter(
@@ -385,5 +400,29 @@ def attendance_figure(
         margin={"l": 20, "r": 20, "t": 60, "b": 20},
         xaxis={"type": "category", "automargin": True},
         yaxis={"range": [0, 100], "title": {"text": rate_label}, "ticksuffix": "%"},
+    )
+    return _as_json(figure)
+
+
+def status_figure(
+    counts: dict[str, int], status_labels: dict[str, str], *, title: str, actions_label: str
+) -> dict[str, Any]:
+    """Actions by status, one bar per status in the labels' order."""
+    statuses = [status for status in status_labels if counts.get(f"status:{status}", 0)]
+    figure = go.Figure(
+        go.Bar(
+            x=[status_labels[status] for status in statuses],
+            y=[counts[f"status:{status}"] for status in statuses],
+            marker_color=[STATUS_COLOURS.get(status, "#6b7280") for status in statuses],
+            text=[counts[f"status:{status}"] for status in statuses],
+            textposition="auto",
+        )
+    )
+    figure.update_layout(
+        title=title,
+        template=TEMPLATE,
+        yaxis_title=actions_label,
+        height=320,
+        margin={"l": 60, "r": 20, "t": 50, "b": 60},
     )
     return _as_json(figure)

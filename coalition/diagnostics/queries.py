@@ -1,13 +1,23 @@
 """The coalition graph's rows, read in a fixed number of queries whatever its size."""
 
+from datetime import date, datetime
+
 import networkx as nx
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from coalition.actors.models import Actor, ActorStatus, Holding
 from coalition.actors.queries import visible_actors
 from coalition.auth.models import User
 from coalition.coalitions.models import Axis, Coalition, Lever
+from coalition.core.audit import AuditEvent
+from coalition.diagnostics.compute import (
+    ActionFacts,
+    ChangeFacts,
+    DiagnosticInputs,
+    ResourceFacts,
+    ReviewFacts,
+)
 from coalition.diagnostics.graph import (
     ActionRow,
     ActorRow,
@@ -16,8 +26,12 @@ from coalition.diagnostics.graph import (
     GraphData,
     HoldingRow,
     LeverRow,
+    build_graph,
     row_id,
 )
+from coalition.meetings.models import ActionReview, Meeting, MeetingStatus
+from coalition.meetings.queries import attendance_over_time
+from coalition.resources.models import Resource, ResourceStatus
 from coalition.roadmap.models import Action, Commitment, CommitmentStatus, action_levers
 
 
@@ -95,3 +109,78 @@ def lever_descriptions(session: Session, coalition: Coalition) -> dict[int, str]
         select(Lever.id, Lever.description).where(Lever.coalition_id == coalition.id)
     )
     return dict(rows.all())
+
+
+def since_previous_meeting(session: Session, meeting: Meeting) -> datetime | None:
+    """When the previous (not cancelled) meeting started; None for the first one."""
+    return session.scalar(
+        select(func.max(Meeting.starts_at)).where(
+            Meeting.coalition_id == meeting.coalition_id,
+            Meeting.starts_at < meeting.starts_at,
+            Meeting.status != MeetingStatus.cancelled,
+        )
+    )
+
+
+def diagnostic_inputs(
+    session: Session, coalition: Coalition, meeting: Meeting, viewer: User | None, *, today: date
+) -> DiagnosticInputs:
+    """Everything the diagnostic of a meeting is computed from, in a fixed number of queries."""
+    since = since_previous_meeting(session, meeting)
+    actions = [
+        ActionFacts(id, title, status.value, target_date, lead)
+        for id, title, status, target_date, lead in session.execute(
+            select(
+                Action.id, Action.title, Action.status, Action.target_date, Action.lead_actor_id
+            ).where(Action.coalition_id == coalition.id)
+        )
+    ]
+    reviews = [
+        ReviewFacts(action_id, meeting_id, starts_at, status.value, progress)
+        for action_id, meeting_id, starts_at, status, progress in session.execute(
+            select(
+                ActionReview.action_id,
+                ActionReview.meeting_id,
+                Meeting.starts_at,
+                ActionReview.status,
+                ActionReview.progress,
+            )
+            .join(Meeting, Meeting.id == ActionReview.meeting_id)
+            .where(Meeting.coalition_id == coalition.id, Meeting.starts_at <= meeting.starts_at)
+        )
+    ]
+    changes: list[ChangeFacts] = []
+    new_resources: list[ResourceFacts] = []
+    if since is not None:
+        changes = [
+            ChangeFacts(e.at, e.entity, e.action, e.entity_id, e.actor_id, e.before, e.after)
+            for e in session.scalars(
+                select(AuditEvent)
+                .where(
+                    AuditEvent.coalition_id == coalition.id,
+                    AuditEvent.at >= since,
+                    AuditEvent.at < meeting.starts_at,
+                )
+                .order_by(AuditEvent.at, AuditEvent.id)
+            )
+        ]
+        new_resources = [
+            ResourceFacts(id, title)
+            for id, title in session.execute(
+                select(Resource.id, Resource.title).where(
+                    Resource.coalition_id == coalition.id,
+                    Resource.status == ResourceStatus.published,
+                    Resource.created_at >= since,
+                    Resource.created_at < meeting.starts_at,
+                )
+            )
+        ]
+    return DiagnosticInputs(
+        graph=build_graph(graph_data(session, coalition, viewer)),
+        actions=actions,
+        reviews=reviews,
+        attendance=attendance_over_time(session, coalition),
+        changes=changes,
+        new_resources=new_resources,
+        today=today,
+    )

@@ -1,0 +1,308 @@
+"""A meeting's diagnostic: prepared by the facilitators, then published and frozen."""
+
+import json
+from typing import Any
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from coalition.coalitions.models import Coalition
+from coalition.coalitions.queries import coalition_or_404
+from coalition.core.errors import DomainError
+from coalition.core.permissions import require, viewer
+from coalition.core.versions import StaleEdit
+from coalition.db import db_session, utcnow
+from coalition.diagnostics import compute, service, snapshots
+from coalition.diagnostics.models import DiagnosticColumn, DiagnosticEntry, DiagnosticSnapshot
+from coalition.meetings import service as meetings_service
+from coalition.meetings.calendar import PARIS
+from coalition.meetings.models import Meeting
+from coalition.meetings.queries import meeting_or_404
+from coalition.roadmap.models import Action
+
+bp = Blueprint("diagnostic", __name__)
+
+
+def _load(slug: str, meeting_id: int) -> tuple[Session, Coalition, Meeting]:
+    session = db_session()
+    coalition = coalition_or_404(session, slug)
+    return session, coalition, meeting_or_404(session, coalition, meeting_id)
+
+
+def _snapshot(session: Session, meeting: Meeting) -> DiagnosticSnapshot | None:
+    return session.scalars(
+        select(DiagnosticSnapshot).where(DiagnosticSnapshot.meeting_id == meeting.id)
+    ).one_or_none()
+
+
+def _to_prepare(coalition: Coalition, meeting: Meeting, anchor: str = "") -> ResponseReturnValue:
+    url = url_for("diagnostic.prepare", slug=coalition.slug, meeting_id=meeting.id)
+    return redirect(f"{url}#{anchor}" if anchor else url)
+
+
+def _prepare_page(
+    session: Session,
+    coalition: Coalition,
+    meeting: Meeting,
+    *,
+    status: int = 200,
+    problems: list[str] | None = None,
+) -> ResponseReturnValue:
+    today = utcnow().astimezone(PARIS).date()
+    live = snapshots.live_diagnostic(session, coalition, meeting, viewer(), today=today)
+    entries = snapshots.meeting_entries(session, meeting)
+    data = snapshots.diagnostic_data(session, coalition, meeting, live, entries)
+    return render_template(
+        "diagnostics/prepare.html",
+        coalition=coalition,
+        meeting=meeting,
+        data=data,
+        entries=entries,
+        previous=service.previous_entries(session, meeting) if not entries else [],
+        suggested=live.suggested,
+        published=_snapshot(session, meeting),
+        problems=problems or [],
+    ), status
+
+
+@bp.get("/c/<slug>/meetings/<int:meeting_id>/prepare")
+def prepare(slug: str, meeting_id: int) -> ResponseReturnValue:
+    session, coalition, meeting = _load(slug, meeting_id)
+    require("meeting.manage", coalition)
+    try:
+        service.check_can_prepare(meeting)
+    except DomainError as error:
+        return render_template("errors/error.html", code=400, message=str(error)), 400
+    return _prepare_page(session, coalition, meeting)
+
+
+def _write(
+    session: Session, coalition: Coalition, meeting: Meeting, write: Any, done: str, anchor: str
+) -> ResponseReturnValue:
+    try:
+        write()
+        session.commit()
+    except DomainError as error:
+        session.rollback()
+        status = 409 if isinstance(error, StaleEdit) else 400
+        return _prepare_page(session, coalition, meeting, status=status, problems=[str(error)])
+    flash(done, "success")
+    return _to_prepare(coalition, meeting, anchor)
+
+
+def _entry_or_404(session: Session, meeting: Meeting, entry_id: int) -> DiagnosticEntry:
+    entry = session.get(DiagnosticEntry, entry_id)
+    if entry is None or entry.meeting_id != meeting.id:
+        abort(404)
+    return entry
+
+
+@bp.post("/c/<slug>/meetings/<int:meeting_id>/diagnostic/entries")
+def add_entry(slug: str, meeting_id: int) -> ResponseReturnValue:
+    session, coalition, meeting = _load(slug, meeting_id)
+    require("meeting.manage", coalition)
+    column = request.form.get("column", "")
+    if column not in {c.value for c in DiagnosticColumn}:
+        abort(400)
+    text = request.form.get("text", "")
+
+    def write() -> None:
+        service.add_entry(session, meeting, column=DiagnosticColumn(column), text=text, by=viewer())
+
+    return _write(session, coalition, meeting, write, _("Élément ajouté."), f"column-{column}")
+
+
+@bp.post("/c/<slug>/meetings/<int:meeting_id>/diagnostic/entries/<int:entry_id>")
+def edit_entry(slug: str, meeting_id: int, entry_id: int) -> ResponseReturnValue:
+    session, coalition, meeting = _load(slug, meeting_id)
+    require("meeting.manage", coalition)
+    entry = _entry_or_404(session, meeting, entry_id)
+    version = request.form.get("version", "")
+
+    def write() -> None:
+        seen = int(version) if version.isascii() and version.isdigit() else None
+        service.update_entry(
+            session, entry, text=request.form.get("text", ""), seen_version=seen, by=viewer()
+        )
+
+    anchor = f"column-{entry.column.value}"
+    return _write(session, coalition, meeting, write, _("Élément modifié."), anchor)
+
+
+@bp.post("/c/<slug>/meetings/<int:meeting_id>/diagnostic/entries/<int:entry_id>/remove")
+def remove_entry(slug: str, meeting_id: int, entry_id: int) -> ResponseReturnValue:
+    session, coalition, meeting = _load(slug, meeting_id)
+    require("meeting.manage", coalition)
+    entry = _entry_or_404(session, meeting, entry_id)
+    anchor = f"column-{entry.column.value}"
+
+    def write() -> None:
+        service.remove_entry(session, entry, by=viewer())
+
+    return _write(session, coalition, meeting, write, _("Élément retiré."), anchor)
+
+
+@bp.post("/c/<slug>/meetings/<int:meeting_id>/diagnostic/start")
+def start_from_previous(slug: str, meeting_id: int) -> ResponseReturnValue:
+    session, coalition, meeting = _load(slug, meeting_id)
+    require("meeting.manage", coalition)
+
+    def write() -> None:
+        service.start_from_previous(session, meeting, by=viewer())
+
+    done = _("Le diagnostic repart des éléments précédents.")
+    return _write(session, coalition, meeting, write, done, "columns")
+
+
+@bp.post("/c/<slug>/meetings/<int:meeting_id>/diagnostic/suggest")
+def add_suggestion(slug: str, meeting_id: int) -> ResponseReturnValue:
+    """Add a suggested item (an action, or a gap named by its title) to the agenda."""
+    session, coalition, meeting = _load(slug, meeting_id)
+    require("meeting.manage", coalition)
+    action_id = request.form.get("action", "")
+    action = (
+        session.get(Action, int(action_id)) if action_id.isascii() and action_id.isdigit() else None
+    )
+    title = request.form.get("title", "")[:300]
+
+    def write() -> None:
+        meetings_service.add_agenda_item(
+            session, meeting, title=title, duration_minutes=15, action=action, by=viewer()
+        )
+
+    return _write(
+        session, coalition, meeting, write, _("Point ajouté à l'ordre du jour."), "agenda"
+    )
+
+
+@bp.post("/c/<slug>/meetings/<int:meeting_id>/diagnostic/publish")
+def publish(slug: str, meeting_id: int) -> ResponseReturnValue:
+    session, coalition, meeting = _load(slug, meeting_id)
+    require("meeting.manage", coalition)
+    today = utcnow().astimezone(PARIS).date()
+
+    def write() -> None:
+        service.check_can_prepare(meeting)
+        live = snapshots.live_diagnostic(session, coalition, meeting, None, today=today)
+        entries = snapshots.meeting_entries(session, meeting)
+        data = snapshots.diagnostic_data(session, coalition, meeting, live, entries)
+        service.publish(session, meeting, data, by=viewer())
+
+    try:
+        write()
+        session.commit()
+    except DomainError as error:
+        session.rollback()
+        return _prepare_page(session, coalition, meeting, status=409, problems=[str(error)])
+    flash(_("Diagnostic publié : il ne changera plus."), "success")
+    return redirect(url_for("diagnostic.published", slug=slug, meeting_id=meeting.id))
+
+
+# -- the published diagnostic ------------------------------------------------------------
+
+
+def _published_or_404(slug: str, meeting_id: int) -> tuple[Coalition, Meeting, DiagnosticSnapshot]:
+    session, coalition, meeting = _load(slug, meeting_id)
+    require("coalition.view", coalition)
+    snapshot = _snapshot(session, meeting)
+    if snapshot is None:
+        abort(404)
+    return coalition, meeting, snapshot
+
+
+@bp.get("/c/<slug>/meetings/<int:meeting_id>/diagnostic")
+def published(slug: str, meeting_id: int) -> ResponseReturnValue:
+    coalition, _meeting, snapshot = _published_or_404(slug, meeting_id)
+    return render_template(
+        "diagnostics/published.html",
+        coalition=coalition,
+        snapshot=snapshot,
+        data=snapshot.data,
+    )
+
+
+@bp.get("/c/<slug>/meetings/<int:meeting_id>/diagnostic/print")
+def printable(slug: str, meeting_id: int) -> ResponseReturnValue:
+    coalition, _meeting, snapshot = _published_or_404(slug, meeting_id)
+    return render_template(
+        "diagnostics/print.html",
+        coalition=coalition,
+        snapshot=snapshot,
+        data=snapshot.data,
+    )
+
+
+@bp.get("/c/<slug>/meetings/<int:meeting_id>/diagnostic.md")
+def markdown(slug: str, meeting_id: int) -> ResponseReturnValue:
+    _coalition, meeting, snapshot = _published_or_404(slug, meeting_id)
+    body = render_template("diagnostics/diagnostic.md", snapshot=snapshot, data=snapshot.data)
+    response = Response(body, mimetype="text/markdown")
+    filename = f"{slug}-diagnostic-{meeting.number}.md"
+    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+@bp.get("/c/<slug>/meetings/<int:meeting_id>/diagnostic.json")
+def as_json(slug: str, meeting_id: int) -> ResponseReturnValue:
+    _coalition, meeting, snapshot = _published_or_404(slug, meeting_id)
+    body = json.dumps(
+        {"published_at": snapshot.published_at.isoformat(), **snapshot.data},
+        ensure_ascii=False,
+        sort_keys=True,
+    )
+    response = Response(body, mimetype="application/json")
+    filename = f"{slug}-diagnostic-{meeting.number}.json"
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@bp.get("/c/<slug>/diagnostics")
+def index(slug: str) -> ResponseReturnValue:
+    session = db_session()
+    coalition = coalition_or_404(session, slug)
+    require("coalition.view", coalition)
+    published_list = session.execute(
+        select(DiagnosticSnapshot, Meeting)
+        .join(Meeting, Meeting.id == DiagnosticSnapshot.meeting_id)
+        .where(DiagnosticSnapshot.coalition_id == coalition.id)
+        .order_by(Meeting.starts_at)
+    ).all()
+    return render_template(
+        "diagnostics/index.html", coalition=coalition, published_list=published_list
+    )
+
+
+@bp.get("/c/<slug>/diagnostics/compare")
+def compare(slug: str) -> ResponseReturnValue:
+    session = db_session()
+    coalition = coalition_or_404(session, slug)
+    require("coalition.view", coalition)
+    chosen = []
+    for key in ("a", "b"):
+        value = request.args.get(key, "")
+        snapshot = None
+        if value.isascii() and value.isdigit():
+            snapshot = session.scalars(
+                select(DiagnosticSnapshot).where(
+                    DiagnosticSnapshot.coalition_id == coalition.id,
+                    DiagnosticSnapshot.meeting_id == int(value),
+                )
+            ).one_or_none()
+        if snapshot is None:
+            message = _("Choisissez deux diagnostics publiés de cette coalition.")
+            return render_template("errors/error.html", code=400, message=message), 400
+        chosen.append(snapshot)
+    before, after = chosen
+    rows = compute.compare(
+        compute.from_data(before.data["computed"]), compute.from_data(after.data["computed"])
+    )
+    return render_template(
+        "diagnostics/compare.html",
+        coalition=coalition,
+        before=before,
+        after=after,
+        rows=rows,
+    )
