@@ -11,6 +11,7 @@ from coalition.actors.models import Actor, ActorStatus, Family
 from coalition.auth.models import User
 from coalition.coalitions.models import Coalition
 from coalition.core.permissions import is_participant
+from coalition.diagnostics.models import DiagnosticSnapshot
 from coalition.meetings import attendance
 from coalition.meetings.models import (
     ActionReview,
@@ -65,6 +66,7 @@ class MeetingPage:
     attendance: list[AttendanceLine]
     action_titles: dict[int, str]
     open_actions: list[Action]
+    diagnostic_published: bool
 
 
 def meeting_page(session: Session, meeting: Meeting, viewer: User | None) -> MeetingPage:
@@ -122,6 +124,10 @@ def meeting_page(session: Session, meeting: Meeting, viewer: User | None) -> Mee
         lines,
         {action.id: action.title for action in actions},
         [action for action in actions if action.status not in CLOSED_ACTIONS],
+        session.scalar(
+            select(DiagnosticSnapshot.id).where(DiagnosticSnapshot.meeting_id == meeting.id)
+        )
+        is not None,
     )
 
 

@@ -14,6 +14,7 @@ ALL = [200] * 6
 EDITORS = [302, 302, 403, 302, 403, 302]  # a POST that succeeds redirects
 FACILITATORS = [302, 403, 403, 200, 403, 200]
 MANAGERS = [302, 403, 403, 302, 403, 302]  # facilitators' writes
+NOT_PUBLISHED = [404] * 6  # a diagnostic that is not published does not exist for anyone
 C = "/c/ma-coalition"
 A = C + "/actors/{actor}"
 M = C + "/meetings/{meeting}"
@@ -144,6 +145,19 @@ ROUTES = [
     ("GET", M + "/reviews/{action}", None, FACILITATORS),
     ("POST", M + "/reviews/{action}", {"status": "committed", "progress": "10"}, MANAGERS),
     ("GET", C + "/attendance", None, [302, 200, 200, 200, 403, 200]),
+    ("GET", M + "/prepare", None, FACILITATORS),
+    ("POST", M + "/diagnostic/entries", {"column": "works", "text": "Ça marche"}, MANAGERS),
+    ("POST", M + "/diagnostic/entries/{entry}", {"text": "Autre", "version": "1"}, MANAGERS),
+    ("POST", M + "/diagnostic/entries/{entry}/remove", {}, MANAGERS),
+    ("POST", M + "/diagnostic/start", {}, [302, 403, 403, 400, 403, 400]),  # it has items
+    ("POST", M + "/diagnostic/suggest", {"title": "Point"}, MANAGERS),
+    ("POST", M + "/diagnostic/publish", {}, MANAGERS),
+    ("GET", M + "/diagnostic", None, NOT_PUBLISHED),
+    ("GET", M + "/diagnostic.md", None, NOT_PUBLISHED),
+    ("GET", M + "/diagnostic.json", None, NOT_PUBLISHED),
+    ("GET", M + "/diagnostic/print", None, NOT_PUBLISHED),
+    ("GET", C + "/diagnostics", None, ALL),
+    ("GET", C + "/diagnostics/compare", None, [400] * 6),
     ("GET", "/login", None, ALL),
     ("GET", "/account/password", None, [302, 200, 200, 200, 200, 200]),
     ("POST", "/language", {"lang": "en", "next": "/"}, [302] * 6),
@@ -156,13 +170,20 @@ ROUTES = [
 @pytest.fixture
 def world(db: Session) -> World:
     """The shared world, with a meeting that has an agenda item and a decision."""
+    from coalition.diagnostics.models import DiagnosticColumn, DiagnosticEntry
     from coalition.meetings.models import AgendaItem, Decision
 
     world = World(db)
     world.meeting = f.meeting(db, world.coalition)
     world.item = AgendaItem(meeting_id=world.meeting.id, title="Point")
     world.decision = Decision(meeting_id=world.meeting.id, text="Décision")
-    db.add_all([world.item, world.decision])
+    world.entry = DiagnosticEntry(
+        coalition_id=world.coalition.id,
+        meeting_id=world.meeting.id,
+        column=DiagnosticColumn.hard,
+        text="Difficile",
+    )
+    db.add_all([world.item, world.decision, world.entry])
     db.flush()
     return world
 
@@ -172,6 +193,7 @@ def fill(template: str, world: World) -> str:
         meeting=world.meeting.id,
         item=world.item.id,
         decision=world.decision.id,
+        entry=world.entry.id,
         action=world.action.id,
         objective=world.objective.id,
         actor=world.actor.id,
@@ -217,6 +239,7 @@ def test_every_route_is_in_the_permission_table(app: Flask) -> None:
         .replace("{meeting}", "<int:meeting_id>")
         .replace("{item}", "<int:item_id>")
         .replace("{decision}", "<int:decision_id>")
+        .replace("{entry}", "<int:entry_id>")
         .replace("{action}", "<int:action_id>")
         .replace("{objective}", "<int:objective_id>")
         for _, url, _, _ in ROUTES

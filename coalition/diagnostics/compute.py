@@ -1,0 +1,550 @@
+"""The diagnostic a facilitator reads before a meeting, computed from plain rows.
+
+Pure functions: no database, no Flask. The caller builds the graph (graph.build_graph), loads
+the actions, reviews, attendance, audit events and new resources, and hands them over as the
+dataclasses below. The diagnostic is plain data, stored as JSON (to_data / from_data) so that
+two meetings can be compared.
+"""
+
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass
+from datetime import date, datetime
+from typing import Any
+
+import networkx as nx
+
+from coalition.diagnostics.graph import (
+    actor_projection,
+    brokers,
+    communities,
+    coverage_matrix,
+    empty_cells,
+    node_id,
+    row_id,
+    single_holder_levers,
+    unheld_levers,
+)
+from coalition.meetings.attendance import FAMILIES, AttendanceReport
+
+OPEN_EXCLUDED = ("done", "dropped")  # statuses of closed actions
+ATTENDANCE_MEETINGS = 6
+CHANGE_KEYS = (
+    "new_commitments",
+    "withdrawn_commitments",
+    "holdings_added",
+    "holdings_removed",
+    "holdings_changed",
+    "status_changes",
+    "new_actors",
+    "actors_left",
+    "new_resources",
+)
+ACTION_KEYS = (
+    "stalled",
+    "overdue",
+    "blocked",
+    "without_lead",
+    "without_commitment",
+    "single_family",
+)
+LEVER_KEYS = ("unheld", "single_holder", "empty_cells")
+ACTOR_KEYS = ("without_commitment", "absent_twice", "brokers")
+COMPARED_CHANGES = ("withdrawn_commitments", "actors_left")
+GROWING_COUNTS = ("open_actions", "holdings", "commitments")  # more is better
+WITHDRAWN = "withdrawn"
+LEFT = "left"
+
+
+@dataclass(frozen=True)
+class ActionFacts:
+    id: int
+    title: str
+    status: str
+    target_date: date | None
+    lead_actor_id: int | None
+
+
+@dataclass(frozen=True)
+class ReviewFacts:
+    action_id: int
+    meeting_id: int
+    starts_at: datetime
+    status: str
+    progress: int
+
+
+@dataclass(frozen=True)
+class ChangeFacts:
+    at: datetime
+    entity: str
+    action: str
+    entity_id: int
+    actor_id: int | None
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
+@dataclass(frozen=True)
+class ResourceFacts:
+    id: int
+    title: str
+
+
+@dataclass(frozen=True)
+class DiagnosticInputs:
+    graph: nx.Graph
+    actions: Sequence[ActionFacts]
+    reviews: Sequence[ReviewFacts]
+    attendance: AttendanceReport
+    changes: Sequence[ChangeFacts]
+    new_resources: Sequence[ResourceFacts]
+    today: date
+
+
+@dataclass(frozen=True)
+class Item:
+    kind: str  # "action" | "actor" | "lever" | "resource" | "cell"
+    id: int  # the row id (for "cell": the lever id)
+    label: str
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    counts: dict[str, int]
+    changes: dict[str, list[Item]]
+    actions: dict[str, list[Item]]
+    levers: dict[str, list[Item]]
+    actors: dict[str, list[Item]]
+    communities: list[list[Item]]
+    attendance: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Comparison:
+    section: str
+    key: str
+    before: int
+    after: int
+    better: bool | None  # None when equal
+
+
+@dataclass(frozen=True)
+class Names:
+    """Labels of the graph's nodes, with the titles of every action as a fallback."""
+
+    graph: nx.Graph
+    action_titles: dict[int, str]
+
+    def node(self, kind: str, id: int | None) -> str:
+        node = node_id(kind, id) if id is not None else None
+        return str(self.graph.nodes[node]["label"]) if node in self.graph else ""
+
+    def action(self, id: int, fallback: str = "") -> str:
+        return self.node("action", id) or self.action_titles.get(id, "") or fallback
+
+    def actor(self, id: int | None, fallback: str = "") -> str:
+        return self.node("actor", id) or fallback
+
+
+# -- the diagnostic ------------------------------------------------------------------------
+
+
+def compute_diagnostic(inputs: DiagnosticInputs) -> Diagnostic:
+    graph = inputs.graph
+    committers = committers_by_action(graph)
+    working, everyone = working_projection(graph)
+    return Diagnostic(
+        counts=counts(graph, inputs.actions),
+        changes=changes_since(inputs),
+        actions=action_lists(inputs, committers),
+        levers=lever_lists(graph),
+        actors=actor_lists(graph, inputs.attendance, committers, broker_items(working, everyone)),
+        communities=community_items(working),
+        attendance=attendance_rows(inputs.attendance),
+    )
+
+
+def committers_by_action(graph: nx.Graph) -> dict[int, list[str]]:
+    """Action id -> the actor nodes committed to it, from the graph's "commits" edges."""
+    committers: dict[int, list[str]] = defaultdict(list)
+    for first, second, relation in graph.edges(data="relation"):
+        if relation == "commits":
+            actor, action = (first, second) if _is_actor(graph, first) else (second, first)
+            committers[row_id(action)].append(actor)
+    return dict(committers)
+
+
+def _is_actor(graph: nx.Graph, node: str) -> bool:
+    return bool(graph.nodes[node].get("type") == "actor")
+
+
+def counts(graph: nx.Graph, actions: Sequence[ActionFacts]) -> dict[str, int]:
+    nodes = Counter(kind for _, kind in graph.nodes(data="type"))
+    relations = Counter(relation for _, _, relation in graph.edges(data="relation"))
+    statuses = Counter(action.status for action in actions)
+    result = {
+        "actors": nodes["actor"],
+        "levers": nodes["lever"],
+        "actions": len(actions),
+        "open_actions": sum(_is_open(action) for action in actions),
+        "holdings": relations["holds"],
+        "commitments": relations["commits"],
+    }
+    result.update({f"status:{status}": count for status, count in sorted(statuses.items())})
+    return result
+
+
+def _is_open(action: ActionFacts) -> bool:
+    return action.status not in OPEN_EXCLUDED
+
+
+# -- actions -------------------------------------------------------------------------------
+
+
+def action_lists(
+    inputs: DiagnosticInputs, committers: dict[int, list[str]]
+) -> dict[str, list[Item]]:
+    open_actions = [action for action in inputs.actions if _is_open(action)]
+    stalled = stalled_statuses(inputs.reviews)
+    families = single_families(inputs.graph, committers)
+    lists = {
+        "stalled": [_action_item(a, stalled[a.id]) for a in open_actions if a.id in stalled],
+        "overdue": [
+            _action_item(a, a.target_date.isoformat())
+            for a in open_actions
+            if a.target_date is not None and a.target_date < inputs.today
+        ],
+        "blocked": [_action_item(a) for a in inputs.actions if a.status == "blocked"],
+        "without_lead": [_action_item(a) for a in open_actions if a.lead_actor_id is None],
+        "without_commitment": [_action_item(a) for a in open_actions if a.id not in committers],
+        "single_family": [
+            _action_item(a, families[a.id]) for a in open_actions if a.id in families
+        ],
+    }
+    return {key: sorted(items, key=_label_order) for key, items in lists.items()}
+
+
+def stalled_statuses(reviews: Iterable[ReviewFacts]) -> dict[int, str]:
+    """Action id -> status, for actions whose last two reviews or more have the same status."""
+    by_action: dict[int, list[ReviewFacts]] = defaultdict(list)
+    for review in reviews:
+        by_action[review.action_id].append(review)
+    stalled = {}
+    for action_id, history in by_action.items():
+        if len(history) >= 2:
+            last, previous = sorted(history, key=_review_order, reverse=True)[:2]
+            if last.status == previous.status:
+                stalled[action_id] = last.status
+    return stalled
+
+
+def _review_order(review: ReviewFacts) -> tuple[datetime, int]:
+    return (review.starts_at, review.meeting_id)
+
+
+def single_families(graph: nx.Graph, committers: dict[int, list[str]]) -> dict[int, str]:
+    """Action id -> family, for actions whose committed actors all belong to one family."""
+    single = {}
+    for action_id, actors in committers.items():
+        families = {graph.nodes[actor].get("family", "") for actor in actors}
+        if len(families) == 1:
+            single[action_id] = families.pop()
+    return single
+
+
+def _action_item(action: ActionFacts, detail: str = "") -> Item:
+    return Item(kind="action", id=action.id, label=action.title, detail=detail)
+
+
+def _label_order(item: Item) -> tuple[str, int]:
+    return (item.label, item.id)
+
+
+# -- levers and actors ---------------------------------------------------------------------
+
+
+def lever_lists(graph: nx.Graph) -> dict[str, list[Item]]:
+    """In the graph's lever order: the coalition's own order of its levers."""
+    names = Names(graph, {})
+    return {
+        "unheld": [_lever_item(names, lever_id) for lever_id in unheld_levers(graph)],
+        "single_holder": [
+            _lever_item(names, lever_id, names.actor(holder_id))
+            for lever_id, holder_id in single_holder_levers(graph)
+        ],
+        "empty_cells": [
+            Item(kind="cell", id=lever_id, label=names.node("lever", lever_id), detail=family)
+            for family, lever_id in empty_cells(coverage_matrix(graph))
+        ],
+    }
+
+
+def _lever_item(names: Names, lever_id: int, detail: str = "") -> Item:
+    return Item(kind="lever", id=lever_id, label=names.node("lever", lever_id), detail=detail)
+
+
+def actor_lists(
+    graph: nx.Graph,
+    attendance: AttendanceReport,
+    committers: dict[int, list[str]],
+    broker_list: list[Item],
+) -> dict[str, list[Item]]:
+    committed = {actor for actors in committers.values() for actor in actors}
+    idle = [
+        _actor_item(graph, node)
+        for node, kind in graph.nodes(data="type")
+        if kind == "actor" and node not in committed
+    ]
+    return {
+        "without_commitment": sorted(idle, key=_label_order),
+        "absent_twice": [
+            Item(kind="actor", id=actor.id, label=actor.name) for actor in attendance.flagged
+        ],
+        "brokers": broker_list,
+    }
+
+
+def _actor_item(graph: nx.Graph, node: str, detail: str = "") -> Item:
+    return Item(kind="actor", id=row_id(node), label=graph.nodes[node]["label"], detail=detail)
+
+
+def working_projection(graph: nx.Graph) -> tuple[nx.Graph, int]:
+    """The actor projection without the actors who work with nobody, and the number of
+    actors of the whole projection. Those actors lie on no shortest path and belong to no
+    community of two or more; leaving them out saves, for each sampled source of the
+    betweenness, a set-up over all of them (at 10,000 actors, half the time of the brokers
+    and most of Louvain's)."""
+    projection = actor_projection(graph)
+    everyone = projection.number_of_nodes()
+    projection.remove_nodes_from(list(nx.isolates(projection)))
+    return projection, everyone
+
+
+def broker_items(working: nx.Graph, everyone: int) -> list[Item]:
+    """graph.brokers, with scores normalised over every actor as on the whole projection."""
+    if working.number_of_edges() == 0:
+        return []
+    factor = _ordered_pairs(working.number_of_nodes()) / _ordered_pairs(everyone)
+    return [_actor_item(working, node, f"{score * factor:.2f}") for node, score in brokers(working)]
+
+
+def _ordered_pairs(size: int) -> int:
+    """The pairs of other actors a path through an actor can join: networkx's normalisation."""
+    return max((size - 1) * (size - 2), 1)
+
+
+def community_items(working: nx.Graph) -> list[list[Item]]:
+    if working.number_of_edges() == 0:
+        return []
+    return [[_actor_item(working, node) for node in group] for group in communities(working)]
+
+
+def attendance_rows(report: AttendanceReport) -> list[dict[str, Any]]:
+    """Per family, present and expected actors at the last held meetings."""
+    start = max(len(report.meetings) - ATTENDANCE_MEETINGS, 0)
+    numbers = [meeting.number for meeting in report.meetings[start:]]
+    by_family = {row.family: row for row in report.families}
+    rows = []
+    for family in FAMILIES:
+        row = by_family.get(family)
+        rows.append(
+            {
+                "family": family,
+                "meetings": list(numbers),
+                "present": row.present[start:] if row else [0] * len(numbers),
+                "expected": row.expected[start:] if row else [0] * len(numbers),
+            }
+        )
+    return rows
+
+
+# -- what changed since the previous meeting -----------------------------------------------
+
+Change = tuple[str, Item] | None
+
+
+def changes_since(inputs: DiagnosticInputs) -> dict[str, list[Item]]:
+    """The audit events sorted into lists, earliest first; unknown entities are ignored."""
+    names = Names(inputs.graph, {action.id: action.title for action in inputs.actions})
+    found: dict[str, list[Item]] = {key: [] for key in CHANGE_KEYS}
+    for event in sorted(inputs.changes, key=lambda event: event.at):
+        sort = CHANGE_SORTERS.get(event.entity)
+        change = sort(event, names) if sort else None
+        if change is not None:
+            found[change[0]].append(change[1])
+    found["new_resources"] = [
+        Item(kind="resource", id=resource.id, label=resource.title)
+        for resource in inputs.new_resources
+    ]
+    return found
+
+
+def _field(event: ChangeFacts, key: str) -> Any:
+    """A field of the record after the event, or before it when deleted."""
+    after, before = event.after or {}, event.before or {}
+    return after.get(key, before.get(key))
+
+
+def _status_before(event: ChangeFacts) -> Any:
+    return (event.before or {}).get("status")
+
+
+def _status_after(event: ChangeFacts) -> Any:
+    return (event.after or {}).get("status")
+
+
+def commitment_change(event: ChangeFacts, names: Names) -> Change:
+    before, after = _status_before(event), _status_after(event)
+    if event.action == "create":
+        key = "new_commitments"
+    elif event.action == "update" and after == WITHDRAWN != before:
+        key = "withdrawn_commitments"
+    elif event.action == "update" and before == WITHDRAWN and after not in (None, WITHDRAWN):
+        key = "new_commitments"
+    else:
+        return None
+    action_id = _field(event, "action_id")
+    if action_id is None:
+        return None
+    actor = names.actor(event.actor_id, str(_field(event, "name") or ""))
+    return key, Item(kind="action", id=action_id, label=names.action(action_id), detail=actor)
+
+
+def holding_change(event: ChangeFacts, names: Names) -> Change:
+    lever_id = _field(event, "lever_id")
+    if lever_id is None:
+        return None
+    actor = names.actor(event.actor_id, str(_field(event, "name") or ""))
+    if event.action == "create":
+        return "holdings_added", _lever_item(names, lever_id, actor)
+    if event.action == "delete":
+        return "holdings_removed", _lever_item(names, lever_id, actor)
+    before, after = (event.before or {}).get("capacity"), (event.after or {}).get("capacity")
+    if event.action == "update" and None not in (before, after) and before != after:
+        detail = f"{actor}: {before} → {after}" if actor else f"{before} → {after}"
+        return "holdings_changed", _lever_item(names, lever_id, detail)
+    return None
+
+
+def action_change(event: ChangeFacts, names: Names) -> Change:
+    before, after = _status_before(event), _status_after(event)
+    if None in (before, after) or before == after:
+        return None
+    label = names.action(event.entity_id, str(_field(event, "title") or ""))
+    item = Item(kind="action", id=event.entity_id, label=label, detail=f"{before}→{after}")
+    return "status_changes", item
+
+
+def actor_change(event: ChangeFacts, names: Names) -> Change:
+    if event.action == "create":
+        key = "new_actors"
+    elif event.action == "update" and _status_after(event) == LEFT != _status_before(event):
+        key = "actors_left"
+    else:
+        return None
+    label = str(_field(event, "name") or "") or names.actor(event.entity_id)
+    return key, Item(kind="actor", id=event.entity_id, label=label)
+
+
+CHANGE_SORTERS: dict[str, Callable[[ChangeFacts, Names], Change]] = {
+    "commitment": commitment_change,
+    "holding": holding_change,
+    "action": action_change,
+    "actor": actor_change,
+}
+
+
+# -- storage, agenda and comparison --------------------------------------------------------
+
+
+def to_data(diagnostic: Diagnostic) -> dict[str, Any]:
+    """The diagnostic as JSON-able data: str, int, list, dict."""
+    return {
+        "counts": dict(diagnostic.counts),
+        "changes": _lists_to_data(diagnostic.changes),
+        "actions": _lists_to_data(diagnostic.actions),
+        "levers": _lists_to_data(diagnostic.levers),
+        "actors": _lists_to_data(diagnostic.actors),
+        "communities": [[asdict(item) for item in group] for group in diagnostic.communities],
+        "attendance": [_copy_row(row) for row in diagnostic.attendance],
+    }
+
+
+def from_data(data: dict[str, Any]) -> Diagnostic:
+    """The diagnostic back from to_data; sections missing from older data come back empty."""
+    return Diagnostic(
+        counts={key: int(value) for key, value in data.get("counts", {}).items()},
+        changes=_lists_from_data(data.get("changes", {}), CHANGE_KEYS),
+        actions=_lists_from_data(data.get("actions", {}), ACTION_KEYS),
+        levers=_lists_from_data(data.get("levers", {}), LEVER_KEYS),
+        actors=_lists_from_data(data.get("actors", {}), ACTOR_KEYS),
+        communities=[[_item(raw) for raw in group] for group in data.get("communities", [])],
+        attendance=[_copy_row(row) for row in data.get("attendance", [])],
+    )
+
+
+def _lists_to_data(lists: dict[str, list[Item]]) -> dict[str, list[dict[str, Any]]]:
+    return {key: [asdict(item) for item in items] for key, items in lists.items()}
+
+
+def _lists_from_data(raw: dict[str, Any], keys: Sequence[str]) -> dict[str, list[Item]]:
+    every_key = dict.fromkeys([*keys, *raw])
+    return {key: [_item(item) for item in raw.get(key, [])] for key in every_key}
+
+
+def _item(raw: dict[str, Any]) -> Item:
+    return Item(
+        kind=str(raw["kind"]),
+        id=int(raw["id"]),
+        label=str(raw["label"]),
+        detail=str(raw.get("detail", "")),
+    )
+
+
+def _copy_row(row: dict[str, Any]) -> dict[str, Any]:
+    return {key: list(value) if isinstance(value, list) else value for key, value in row.items()}
+
+
+def suggested_agenda(diagnostic: Diagnostic, *, limit: int = 8) -> list[Item]:
+    """Stalled, overdue and blocked actions, then unheld and single-holder levers, once each."""
+    sources = [
+        diagnostic.actions.get("stalled", []),
+        diagnostic.actions.get("overdue", []),
+        diagnostic.actions.get("blocked", []),
+        diagnostic.levers.get("unheld", []),
+        diagnostic.levers.get("single_holder", []),
+    ]
+    agenda: list[Item] = []
+    seen: set[tuple[str, int]] = set()
+    for item in (item for items in sources for item in items):
+        if (item.kind, item.id) not in seen:
+            seen.add((item.kind, item.id))
+            agenda.append(item)
+    return agenda[:limit]
+
+
+def compare(before: Diagnostic, after: Diagnostic) -> list[Comparison]:
+    """List lengths (fewer problems is better), then counts (more is better)."""
+    sections: list[tuple[str, Sequence[str], dict[str, list[Item]], dict[str, list[Item]]]] = [
+        ("actions", ACTION_KEYS, before.actions, after.actions),
+        ("levers", LEVER_KEYS, before.levers, after.levers),
+        ("actors", [key for key in ACTOR_KEYS if key != "brokers"], before.actors, after.actors),
+        ("changes", COMPARED_CHANGES, before.changes, after.changes),
+    ]
+    comparisons = [
+        _comparison(section, key, len(old.get(key, [])), len(new.get(key, [])), fewer=True)
+        for section, keys, old, new in sections
+        for key in keys
+    ]
+    comparisons.extend(
+        _comparison("counts", key, before.counts.get(key, 0), after.counts.get(key, 0))
+        for key in GROWING_COUNTS
+    )
+    return comparisons
+
+
+def _comparison(section: str, key: str, old: int, new: int, *, fewer: bool = False) -> Comparison:
+    better = None if old == new else (new < old if fewer else new > old)
+    return Comparison(section=section, key=key, before=old, after=new, better=better)
