@@ -48,3 +48,4 @@ messages: install
 
 bench: install
 	$(BIN)/python bench/pages.py
+	$(BIN)/python bench/diagnostic.py

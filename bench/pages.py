@@ -37,8 +37,11 @@ def build(url: str, actors: int) -> Database:
         config.attributes["connection"] = connection
         config.attributes["configure_logger"] = False
         command.upgrade(config, "head")
-    with database.transaction() as session:
-        generate_coalition(session, slug="bench", actors=actors, actions=actors // 5, meetings=24)
+    if actors:
+        with database.transaction() as session:
+            generate_coalition(
+                session, slug="bench", actors=actors, actions=actors // 5, meetings=24
+            )
     return database
 
 
