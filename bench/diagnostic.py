@@ -12,7 +12,7 @@ import tracemalloc
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from pages import build  # bench/pages.py: a fresh, migrated database
 from sqlalchemy import select
@@ -66,8 +66,7 @@ def run(label: str, actors: int | None) -> str:
             diagnostic, compute_s, compute_mb = measure(lambda: compute.compute_diagnostic(inputs))
             suggested = compute.suggested_agenda(diagnostic)
             live = snapshots.LiveDiagnostic(diagnostic, inputs, suggested)
-            data: Any
-            data, data_s, data_mb = measure(
+            _data, data_s, data_mb = measure(
                 lambda: snapshots.diagnostic_data(session, coalition, meeting, live, [])
             )
     total = load_s + compute_s + data_s
