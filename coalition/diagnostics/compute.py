@@ -7,146 +7,43 @@ two meetings can be compared.
 """
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass
-from datetime import date, datetime
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict
+from datetime import datetime
 from typing import Any
 
 import networkx as nx
 
+from coalition.diagnostics.changes import changes_since
+from coalition.diagnostics.facts import (
+    ACTION_KEYS,
+    ACTOR_KEYS,
+    ATTENDANCE_MEETINGS,
+    CHANGE_KEYS,
+    COMPARED_CHANGES,
+    GROWING_COUNTS,
+    LEVER_KEYS,
+    OPEN_EXCLUDED,
+    ActionFacts,
+    Comparison,
+    Diagnostic,
+    DiagnosticInputs,
+    Item,
+    Names,
+    ReviewFacts,
+    lever_item,
+)
 from coalition.diagnostics.graph import (
     actor_projection,
     brokers,
     communities,
     coverage_matrix,
     empty_cells,
-    node_id,
     row_id,
     single_holder_levers,
     unheld_levers,
 )
 from coalition.meetings.attendance import FAMILIES, AttendanceReport
-
-OPEN_EXCLUDED = ("done", "dropped")  # statuses of closed actions
-ATTENDANCE_MEETINGS = 6
-CHANGE_KEYS = (
-    "new_commitments",
-    "withdrawn_commitments",
-    "holdings_added",
-    "holdings_removed",
-    "holdings_changed",
-    "status_changes",
-    "new_actors",
-    "actors_left",
-    "new_resources",
-)
-ACTION_KEYS = (
-    "stalled",
-    "overdue",
-    "blocked",
-    "without_lead",
-    "without_commitment",
-    "single_family",
-)
-LEVER_KEYS = ("unheld", "single_holder", "empty_cells")
-ACTOR_KEYS = ("without_commitment", "absent_twice", "brokers")
-COMPARED_CHANGES = ("withdrawn_commitments", "actors_left")
-GROWING_COUNTS = ("open_actions", "holdings", "commitments")  # more is better
-WITHDRAWN = "withdrawn"
-LEFT = "left"
-
-
-@dataclass(frozen=True)
-class ActionFacts:
-    id: int
-    title: str
-    status: str
-    target_date: date | None
-    lead_actor_id: int | None
-
-
-@dataclass(frozen=True)
-class ReviewFacts:
-    action_id: int
-    meeting_id: int
-    starts_at: datetime
-    status: str
-    progress: int
-
-
-@dataclass(frozen=True)
-class ChangeFacts:
-    at: datetime
-    entity: str
-    action: str
-    entity_id: int
-    actor_id: int | None
-    before: dict[str, Any] | None
-    after: dict[str, Any] | None
-
-
-@dataclass(frozen=True)
-class ResourceFacts:
-    id: int
-    title: str
-
-
-@dataclass(frozen=True)
-class DiagnosticInputs:
-    graph: nx.Graph
-    actions: Sequence[ActionFacts]
-    reviews: Sequence[ReviewFacts]
-    attendance: AttendanceReport
-    changes: Sequence[ChangeFacts]
-    new_resources: Sequence[ResourceFacts]
-    today: date
-
-
-@dataclass(frozen=True)
-class Item:
-    kind: str  # "action" | "actor" | "lever" | "resource" | "cell"
-    id: int  # the row id (for "cell": the lever id)
-    label: str
-    detail: str = ""
-
-
-@dataclass(frozen=True)
-class Diagnostic:
-    counts: dict[str, int]
-    changes: dict[str, list[Item]]
-    actions: dict[str, list[Item]]
-    levers: dict[str, list[Item]]
-    actors: dict[str, list[Item]]
-    communities: list[list[Item]]
-    attendance: list[dict[str, Any]]
-
-
-@dataclass(frozen=True)
-class Comparison:
-    section: str
-    key: str
-    before: int
-    after: int
-    better: bool | None  # None when equal
-
-
-@dataclass(frozen=True)
-class Names:
-    """Labels of the graph's nodes, with the titles of every action as a fallback."""
-
-    graph: nx.Graph
-    action_titles: dict[int, str]
-
-    def node(self, kind: str, id: int | None) -> str:
-        node = node_id(kind, id) if id is not None else None
-        return str(self.graph.nodes[node]["label"]) if node in self.graph else ""
-
-    def action(self, id: int, fallback: str = "") -> str:
-        return self.node("action", id) or self.action_titles.get(id, "") or fallback
-
-    def actor(self, id: int | None, fallback: str = "") -> str:
-        return self.node("actor", id) or fallback
-
 
 # -- the diagnostic ------------------------------------------------------------------------
 
@@ -269,9 +166,9 @@ def lever_lists(graph: nx.Graph) -> dict[str, list[Item]]:
     """In the graph's lever order: the coalition's own order of its levers."""
     names = Names(graph, {})
     return {
-        "unheld": [_lever_item(names, lever_id) for lever_id in unheld_levers(graph)],
+        "unheld": [lever_item(names, lever_id) for lever_id in unheld_levers(graph)],
         "single_holder": [
-            _lever_item(names, lever_id, names.actor(holder_id))
+            lever_item(names, lever_id, names.actor(holder_id))
             for lever_id, holder_id in single_holder_levers(graph)
         ],
         "empty_cells": [
@@ -279,10 +176,6 @@ def lever_lists(graph: nx.Graph) -> dict[str, list[Item]]:
             for family, lever_id in empty_cells(coverage_matrix(graph))
         ],
     }
-
-
-def _lever_item(names: Names, lever_id: int, detail: str = "") -> Item:
-    return Item(kind="lever", id=lever_id, label=names.node("lever", lever_id), detail=detail)
 
 
 def actor_lists(
@@ -358,102 +251,6 @@ def attendance_rows(report: AttendanceReport) -> list[dict[str, Any]]:
             }
         )
     return rows
-
-
-# -- what changed since the previous meeting -----------------------------------------------
-
-Change = tuple[str, Item] | None
-
-
-def changes_since(inputs: DiagnosticInputs) -> dict[str, list[Item]]:
-    """The audit events sorted into lists, earliest first; unknown entities are ignored."""
-    names = Names(inputs.graph, {action.id: action.title for action in inputs.actions})
-    found: dict[str, list[Item]] = {key: [] for key in CHANGE_KEYS}
-    for event in sorted(inputs.changes, key=lambda event: event.at):
-        sort = CHANGE_SORTERS.get(event.entity)
-        change = sort(event, names) if sort else None
-        if change is not None:
-            found[change[0]].append(change[1])
-    found["new_resources"] = [
-        Item(kind="resource", id=resource.id, label=resource.title)
-        for resource in inputs.new_resources
-    ]
-    return found
-
-
-def _field(event: ChangeFacts, key: str) -> Any:
-    """A field of the record after the event, or before it when deleted."""
-    after, before = event.after or {}, event.before or {}
-    return after.get(key, before.get(key))
-
-
-def _status_before(event: ChangeFacts) -> Any:
-    return (event.before or {}).get("status")
-
-
-def _status_after(event: ChangeFacts) -> Any:
-    return (event.after or {}).get("status")
-
-
-def commitment_change(event: ChangeFacts, names: Names) -> Change:
-    before, after = _status_before(event), _status_after(event)
-    if event.action == "create":
-        key = "new_commitments"
-    elif event.action == "update" and after == WITHDRAWN != before:
-        key = "withdrawn_commitments"
-    elif event.action == "update" and before == WITHDRAWN and after not in (None, WITHDRAWN):
-        key = "new_commitments"
-    else:
-        return None
-    action_id = _field(event, "action_id")
-    if action_id is None:
-        return None
-    actor = names.actor(event.actor_id, str(_field(event, "name") or ""))
-    return key, Item(kind="action", id=action_id, label=names.action(action_id), detail=actor)
-
-
-def holding_change(event: ChangeFacts, names: Names) -> Change:
-    lever_id = _field(event, "lever_id")
-    if lever_id is None:
-        return None
-    actor = names.actor(event.actor_id, str(_field(event, "name") or ""))
-    if event.action == "create":
-        return "holdings_added", _lever_item(names, lever_id, actor)
-    if event.action == "delete":
-        return "holdings_removed", _lever_item(names, lever_id, actor)
-    before, after = (event.before or {}).get("capacity"), (event.after or {}).get("capacity")
-    if event.action == "update" and None not in (before, after) and before != after:
-        detail = f"{actor}: {before} → {after}" if actor else f"{before} → {after}"
-        return "holdings_changed", _lever_item(names, lever_id, detail)
-    return None
-
-
-def action_change(event: ChangeFacts, names: Names) -> Change:
-    before, after = _status_before(event), _status_after(event)
-    if None in (before, after) or before == after:
-        return None
-    label = names.action(event.entity_id, str(_field(event, "title") or ""))
-    item = Item(kind="action", id=event.entity_id, label=label, detail=f"{before}→{after}")
-    return "status_changes", item
-
-
-def actor_change(event: ChangeFacts, names: Names) -> Change:
-    if event.action == "create":
-        key = "new_actors"
-    elif event.action == "update" and _status_after(event) == LEFT != _status_before(event):
-        key = "actors_left"
-    else:
-        return None
-    label = str(_field(event, "name") or "") or names.actor(event.entity_id)
-    return key, Item(kind="actor", id=event.entity_id, label=label)
-
-
-CHANGE_SORTERS: dict[str, Callable[[ChangeFacts, Names], Change]] = {
-    "commitment": commitment_change,
-    "holding": holding_change,
-    "action": action_change,
-    "actor": actor_change,
-}
 
 
 # -- storage, agenda and comparison --------------------------------------------------------

@@ -11,7 +11,7 @@ from coalition.actors.queries import visible_actors
 from coalition.auth.models import User
 from coalition.coalitions.models import Axis, Coalition, Lever
 from coalition.core.audit import AuditEvent
-from coalition.diagnostics.compute import (
+from coalition.diagnostics.facts import (
     ActionFacts,
     ChangeFacts,
     DiagnosticInputs,

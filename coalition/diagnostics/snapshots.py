@@ -17,6 +17,7 @@ from coalition.auth.models import User
 from coalition.coalitions.models import Coalition
 from coalition.core import labels
 from coalition.diagnostics import charts, compute, graph, queries
+from coalition.diagnostics.facts import Diagnostic, DiagnosticInputs, Item
 from coalition.diagnostics.models import DiagnosticEntry
 from coalition.meetings.attendance import FamilyAttendance
 from coalition.meetings.models import Meeting, MeetingStatus
@@ -27,9 +28,9 @@ NETWORK_FIGURE_LIMIT = 2000  # nodes; above, the snapshot keeps the tables witho
 
 @dataclass(frozen=True)
 class LiveDiagnostic:
-    diagnostic: compute.Diagnostic
-    inputs: compute.DiagnosticInputs
-    suggested: list[compute.Item]
+    diagnostic: Diagnostic
+    inputs: DiagnosticInputs
+    suggested: list[Item]
 
 
 def live_diagnostic(
@@ -182,7 +183,7 @@ def diagnostic_data(
     }
 
 
-def _attendance_figure(diagnostic: compute.Diagnostic) -> dict[str, Any]:
+def _attendance_figure(diagnostic: Diagnostic) -> dict[str, Any]:
     rows = diagnostic.attendance
     return charts.attendance_rates_figure(
         rows[0]["meetings"] if rows else [],

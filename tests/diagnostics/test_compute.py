@@ -8,6 +8,13 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from coalition.diagnostics.compute import (
+    compare,
+    compute_diagnostic,
+    from_data,
+    suggested_agenda,
+    to_data,
+)
+from coalition.diagnostics.facts import (
     CHANGE_KEYS,
     ActionFacts,
     ChangeFacts,
@@ -17,11 +24,6 @@ from coalition.diagnostics.compute import (
     Item,
     ResourceFacts,
     ReviewFacts,
-    compare,
-    compute_diagnostic,
-    from_data,
-    suggested_agenda,
-    to_data,
 )
 from coalition.diagnostics.graph import (
     FAMILIES,

@@ -1,0 +1,135 @@
+"""The plain data a diagnostic is computed from, and the diagnostic itself."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import networkx as nx
+
+from coalition.diagnostics.graph import node_id
+from coalition.meetings.attendance import AttendanceReport
+
+OPEN_EXCLUDED = ("done", "dropped")  # statuses of closed actions
+ATTENDANCE_MEETINGS = 6
+CHANGE_KEYS = (
+    "new_commitments",
+    "withdrawn_commitments",
+    "holdings_added",
+    "holdings_removed",
+    "holdings_changed",
+    "status_changes",
+    "new_actors",
+    "actors_left",
+    "new_resources",
+)
+ACTION_KEYS = (
+    "stalled",
+    "overdue",
+    "blocked",
+    "without_lead",
+    "without_commitment",
+    "single_family",
+)
+LEVER_KEYS = ("unheld", "single_holder", "empty_cells")
+ACTOR_KEYS = ("without_commitment", "absent_twice", "brokers")
+COMPARED_CHANGES = ("withdrawn_commitments", "actors_left")
+GROWING_COUNTS = ("open_actions", "holdings", "commitments")  # more is better
+WITHDRAWN = "withdrawn"
+LEFT = "left"
+
+
+@dataclass(frozen=True)
+class ActionFacts:
+    id: int
+    title: str
+    status: str
+    target_date: date | None
+    lead_actor_id: int | None
+
+
+@dataclass(frozen=True)
+class ReviewFacts:
+    action_id: int
+    meeting_id: int
+    starts_at: datetime
+    status: str
+    progress: int
+
+
+@dataclass(frozen=True)
+class ChangeFacts:
+    at: datetime
+    entity: str
+    action: str
+    entity_id: int
+    actor_id: int | None
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
+@dataclass(frozen=True)
+class ResourceFacts:
+    id: int
+    title: str
+
+
+@dataclass(frozen=True)
+class DiagnosticInputs:
+    graph: nx.Graph
+    actions: Sequence[ActionFacts]
+    reviews: Sequence[ReviewFacts]
+    attendance: AttendanceReport
+    changes: Sequence[ChangeFacts]
+    new_resources: Sequence[ResourceFacts]
+    today: date
+
+
+@dataclass(frozen=True)
+class Item:
+    kind: str  # "action" | "actor" | "lever" | "resource" | "cell"
+    id: int  # the row id (for "cell": the lever id)
+    label: str
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    counts: dict[str, int]
+    changes: dict[str, list[Item]]
+    actions: dict[str, list[Item]]
+    levers: dict[str, list[Item]]
+    actors: dict[str, list[Item]]
+    communities: list[list[Item]]
+    attendance: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Comparison:
+    section: str
+    key: str
+    before: int
+    after: int
+    better: bool | None  # None when equal
+
+
+@dataclass(frozen=True)
+class Names:
+    """Labels of the graph's nodes, with the titles of every action as a fallback."""
+
+    graph: nx.Graph
+    action_titles: dict[int, str]
+
+    def node(self, kind: str, id: int | None) -> str:
+        node = node_id(kind, id) if id is not None else None
+        return str(self.graph.nodes[node]["label"]) if node in self.graph else ""
+
+    def action(self, id: int, fallback: str = "") -> str:
+        return self.node("action", id) or self.action_titles.get(id, "") or fallback
+
+    def actor(self, id: int | None, fallback: str = "") -> str:
+        return self.node("actor", id) or fallback
+
+
+def lever_item(names: Names, lever_id: int, detail: str = "") -> Item:
+    return Item(kind="lever", id=lever_id, label=names.node("lever", lever_id), detail=detail)
