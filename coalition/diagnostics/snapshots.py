@@ -139,7 +139,12 @@ def diagnostic_data(
     coverage_table, coverage_figure = _coverage(network)
     timeline_table, timeline_figure = _timeline(session, live, meeting)
     network_figure = None
+    network_table: list[list[Any]] = []
     if network.number_of_nodes() <= NETWORK_FIGURE_LIMIT:
+        network_table = [
+            [data["label"], data["type"], data["family"], network.degree(node)]
+            for node, data in network.nodes(data=True)
+        ]
         network_figure = charts.network_figure(
             network,
             _family_labels(),
@@ -168,6 +173,7 @@ def diagnostic_data(
         },
         "coverage": coverage_table,
         "timeline": timeline_table,
+        "network": network_table,
         "figures": {
             "coverage": coverage_figure,
             "timeline": timeline_figure,
