@@ -13,7 +13,10 @@ METHODS = [("coalition/**.py", "python"), ("templates/**.html", "jinja2")]
 def source_messages() -> set[str]:
     found = set()
     for _file, _line, message, _comments, _context in extract_from_dir(
-        str(PROJECT_DIR), method_map=METHODS, keywords=KEYWORDS
+        str(PROJECT_DIR),
+        method_map=METHODS,
+        keywords=KEYWORDS,
+        directory_filter=lambda path: not Path(path).name.startswith("."),  # _macros too
     ):
         found.add(message[0] if isinstance(message, tuple) else message)
     return found
