@@ -62,6 +62,13 @@ def _sees_actor(user: User | None, actor: Actor) -> bool:
     return actor.is_listed or is_participant(user, actor.coalition_id)
 
 
+def _sees_resource(user: User | None, resource: Any) -> bool:
+    if resource.status == "published":
+        return True
+    submitted = user is not None and resource.submitted_by_id == user.id
+    return submitted or is_facilitator(user, resource.coalition_id)
+
+
 def _edits_actor(user: User | None, actor: Actor) -> bool:
     return speaks_for(user, actor) or is_facilitator(user, actor.coalition_id)
 
@@ -86,6 +93,9 @@ POLICY: dict[str, Callable[[User | None, Any], bool]] = {
     "action.propose": _participates,  # members propose actions; facilitators create them
     "roadmap.manage": _runs,  # objectives, actions, their status and proposals
     "meeting.manage": _runs,  # schedule, agenda, attendance, minutes, decisions, reviews
+    "resource.submit": _participates,  # members propose resources
+    "resource.moderate": _runs,  # publish or reject them
+    "resource.view": _sees_resource,  # published: everyone; else its submitter, facilitators
     # the installation
     "site.admin": _admin,
 }

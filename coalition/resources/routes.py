@@ -1,0 +1,290 @@
+"""The resource space: search and browse, resource and tag pages, submission, moderation."""
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+from werkzeug.datastructures import MultiDict
+
+from coalition.actors.models import Actor, Family
+from coalition.coalitions import queries as coalition_queries
+from coalition.coalitions.models import Coalition
+from coalition.coalitions.queries import coalition_or_404
+from coalition.core import labels
+from coalition.core.errors import DomainError
+from coalition.core.forms import apply_domain_error
+from coalition.core.labels import choices
+from coalition.core.permissions import can, membership_in, require, viewer
+from coalition.core.versions import StaleEdit
+from coalition.db import db_session
+from coalition.resources import service
+from coalition.resources.forms import ModerationForm, ResourceForm
+from coalition.resources.models import Resource, ResourceKind, ResourceStatus
+from coalition.resources.search import SearchQuery, search_resources
+from coalition.roadmap.forms import row_choices
+
+bp = Blueprint("resources", __name__)
+
+
+def _int(value: str | None) -> int | None:
+    if value is None or value == "":
+        return None
+    if not (value.isascii() and value.isdigit()) or len(value) > 9:
+        raise ValueError(value)
+    return int(value)
+
+
+def parse_search(args: MultiDict[str, str], tag: str | None = None) -> SearchQuery:
+    """The search of the query string; a value that cannot be understood raises ValueError."""
+    kind, family, language = (
+        args.get("kind") or None,
+        args.get("family") or None,
+        args.get("language") or None,
+    )
+    if kind is not None:
+        ResourceKind(kind)
+    if family is not None:
+        Family(family)
+    if language not in (None, "fr", "en"):
+        raise ValueError(language)
+    sort = args.get("sort") or "relevance"
+    if sort not in ("relevance", "date"):
+        raise ValueError(sort)
+    return SearchQuery(
+        text=(args.get("q") or "")[:500],
+        kind=kind,
+        axis_id=_int(args.get("axis")),
+        lever_id=_int(args.get("lever")),
+        language=language,
+        family=family,
+        tag=tag if tag is not None else (args.get("tag") or None),
+        sort=sort,
+        page=max(1, _int(args.get("page")) or 1),
+    )
+
+
+def search_link(slug: str, query: SearchQuery, **changes: Any) -> str:
+    """The listing's URL with some filters changed (None removes one); page goes back to 1."""
+    params = {
+        "q": query.text,
+        "kind": query.kind,
+        "axis": query.axis_id,
+        "lever": query.lever_id,
+        "language": query.language,
+        "family": query.family,
+        "tag": query.tag,
+        "sort": query.sort if query.sort != "relevance" else None,
+        "page": None,
+        **changes,
+    }
+    kept = {key: value for key, value in params.items() if value not in (None, "")}
+    return url_for("resources.listing", slug=slug, **kept)
+
+
+def _page_of(session: Session, ids: list[int]) -> list[Resource]:
+    by_id = {
+        resource.id: resource
+        for resource in session.scalars(
+            select(Resource)
+            .where(Resource.id.in_(ids))
+            .options(selectinload(Resource.levers), selectinload(Resource.tags))
+        )
+    }
+    return [by_id[id] for id in ids if id in by_id]
+
+
+def _listing(slug: str, tag: str | None = None) -> ResponseReturnValue:
+    session = db_session()
+    coalition = coalition_or_404(session, slug)
+    require("coalition.view", coalition)
+    try:
+        query = parse_search(request.args, tag)
+    except ValueError:
+        message = _("Filtre inconnu : retirez-le de l'adresse de la page.")
+        return render_template("errors/error.html", code=400, message=message), 400
+    result = search_resources(session, coalition.id, query)
+    axes = coalition_queries.coalition_axes(session, coalition)
+    levers = coalition_queries.coalition_levers(session, coalition)
+    return render_template(
+        "resources/list.html",
+        coalition=coalition,
+        query=query,
+        result=result,
+        resources=_page_of(session, result.ids),
+        axes={str(axis.id): axis.name for axis in axes},
+        levers={str(lever.id): lever.name for lever in levers},
+        tag=tag,
+        link=lambda **changes: search_link(slug, query, **changes),
+        kind_names=dict(choices(labels.resource_kind)),
+        family_names=dict(choices(labels.family)),
+    )
+
+
+@bp.get("/c/<slug>/resources")
+def listing(slug: str) -> ResponseReturnValue:
+    return _listing(slug)
+
+
+@bp.get("/c/<slug>/tags/<tag>")
+def tag_page(slug: str, tag: str) -> ResponseReturnValue:
+    return _listing(slug, tag=tag[:80])
+
+
+def _resource_or_404(session: Session, coalition: Coalition, resource_id: int) -> Resource:
+    resource = session.scalars(
+        select(Resource)
+        .where(Resource.id == resource_id, Resource.coalition_id == coalition.id)
+        .options(selectinload(Resource.levers), selectinload(Resource.tags))
+    ).one_or_none()
+    if resource is None:
+        abort(404)
+    require("resource.view", resource, hide=True)
+    return resource
+
+
+def _resource_page(
+    session: Session,
+    coalition: Coalition,
+    resource: Resource,
+    form: ModerationForm | None = None,
+    status: int = 200,
+) -> ResponseReturnValue:
+    contributor = (
+        session.get(Actor, resource.contributed_by_id) if resource.contributed_by_id else None
+    )
+    if contributor is not None and not can(viewer(), "actor.view", contributor):
+        contributor = None
+    axis_name = coalition_queries.coalition_axes(session, coalition)
+    return render_template(
+        "resources/resource.html",
+        coalition=coalition,
+        resource=resource,
+        contributor=contributor,
+        axis={axis.id: axis.name for axis in axis_name}.get(resource.axis_id or 0),
+        form=form or ModerationForm(formdata=None, obj=resource),
+    ), status
+
+
+@bp.get("/c/<slug>/resources/<int:resource_id>")
+def page(slug: str, resource_id: int) -> ResponseReturnValue:
+    session = db_session()
+    coalition = coalition_or_404(session, slug)
+    resource = _resource_or_404(session, coalition, resource_id)
+    return _resource_page(session, coalition, resource)
+
+
+@bp.route("/c/<slug>/resources/new", methods=["GET", "POST"])
+def submit(slug: str) -> ResponseReturnValue:
+    session = db_session()
+    coalition = coalition_or_404(session, slug)
+    require("resource.submit", coalition)
+    form = ResourceForm()
+    form.axis.choices = row_choices(
+        coalition_queries.coalition_axes(session, coalition), empty=_("— aucune —")
+    )
+    form.levers.choices = row_choices(coalition_queries.coalition_levers(session, coalition))
+    duplicate = None
+    status = 200
+    if form.validate_on_submit():
+        membership = membership_in(viewer(), coalition.id)
+        actor = (
+            session.get(Actor, membership.actor_id) if membership and membership.actor_id else None
+        )
+        try:
+            details = service.ResourceDetails(
+                title=form.title.data or "",
+                url=form.url.data or "",
+                kind=ResourceKind(form.kind.data),
+                summary=form.summary.data or "",
+                language=form.language.data or "fr",
+                axis_id=_int(form.axis.data),
+                lever_ids=[_int(v) or 0 for v in form.levers.data or []],
+                tags=service.parse_tags(form.tags.data or ""),
+            )
+            resource = service.submit_resource(
+                session, coalition, details, actor=actor, by=viewer()
+            )
+            session.commit()
+        except ValueError:
+            session.rollback()
+            form.form_errors.append(_("Une valeur n'est pas reconnue."))
+            status = 400
+        except DomainError as error:
+            session.rollback()
+            if isinstance(error, service.DuplicateResource):
+                duplicate = error.existing
+            apply_domain_error(form, error)
+            status = 400
+        else:
+            flash(_("Merci ! La ressource sera publiée après relecture."), "success")
+            return redirect(url_for("resources.page", slug=slug, resource_id=resource.id))
+    elif form.is_submitted():
+        status = 400
+    return render_template(
+        "resources/submit.html", coalition=coalition, form=form, duplicate=duplicate
+    ), status
+
+
+@bp.post("/c/<slug>/resources/<int:resource_id>/moderate")
+def moderate(slug: str, resource_id: int) -> ResponseReturnValue:
+    session = db_session()
+    coalition = coalition_or_404(session, slug)
+    resource = _resource_or_404(session, coalition, resource_id)
+    require("resource.moderate", coalition)
+    form = ModerationForm()
+    if not form.validate_on_submit():
+        return _resource_page(session, coalition, resource, form, 400)
+    try:
+        service.moderate(
+            session,
+            resource,
+            publish=form.decision.data == "publish",
+            reason=form.reason.data or "",
+            seen_version=form.version.data,
+            by=viewer(),
+        )
+        session.commit()
+    except DomainError as error:
+        session.rollback()
+        if isinstance(error, StaleEdit):
+            form.form_errors.append(str(error))
+            return _resource_page(session, coalition, resource, form, 409)
+        apply_domain_error(form, error)
+        return _resource_page(session, coalition, resource, form, 400)
+    published = resource.status == ResourceStatus.published
+    flash(_("Ressource publiée.") if published else _("Ressource refusée."), "success")
+    return redirect(url_for("resources.page", slug=slug, resource_id=resource.id))
+
+
+def _own_list(session: Session, coalition: Coalition, **where: Any) -> list[Resource]:
+    query = select(Resource).where(Resource.coalition_id == coalition.id)
+    for column, value in where.items():
+        query = query.where(getattr(Resource, column) == value)
+    return list(session.scalars(query.order_by(Resource.created_at.desc())))
+
+
+@bp.get("/c/<slug>/resources/pending")
+def pending(slug: str) -> ResponseReturnValue:
+    session = db_session()
+    coalition = coalition_or_404(session, slug)
+    require("resource.moderate", coalition)
+    items = _own_list(session, coalition, status=ResourceStatus.submitted)
+    return render_template(
+        "resources/mine.html", coalition=coalition, items=items, heading=_("Ressources à relire")
+    )
+
+
+@bp.get("/c/<slug>/resources/mine")
+def mine(slug: str) -> ResponseReturnValue:
+    session = db_session()
+    coalition = coalition_or_404(session, slug)
+    require("resource.submit", coalition)
+    user = viewer()
+    assert user is not None
+    items = _own_list(session, coalition, submitted_by_id=user.id)
+    return render_template(
+        "resources/mine.html", coalition=coalition, items=items, heading=_("Mes propositions")
+    )
