@@ -84,6 +84,8 @@ def _register_blueprints(app: Flask) -> None:
     from coalition.diagnostics.routes import bp as diagnostics_bp
     from coalition.meetings.routes import bp as meetings_bp
     from coalition.meetings.running import bp as running_bp
+    from coalition.opendata.routes import bp as opendata_bp
+    from coalition.resources.routes import bp as resources_bp
     from coalition.roadmap.routes import bp as roadmap_bp
 
     app.register_blueprint(coalitions_bp)
@@ -95,6 +97,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(roadmap_bp)
     app.register_blueprint(meetings_bp)
     app.register_blueprint(running_bp)
+    app.register_blueprint(resources_bp)
+    app.register_blueprint(opendata_bp)
 
 
 def _register_template_helpers(app: Flask) -> None:

@@ -92,6 +92,8 @@ class Resource(Timestamps, Versioned, Base):
     )
     rejection_reason: Mapped[str] = mapped_column(Text, default="")
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # What the full-text index reads: see coalition.resources.search.search_text.
+    search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     levers: Mapped[list[Lever]] = relationship(secondary=resource_levers)
     tags: Mapped[list[Tag]] = relationship(secondary=resource_tags, order_by=Tag.name)

@@ -17,6 +17,7 @@ from coalition.db import Base, utcnow
 from coalition.diagnostics.models import DiagnosticEntry
 from coalition.meetings.models import Meeting
 from coalition.resources.models import Resource, ResourceStatus, Tag
+from coalition.resources.search import search_text
 from coalition.roadmap.models import Action, Commitment, Objective
 from coalition.seed.schema import SeedData
 
@@ -259,6 +260,7 @@ def _load_resources(
                 tags[name] = Tag(coalition_id=cid, name=name)
                 session.add(tags[name])
         values["tags"] = [tags[name] for name in entry["tags"]]
+        values["search_text"] = search_text(values["title"], values["summary"], entry["tags"])
         resource = existing.get(values["url"])
         if resource is None:
             if values["status"] == ResourceStatus.published:

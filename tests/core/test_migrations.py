@@ -7,12 +7,16 @@ from sqlalchemy import inspect
 
 from coalition.db import Database
 from coalition.models import Base
+from coalition.resources.search import include_object
 from tests.conftest import alembic_config
+
+# The full-text index of resources lives in migration 0002 only (FTS5 table, expression index).
+COMPARE_OPTIONS = {"compare_type": True, "include_object": include_object}
 
 
 def test_models_and_migrations_agree(database: Database) -> None:
     with database.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(connection, opts=COMPARE_OPTIONS)
         assert compare_metadata(context, Base.metadata) == []
 
 
@@ -24,7 +28,7 @@ def test_downgrade_to_base_and_upgrade_again(database: Database) -> None:
         tables = set(inspect(connection).get_table_names())
     assert set(Base.metadata.tables) <= tables
     with database.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(connection, opts=COMPARE_OPTIONS)
         assert compare_metadata(context, Base.metadata) == []
 
 

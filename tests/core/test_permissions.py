@@ -14,6 +14,7 @@ ALL = [200] * 6
 EDITORS = [302, 302, 403, 302, 403, 302]  # a POST that succeeds redirects
 FACILITATORS = [302, 403, 403, 200, 403, 200]
 MANAGERS = [302, 403, 403, 302, 403, 302]  # facilitators' writes
+PARTICIPANTS = [302, 200, 200, 200, 403, 200]
 NOT_PUBLISHED = [404] * 6  # a diagnostic that is not published does not exist for anyone
 C = "/c/ma-coalition"
 A = C + "/actors/{actor}"
@@ -158,6 +159,29 @@ ROUTES = [
     ("GET", M + "/diagnostic/print", None, NOT_PUBLISHED),
     ("GET", C + "/diagnostics", None, ALL),
     ("GET", C + "/diagnostics/compare", None, [400] * 6),
+    ("GET", C + "/resources", None, ALL),
+    ("GET", C + "/tags/{tag}", None, ALL),
+    ("GET", C + "/resources/{resource}", None, ALL),
+    ("GET", C + "/resources/new", None, PARTICIPANTS),
+    (
+        "POST",
+        C + "/resources/new",
+        {"title": "Guide", "url": "https://example.org/guide", "kind": "guide", "language": "fr"},
+        [302, 302, 302, 302, 403, 302],
+    ),
+    (
+        "POST",
+        C + "/resources/{resource}/moderate",
+        {"decision": "reject", "reason": "Hors sujet", "version": "1"},
+        MANAGERS,
+    ),
+    ("GET", C + "/resources/pending", None, FACILITATORS),
+    ("GET", C + "/resources/mine", None, PARTICIPANTS),
+    ("GET", C + "/data", None, ALL),
+    ("GET", C + "/data/{dataset}.csv", None, ALL),
+    ("GET", C + "/data/{dataset}.json", None, ALL),
+    ("GET", C + "/resources.atom", None, ALL),
+    ("GET", C + "/minutes.atom", None, ALL),
     ("GET", "/login", None, ALL),
     ("GET", "/account/password", None, [302, 200, 200, 200, 200, 200]),
     ("POST", "/language", {"lang": "en", "next": "/"}, [302] * 6),
@@ -172,6 +196,7 @@ def world(db: Session) -> World:
     """The shared world, with a meeting that has an agenda item and a decision."""
     from coalition.diagnostics.models import DiagnosticColumn, DiagnosticEntry
     from coalition.meetings.models import AgendaItem, Decision
+    from coalition.resources.models import Resource, ResourceKind, ResourceStatus
 
     world = World(db)
     world.meeting = f.meeting(db, world.coalition)
@@ -183,7 +208,14 @@ def world(db: Session) -> World:
         column=DiagnosticColumn.hard,
         text="Difficile",
     )
-    db.add_all([world.item, world.decision, world.entry])
+    world.resource = Resource(
+        coalition_id=world.coalition.id,
+        title="Ressource",
+        url="https://example.org/ressource",
+        kind=ResourceKind.guide,
+        status=ResourceStatus.published,
+    )
+    db.add_all([world.item, world.decision, world.entry, world.resource])
     db.flush()
     return world
 
@@ -194,6 +226,9 @@ def fill(template: str, world: World) -> str:
         item=world.item.id,
         decision=world.decision.id,
         entry=world.entry.id,
+        resource=world.resource.id,
+        tag="charte",
+        dataset="actors",
         action=world.action.id,
         objective=world.objective.id,
         actor=world.actor.id,
@@ -240,6 +275,9 @@ def test_every_route_is_in_the_permission_table(app: Flask) -> None:
         .replace("{item}", "<int:item_id>")
         .replace("{decision}", "<int:decision_id>")
         .replace("{entry}", "<int:entry_id>")
+        .replace("{resource}", "<int:resource_id>")
+        .replace("{tag}", "<tag>")
+        .replace("{dataset}", "<dataset>")
         .replace("{action}", "<int:action_id>")
         .replace("{objective}", "<int:objective_id>")
         for _, url, _, _ in ROUTES

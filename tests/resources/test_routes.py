@@ -1,13 +1,13 @@
 """Members submit resources, facilitators publish or reject them, the public browses them."""
 
 import pytest
-from coalition.resources.search import search_text
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from coalition.db import utcnow
 from coalition.resources.models import Resource, ResourceKind, ResourceStatus
+from coalition.resources.search import search_text
 from tests.conftest import World, post_form
 
 C = "/c/ma-coalition"
@@ -18,16 +18,17 @@ def count(db: Session) -> int:
 
 
 def published(db: Session, world: World, title: str, **fields: object) -> Resource:
-    resource = Resource(
-        coalition_id=world.coalition.id,
-        title=title,
-        url=f"https://example.org/{title.replace(' ', '-')}",
-        kind=ResourceKind.guide,
-        status=ResourceStatus.published,
-        published_at=utcnow(),
-        search_text=search_text(title, "", []),
+    values: dict[str, object] = {
+        "coalition_id": world.coalition.id,
+        "title": title,
+        "url": f"https://example.org/{title.replace(' ', '-')}",
+        "kind": ResourceKind.guide,
+        "status": ResourceStatus.published,
+        "published_at": utcnow(),
+        "search_text": search_text(title, "", []),
         **fields,
-    )
+    }
+    resource = Resource(**values)
     db.add(resource)
     db.flush()
     return resource

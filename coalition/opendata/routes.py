@@ -1,0 +1,135 @@
+"""Open data: the datasets page, their CSV and JSON exports, the Atom feeds."""
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+
+from coalition.coalitions.models import Coalition
+from coalition.coalitions.queries import coalition_or_404
+from coalition.core.permissions import require
+from coalition.db import db_session
+from coalition.meetings.models import Meeting
+from coalition.opendata import tables
+from coalition.opendata.columns import DATASETS, Dataset
+from coalition.opendata.feeds import Feed, FeedEntry, atom_bytes
+from coalition.resources.models import Resource
+
+bp = Blueprint("opendata", __name__)
+
+
+@bp.get("/c/<slug>/data")
+def index(slug: str) -> ResponseReturnValue:
+    coalition = coalition_or_404(db_session(), slug)
+    require("coalition.view", coalition)
+    return render_template(
+        "opendata/index.html",
+        coalition=coalition,
+        datasets=list(DATASETS.values()),
+        feed_limit=tables.FEED_LIMIT,
+    )
+
+
+def _download(body: str, mimetype: str, filename: str) -> Response:
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _dataset(slug: str, name: str) -> tuple[Dataset, list[tables.Row]]:
+    dataset = DATASETS.get(name)
+    if dataset is None:
+        abort(404)
+    session = db_session()
+    coalition = coalition_or_404(session, slug)
+    require("coalition.view", coalition)
+    return dataset, tables.TABLES[name](session, coalition)
+
+
+@bp.get("/c/<slug>/data/<dataset>.csv")
+def csv_export(slug: str, dataset: str) -> ResponseReturnValue:
+    table, rows = _dataset(slug, dataset)
+    body = tables.to_csv(table.header, rows)
+    return _download(body, "text/csv", f"{slug}-{table.name}.csv")
+
+
+@bp.get("/c/<slug>/data/<dataset>.json")
+def json_export(slug: str, dataset: str) -> ResponseReturnValue:
+    table, rows = _dataset(slug, dataset)
+    body = tables.to_json(table.header, rows)
+    return _download(body, "application/json", f"{slug}-{table.name}.json")
+
+
+# -- Atom feeds ---------------------------------------------------------------------------
+
+
+def _tag(coalition: Coalition, specific: str) -> str:
+    """A tag: URI (RFC 4151) for an item of the coalition: stable whatever its URL."""
+    authority = urlsplit(request.host_url).hostname
+    return f"tag:{authority},{coalition.created_at.date().isoformat()}:{coalition.slug}/{specific}"
+
+
+def _atom(feed: Feed, entries: list[FeedEntry]) -> Response:
+    return Response(atom_bytes(feed, entries), mimetype="application/atom+xml")
+
+
+@bp.get("/c/<slug>/resources.atom")
+def resources_feed(slug: str) -> ResponseReturnValue:
+    session = db_session()
+    coalition = coalition_or_404(session, slug)
+    require("coalition.view", coalition)
+    feed = Feed(
+        id=url_for("opendata.resources_feed", slug=slug, _external=True),
+        title=_("%(coalition)s : ressources", coalition=coalition.name),
+        subtitle=_("Les dernières ressources publiées par la coalition."),
+        self_link=url_for("opendata.resources_feed", slug=slug, _external=True),
+        alternate_link=url_for("resources.listing", slug=slug, _external=True),
+        author=coalition.name,
+        since=coalition.created_at,
+    )
+    entries = [_resource_entry(coalition, r) for r in tables.latest_resources(session, coalition)]
+    return _atom(feed, entries)
+
+
+def _resource_entry(coalition: Coalition, resource: Resource) -> FeedEntry:
+    published = resource.published_at or resource.updated_at
+    return FeedEntry(
+        id=_tag(coalition, f"resources/{resource.id}"),
+        title=resource.title,
+        link=resource.url,
+        updated=published,
+        published=published,
+        summary=resource.summary,
+        language=resource.language or None,
+    )
+
+
+@bp.get("/c/<slug>/minutes.atom")
+def minutes_feed(slug: str) -> ResponseReturnValue:
+    session = db_session()
+    coalition = coalition_or_404(session, slug)
+    require("coalition.view", coalition)
+    feed = Feed(
+        id=url_for("opendata.minutes_feed", slug=slug, _external=True),
+        title=_("%(coalition)s : comptes rendus des rencontres", coalition=coalition.name),
+        subtitle=_("Les comptes rendus des rencontres, à leur publication."),
+        self_link=url_for("opendata.minutes_feed", slug=slug, _external=True),
+        alternate_link=url_for("meetings.calendar", slug=slug, _external=True),
+        author=coalition.name,
+        since=coalition.created_at,
+    )
+    entries = [_minutes_entry(coalition, m) for m in tables.published_minutes(session, coalition)]
+    return _atom(feed, entries)
+
+
+def _minutes_entry(coalition: Coalition, meeting: Meeting) -> FeedEntry:
+    assert meeting.minutes_published_at is not None  # published_minutes() keeps only those
+    return FeedEntry(
+        id=_tag(coalition, f"minutes/{meeting.id}"),
+        title=meeting.title,
+        link=url_for("meetings.page", slug=coalition.slug, meeting_id=meeting.id, _external=True),
+        updated=meeting.minutes_published_at,
+        published=meeting.minutes_published_at,
+        content=meeting.minutes,
+    )
