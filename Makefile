@@ -49,3 +49,4 @@ messages: install
 bench: install
 	$(BIN)/python bench/pages.py
 	$(BIN)/python bench/diagnostic.py
+	$(BIN)/python bench/search.py
