@@ -15,6 +15,7 @@ from coalition.coalitions.models import Coalition
 from coalition.core.errors import DomainError
 from coalition.db import get_database
 from coalition.diagnostics.snapshots import publish_starting_diagnostic
+from coalition.resources.search import refresh_search_text
 from coalition.seed.generate import generate_coalition
 from coalition.seed.load import load_seed
 from coalition.seed.schema import SeedError, read_seed
@@ -28,6 +29,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(create_user_command)
     app.cli.add_command(add_membership_command)
     app.cli.add_command(generate_command)
+    app.cli.add_command(reindex_command)
 
 
 @click.command("seed")
@@ -162,3 +164,12 @@ def generate_command(actors: int, actions: int, meetings: int, slug: str, seed: 
                 progress=bar.update,
             )
     click.echo(f"{slug}: {actors} actors, {actions} actions, {meetings} meetings.")
+
+
+@click.command("reindex")
+@with_appcontext
+def reindex_command() -> None:
+    """Recompute the resources' search text (once after upgrading a database that had some)."""
+    with get_database(current_app).transaction() as session:
+        changed = refresh_search_text(session)
+    click.echo(f"{changed} resources reindexed.")

@@ -21,7 +21,3 @@ class ValidationError(DomainError):
 
 class Conflict(DomainError):
     """The input clashes with the current state (a duplicate, a stale edit)."""
-
-
-class Forbidden(DomainError):
-    """The acting user may not do this."""

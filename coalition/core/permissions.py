@@ -73,10 +73,6 @@ def _edits_actor(user: User | None, actor: Actor) -> bool:
     return speaks_for(user, actor) or is_facilitator(user, actor.coalition_id)
 
 
-def _admin(user: User | None, target: Any) -> bool:
-    return user is not None and user.is_admin
-
-
 POLICY: dict[str, Callable[[User | None, Any], bool]] = {
     # public pages: the coalitions, their home, actors directory, levers, graph and exports
     "site.view": _anyone,
@@ -88,7 +84,6 @@ POLICY: dict[str, Callable[[User | None, Any], bool]] = {
     "coalition.participate": _participates,  # e.g. the history of changes
     "actor.edit": _edits_actor,  # levers held and commitments: the actor's members, facilitators
     # running a coalition: its facilitators (and admins)
-    "coalition.manage": _runs,
     "actor.manage": _runs,  # create, edit, retire actors
     "action.propose": _participates,  # members propose actions; facilitators create them
     "roadmap.manage": _runs,  # objectives, actions, their status and proposals
@@ -96,8 +91,6 @@ POLICY: dict[str, Callable[[User | None, Any], bool]] = {
     "resource.submit": _participates,  # members propose resources
     "resource.moderate": _runs,  # publish or reject them
     "resource.view": _sees_resource,  # published: everyone; else its submitter, facilitators
-    # the installation
-    "site.admin": _admin,
 }
 
 

@@ -297,7 +297,7 @@ def test_reviews_set_the_action_status_and_corrections_are_logged(
         ({"progress": "-1"}, "0 à 100"),
         ({"progress": ""}, "avancement"),
         ({"status": "proposed"}, "ne peut pas passer"),
-        ({"status": "flying"}, "Not a valid choice"),
+        ({"status": "flying"}, "N&#39;est pas un choix valide"),
     ],
 )
 def test_bad_reviews_are_refused(
@@ -308,10 +308,7 @@ def test_bad_reviews_are_refused(
     world.log_in(client, "facilitator")
     response = review(client, meeting, world.action.id, **fields)
     assert response.status_code == 400
-    assert (
-        message.lower() in response.get_data(as_text=True).lower()
-        or message == "Not a valid choice"
-    )
+    assert message.lower() in response.get_data(as_text=True).lower()
     assert count(db, ActionReview) == 0
 
 
