@@ -79,6 +79,10 @@ def _register_blueprints(app: Flask) -> None:
     from coalition.actors.routes import bp as actors_bp
     from coalition.auth.routes import bp as auth_bp
     from coalition.coalitions.routes import bp as coalitions_bp
+    from coalition.consultations.manage import bp as consultation_manage_bp
+    from coalition.consultations.routes import bp as consultations_bp
+    from coalition.consultations.stall import bp as stall_bp
+    from coalition.consultations.workshops import bp as workshops_bp
     from coalition.core.assets import bp as assets_bp
     from coalition.diagnostics.meetings import bp as diagnostic_bp
     from coalition.diagnostics.routes import bp as diagnostics_bp
@@ -99,6 +103,10 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(running_bp)
     app.register_blueprint(resources_bp)
     app.register_blueprint(opendata_bp)
+    app.register_blueprint(consultations_bp)
+    app.register_blueprint(consultation_manage_bp)
+    app.register_blueprint(stall_bp)
+    app.register_blueprint(workshops_bp)
 
 
 def _register_template_helpers(app: Flask) -> None:

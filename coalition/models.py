@@ -3,6 +3,18 @@
 from coalition.actors.models import Actor, Holding
 from coalition.auth.models import Membership, User
 from coalition.coalitions.models import Axis, Coalition, Lever
+from coalition.consultations.models import (
+    Answer,
+    Choice,
+    CommonIssue,
+    Consultation,
+    Contribution,
+    Question,
+    Stall,
+    Submission,
+    UseCase,
+    Workshop,
+)
 from coalition.core.audit import AuditEvent
 from coalition.db import Base
 from coalition.diagnostics.models import DiagnosticEntry, DiagnosticSnapshot
@@ -15,12 +27,17 @@ __all__ = [
     "ActionReview",
     "Actor",
     "AgendaItem",
+    "Answer",
     "Attendance",
     "AuditEvent",
     "Axis",
     "Base",
+    "Choice",
     "Coalition",
     "Commitment",
+    "CommonIssue",
+    "Consultation",
+    "Contribution",
     "Decision",
     "DiagnosticEntry",
     "DiagnosticSnapshot",
@@ -29,7 +46,12 @@ __all__ = [
     "Meeting",
     "Membership",
     "Objective",
+    "Question",
     "Resource",
+    "Stall",
+    "Submission",
     "Tag",
+    "UseCase",
     "User",
+    "Workshop",
 ]

@@ -69,6 +69,14 @@ def _sees_resource(user: User | None, resource: Any) -> bool:
     return submitted or is_facilitator(user, resource.coalition_id)
 
 
+def _sees_consultation(user: User | None, consultation: Any) -> bool:
+    return consultation.status != "draft" or is_facilitator(user, consultation.coalition_id)
+
+
+def _sees_workshop(user: User | None, workshop: Any) -> bool:
+    return workshop.is_published or is_facilitator(user, workshop.coalition_id)
+
+
 def _edits_actor(user: User | None, actor: Actor) -> bool:
     return speaks_for(user, actor) or is_facilitator(user, actor.coalition_id)
 
@@ -91,6 +99,12 @@ POLICY: dict[str, Callable[[User | None, Any], bool]] = {
     "resource.submit": _participates,  # members propose resources
     "resource.moderate": _runs,  # publish or reject them
     "resource.view": _sees_resource,  # published: everyone; else its submitter, facilitators
+    # hearing citizens: anyone answers and reads results; facilitators write the questionnaires,
+    # run the stalls, approve free text and record workshops
+    "consultation.view": _sees_consultation,  # open or closed: everyone; drafts: facilitators
+    "consultation.manage": _runs,
+    "workshop.view": _sees_workshop,  # published: everyone; else facilitators
+    "workshop.manage": _runs,
 }
 
 

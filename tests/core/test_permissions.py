@@ -8,6 +8,8 @@ from sqlalchemy.orm import Session
 
 from tests import factories as f
 from tests.conftest import ROLES, World, post_form
+from tests.consultations import test_permissions as consultation_permissions
+from tests.consultations import test_workshop_permissions as workshop_permissions
 
 ALL = [200] * 6
 #            anonymous, member, other member, facilitator, other facilitator, admin
@@ -282,6 +284,7 @@ def test_every_route_is_in_the_permission_table(app: Flask) -> None:
         .replace("{objective}", "<int:objective_id>")
         for _, url, _, _ in ROUTES
     }
+    covered |= consultation_permissions.RULES | workshop_permissions.RULES
     rules = {rule.rule for rule in app.url_map.iter_rules() if rule.endpoint != "static"}
     assert rules == covered
 

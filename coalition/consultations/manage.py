@@ -1,0 +1,5 @@
+"""placeholder"""
+
+from flask import Blueprint
+
+bp = Blueprint("consultation_manage", __name__)

@@ -1,0 +1,290 @@
+"""Consultations (questionnaires answered anonymously) and use-case workshops.
+
+Nothing here identifies a person: a submission holds its answers, the channel it came through
+(online, at a stall, typed from paper), the stall and the time, never an IP address or a user.
+"""
+
+import enum
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from coalition.db import Base, Timestamps, UTCDateTime, Versioned, enum_type, utcnow
+
+
+class ConsultationStatus(enum.StrEnum):
+    draft = "draft"
+    open = "open"
+    closed = "closed"
+
+
+CONSULTATION_STATUS_LABELS = {
+    ConsultationStatus.draft: _l("En préparation"),
+    ConsultationStatus.open: _l("Ouverte"),
+    ConsultationStatus.closed: _l("Close"),
+}
+
+
+class Channel(enum.StrEnum):
+    """Where a consultation runs."""
+
+    online = "online"
+    stall = "stall"
+    both = "both"
+
+
+CHANNEL_LABELS = {
+    Channel.online: _l("En ligne"),
+    Channel.stall: _l("Sur un stand"),
+    Channel.both: _l("En ligne et sur un stand"),
+}
+
+
+class Source(enum.StrEnum):
+    """How a submission reached the coalition."""
+
+    online = "online"
+    stall = "stall"
+    paper = "paper"
+
+
+SOURCE_LABELS = {
+    Source.online: _l("En ligne"),
+    Source.stall: _l("Sur le stand"),
+    Source.paper: _l("Saisie d'un questionnaire papier"),
+}
+
+
+class QuestionKind(enum.StrEnum):
+    single = "single"
+    multiple = "multiple"
+    scale = "scale"
+    text = "text"
+
+
+QUESTION_KIND_LABELS = {
+    QuestionKind.single: _l("Choix unique"),
+    QuestionKind.multiple: _l("Choix multiples"),
+    QuestionKind.scale: _l("Échelle de 1 à 5"),
+    QuestionKind.text: _l("Texte libre court"),
+}
+
+
+class TextReview(enum.StrEnum):
+    """Free text reaches the public only once a facilitator approved it."""
+
+    pending = "pending"
+    approved = "approved"
+    rejected = "rejected"
+
+
+TEXT_REVIEW_LABELS = {
+    TextReview.pending: _l("À relire"),
+    TextReview.approved: _l("Publiée"),
+    TextReview.rejected: _l("Écartée"),
+}
+
+
+class Consultation(Timestamps, Versioned, Base):
+    __tablename__ = "consultations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    coalition_id: Mapped[int] = mapped_column(ForeignKey("coalitions.id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(String(300))
+    introduction: Mapped[str] = mapped_column(Text, default="")
+    channel: Mapped[Channel] = mapped_column(enum_type(Channel, "channel"), default=Channel.online)
+    status: Mapped[ConsultationStatus] = mapped_column(
+        enum_type(ConsultationStatus, "status"), default=ConsultationStatus.draft
+    )
+    opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    questions: Mapped[list["Question"]] = relationship(
+        order_by="Question.position", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class Question(Base):
+    __tablename__ = "consultation_questions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(
+        ForeignKey("consultations.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(default=0)
+    kind: Mapped[QuestionKind] = mapped_column(enum_type(QuestionKind, "kind"))
+    prompt: Mapped[str] = mapped_column(String(500))
+    help: Mapped[str] = mapped_column(String(500), default="")
+    is_required: Mapped[bool] = mapped_column(default=False)
+    # An anonymous profile question (age bracket, territory): results cross-tabulate by it.
+    is_profile: Mapped[bool] = mapped_column(default=False)
+
+    choices: Mapped[list["Choice"]] = relationship(
+        order_by="Choice.position", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class Choice(Base):
+    __tablename__ = "consultation_choices"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(
+        ForeignKey("consultation_questions.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(default=0)
+    label: Mapped[str] = mapped_column(String(200))
+
+
+class Stall(Base):
+    """A market stall where facilitators collect answers: its place and date."""
+
+    __tablename__ = "consultation_stalls"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(
+        ForeignKey("consultations.id", ondelete="CASCADE"), index=True
+    )
+    place: Mapped[str] = mapped_column(String(200))
+    held_on: Mapped[date]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Submission(Base):
+    """One person's answers to a consultation."""
+
+    __tablename__ = "consultation_submissions"
+    __table_args__ = (Index("ix_consultation_submissions_consultation", "consultation_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id", ondelete="CASCADE"))
+    source: Mapped[Source] = mapped_column(enum_type(Source, "source"))
+    stall_id: Mapped[int | None] = mapped_column(
+        ForeignKey("consultation_stalls.id", ondelete="SET NULL")
+    )
+    # The one-time token of the form it came from: a replayed form cannot be stored twice.
+    form_token: Mapped[str] = mapped_column(String(64), unique=True)
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Answer(Base):
+    """One answer to one question: a choice (one row per ticked choice), a scale value or a text."""
+
+    __tablename__ = "consultation_answers"
+    __table_args__ = (
+        CheckConstraint("scale_value BETWEEN 1 AND 5", name="scale_range"),
+        Index("ix_consultation_answers_question_choice", "question_id", "choice_id"),
+        Index("ix_consultation_answers_question_scale", "question_id", "scale_value"),
+        Index("ix_consultation_answers_submission", "submission_id", "question_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(
+        ForeignKey("consultation_submissions.id", ondelete="CASCADE")
+    )
+    question_id: Mapped[int] = mapped_column(
+        ForeignKey("consultation_questions.id", ondelete="CASCADE")
+    )
+    choice_id: Mapped[int | None] = mapped_column(
+        ForeignKey("consultation_choices.id", ondelete="CASCADE")
+    )
+    scale_value: Mapped[int | None]
+    text: Mapped[str | None] = mapped_column(Text)
+    text_review: Mapped[TextReview | None] = mapped_column(enum_type(TextReview, "text_review"))
+
+
+class GeneralObjective(enum.StrEnum):
+    """The general objectives of the Montpellier citizen convention."""
+
+    trust = "trust"
+    transparency = "transparency"
+    ethics = "ethics"
+    sovereignty = "sovereignty"
+
+
+GENERAL_OBJECTIVE_LABELS = {
+    GeneralObjective.trust: _l("Confiance"),
+    GeneralObjective.transparency: _l("Transparence"),
+    GeneralObjective.ethics: _l("Éthique et mesure"),
+    GeneralObjective.sovereignty: _l("Souveraineté"),
+}
+
+
+class ContributionKind(enum.StrEnum):
+    benefit = "benefit"
+    fear = "fear"
+    condition = "condition"
+
+
+CONTRIBUTION_KIND_LABELS = {
+    ContributionKind.benefit: _l("Bénéfice"),
+    ContributionKind.fear: _l("Crainte"),
+    ContributionKind.condition: _l("Condition"),
+}
+
+
+class Workshop(Timestamps, Versioned, Base):
+    """A use-case workshop: participants weigh benefits and fears of cases."""
+
+    __tablename__ = "workshops"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    coalition_id: Mapped[int] = mapped_column(ForeignKey("coalitions.id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="")
+    place: Mapped[str] = mapped_column(String(200), default="")
+    held_on: Mapped[date | None]
+    is_published: Mapped[bool] = mapped_column(default=False)
+
+    cases: Mapped[list["UseCase"]] = relationship(
+        order_by="UseCase.position", cascade="all, delete-orphan", passive_deletes=True
+    )
+    issues: Mapped[list["CommonIssue"]] = relationship(
+        order_by="CommonIssue.position", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class UseCase(Base):
+    __tablename__ = "workshop_cases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(
+        ForeignKey("workshops.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(default=0)
+    title: Mapped[str] = mapped_column(String(300))
+    scenario: Mapped[str] = mapped_column(Text, default="")
+
+
+class CommonIssue(Base):
+    """An issue that several cases raise (e.g. "reliability of data")."""
+
+    __tablename__ = "workshop_issues"
+    __table_args__ = (UniqueConstraint("workshop_id", "title"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(default=0)
+    title: Mapped[str] = mapped_column(String(300))
+    question: Mapped[str] = mapped_column(Text, default="")
+
+
+class Contribution(Base):
+    """What a participant said about a case: a benefit, a fear or a condition."""
+
+    __tablename__ = "workshop_contributions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("workshop_cases.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[ContributionKind] = mapped_column(enum_type(ContributionKind, "kind"))
+    text: Mapped[str] = mapped_column(Text)
+    objective: Mapped[GeneralObjective | None] = mapped_column(
+        enum_type(GeneralObjective, "objective")
+    )
+    issue_id: Mapped[int | None] = mapped_column(
+        ForeignKey("workshop_issues.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
