@@ -1,0 +1,272 @@
+"""Results of a consultation, aggregated by the database: counts, percentages, cross-tables,
+approved free text, and the CSV of every answer (never anything that identifies a person)."""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import Session, aliased
+
+from coalition.consultations.models import (
+    Answer,
+    Consultation,
+    Question,
+    QuestionKind,
+    Stall,
+    Submission,
+    TextReview,
+)
+from coalition.opendata.tables import csv_cell, paris_time
+
+SCALE = (1, 2, 3, 4, 5)
+TEXTS_SHOWN = 50
+CSV_BATCH = 2000
+
+
+@dataclass(frozen=True)
+class Count:
+    label: str
+    count: int
+    percent: float  # of the question's respondents (a multiple choice sums past 100)
+
+
+@dataclass(frozen=True)
+class QuestionResult:
+    question: Question
+    respondents: int
+    counts: list[Count]  # choices in order, or 1 to 5; empty for free text
+    mean: float | None  # scale questions
+    texts: list[str]  # approved free text, latest first, at most TEXTS_SHOWN
+    approved: int
+    pending: int
+
+
+@dataclass(frozen=True)
+class Results:
+    submissions: int
+    questions: list[QuestionResult]
+
+
+def _percent(count: int, total: int) -> float:
+    return round(100 * count / total, 1) if total else 0.0
+
+
+def _labels(question: Question) -> list[tuple[Any, str]]:
+    """The keys answers are counted by (choice id or scale value) and their labels."""
+    if question.kind == QuestionKind.scale:
+        return [(value, str(value)) for value in SCALE]
+    return [(choice.id, choice.label) for choice in question.choices]
+
+
+def consultation_results(session: Session, consultation: Consultation) -> Results:
+    """Everything the results page shows, in five statements whatever the number of answers."""
+    ids = [question.id for question in consultation.questions]
+    submissions = (
+        session.scalar(select(func.count()).where(Submission.consultation_id == consultation.id))
+        or 0
+    )
+    respondents = dict(
+        session.execute(
+            select(Answer.question_id, func.count(func.distinct(Answer.submission_id)))
+            .where(Answer.question_id.in_(ids))
+            .group_by(Answer.question_id)
+        ).tuples()
+    )
+    counts: dict[tuple[int, Any], int] = {}
+    for question_id, choice_id, scale_value, count in session.execute(
+        select(Answer.question_id, Answer.choice_id, Answer.scale_value, func.count())
+        .where(Answer.question_id.in_(ids), Answer.text.is_(None))
+        .group_by(Answer.question_id, Answer.choice_id, Answer.scale_value)
+    ):
+        counts[(question_id, choice_id if choice_id is not None else scale_value)] = count
+    reviews: dict[tuple[int, Any], int] = {
+        (question_id, review): count
+        for question_id, review, count in session.execute(
+            select(Answer.question_id, Answer.text_review, func.count())
+            .where(Answer.question_id.in_(ids), Answer.text.is_not(None))
+            .group_by(Answer.question_id, Answer.text_review)
+        )
+    }
+    texts = _approved_texts(session, ids)
+    results = []
+    for question in consultation.questions:
+        total = respondents.get(question.id, 0)
+        rows = [
+            Count(label, counts.get((question.id, key), 0), 0.0) for key, label in _labels(question)
+        ]
+        rows = [Count(row.label, row.count, _percent(row.count, total)) for row in rows]
+        mean = None
+        if question.kind == QuestionKind.scale and total:
+            mean = round(sum(int(r.label) * r.count for r in rows) / total, 2)
+        results.append(
+            QuestionResult(
+                question=question,
+                respondents=total,
+                counts=rows,
+                mean=mean,
+                texts=texts.get(question.id, []),
+                approved=reviews.get((question.id, TextReview.approved), 0),
+                pending=reviews.get((question.id, TextReview.pending), 0),
+            )
+        )
+    return Results(submissions=submissions, questions=results)
+
+
+def _approved_texts(session: Session, ids: list[int]) -> dict[int, list[str]]:
+    """The latest approved texts of each question, in one statement."""
+    rank = (
+        func.row_number()
+        .over(partition_by=Answer.question_id, order_by=Answer.id.desc())
+        .label("rank")
+    )
+    ranked = (
+        select(Answer.question_id, Answer.text, Answer.id, rank)
+        .where(Answer.question_id.in_(ids), Answer.text_review == TextReview.approved)
+        .subquery()
+    )
+    texts: dict[int, list[str]] = {}
+    for question_id, text in session.execute(
+        select(ranked.c.question_id, ranked.c.text)
+        .where(ranked.c.rank <= TEXTS_SHOWN)
+        .order_by(ranked.c.question_id, ranked.c.id.desc())
+    ):
+        texts.setdefault(question_id, []).append(text)
+    return texts
+
+
+@dataclass(frozen=True)
+class CrossTable:
+    question: Question
+    rows: list[tuple[str, list[int]]]  # answer label, count per profile group
+
+
+@dataclass(frozen=True)
+class CrossTabs:
+    profile: Question
+    groups: list[str]  # the profile question's choices
+    group_sizes: list[int]  # how many answered each
+    tables: list[CrossTable]
+
+
+def cross_tabulate(session: Session, consultation: Consultation, profile: Question) -> CrossTabs:
+    """Every choice and scale question broken down by the answers to a profile question."""
+    by_profile = aliased(Answer)
+    counts: dict[tuple[int, Any, Any], int] = {}
+    for question_id, choice_id, scale_value, group, count in session.execute(
+        select(
+            Answer.question_id,
+            Answer.choice_id,
+            Answer.scale_value,
+            by_profile.choice_id,
+            func.count(),
+        )
+        .join(
+            by_profile,
+            and_(
+                by_profile.submission_id == Answer.submission_id,
+                by_profile.question_id == profile.id,
+            ),
+        )
+        .where(
+            Answer.question_id.in_([q.id for q in consultation.questions]),
+            Answer.text.is_(None),
+        )
+        .group_by(Answer.question_id, Answer.choice_id, Answer.scale_value, by_profile.choice_id)
+    ):
+        key = choice_id if choice_id is not None else scale_value
+        counts[(question_id, key, group)] = count
+    groups = [choice.id for choice in profile.choices]
+    tables = [
+        CrossTable(
+            question=question,
+            rows=[
+                (label, [counts.get((question.id, key, group), 0) for group in groups])
+                for key, label in _labels(question)
+            ],
+        )
+        for question in consultation.questions
+        if question.id != profile.id and question.kind != QuestionKind.text
+    ]
+    sizes = [counts.get((profile.id, group, group), 0) for group in groups]
+    return CrossTabs(
+        profile=profile,
+        groups=[choice.label for choice in profile.choices],
+        group_sizes=sizes,
+        tables=tables,
+    )
+
+
+def csv_rows(
+    session: Session, consultation: Consultation, *, with_pending_texts: bool
+) -> Iterator[list[str]]:
+    """The header, then one row per submission: when (day only), how, and every answer.
+    Free text set aside by a facilitator is never exported; pending text only to facilitators."""
+    questions = consultation.questions
+    yield ["n", "date", "source", "stall", *(question.prompt for question in questions)]
+    labels = {choice.id: choice.label for q in questions for choice in q.choices}
+    position = {question.id: index for index, question in enumerate(questions)}
+    shown = (
+        [TextReview.approved, TextReview.pending] if with_pending_texts else [TextReview.approved]
+    )
+    answers = (
+        select(
+            Submission.id,
+            Submission.submitted_at,
+            Submission.source,
+            Stall.place,
+            Answer.question_id,
+            Answer.choice_id,
+            Answer.scale_value,
+            Answer.text,
+        )
+        .outerjoin(Stall, Stall.id == Submission.stall_id)
+        .outerjoin(
+            Answer,
+            and_(
+                Answer.submission_id == Submission.id,
+                (Answer.text.is_(None)) | Answer.text_review.in_(shown),
+            ),
+        )
+        .where(Submission.consultation_id == consultation.id)
+        .order_by(Submission.id, Answer.id)
+        .execution_options(yield_per=CSV_BATCH)
+    )
+    number, current, row = 0, None, []
+    for (
+        submission_id,
+        submitted_at,
+        source,
+        place,
+        question_id,
+        choice_id,
+        scale,
+        text,
+    ) in session.execute(answers):
+        if submission_id != current:
+            if current is not None:
+                yield row
+            number, current = number + 1, submission_id
+            row = [
+                str(number),
+                _day(submitted_at),
+                str(source),
+                place or "",
+                *([""] * len(questions)),
+            ]
+        if question_id is None:
+            continue
+        value = labels.get(choice_id, "") if choice_id is not None else text or str(scale or "")
+        cell = 4 + position[question_id]
+        row[cell] = f"{row[cell]} ; {value}" if row[cell] else value
+    if current is not None:
+        yield row
+
+
+def _day(moment: datetime) -> str:
+    return (paris_time(moment) or "")[:10]
+
+
+def csv_line(cells: list[str]) -> list[str]:
+    return [csv_cell(cell) for cell in cells]
