@@ -58,6 +58,9 @@ def load_config() -> dict[str, object]:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": env == "production",
+        # anonymous answers to a consultation: at most this many per client in the window
+        "CONSULTATION_ANSWER_LIMIT": int(os.environ.get("CONSULTATION_ANSWER_LIMIT", "20")),
+        "CONSULTATION_ANSWER_WINDOW": int(os.environ.get("CONSULTATION_ANSWER_WINDOW", "600")),
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": env == "production",

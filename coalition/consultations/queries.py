@@ -92,3 +92,18 @@ def answer_or_404(session: Session, consultation: Consultation, answer_id: int) 
     if answer is None or answer.question_id not in question_ids:
         abort(404)
     return answer
+
+
+def texts_to_review(session: Session, consultation: Consultation, limit: int = 100) -> list[Answer]:
+    """Free-text answers waiting for a facilitator, oldest first."""
+    return list(
+        session.scalars(
+            select(Answer)
+            .where(
+                Answer.question_id.in_([question.id for question in consultation.questions]),
+                Answer.text_review == "pending",
+            )
+            .order_by(Answer.id)
+            .limit(limit)
+        )
+    )

@@ -67,13 +67,14 @@ def consultation_results(session: Session, consultation: Consultation) -> Result
         session.scalar(select(func.count()).where(Submission.consultation_id == consultation.id))
         or 0
     )
-    respondents = dict(
-        session.execute(
+    respondents: dict[int, int] = {
+        question_id: count
+        for question_id, count in session.execute(
             select(Answer.question_id, func.count(func.distinct(Answer.submission_id)))
             .where(Answer.question_id.in_(ids))
             .group_by(Answer.question_id)
-        ).tuples()
-    )
+        )
+    }
     counts: dict[tuple[int, Any], int] = {}
     for question_id, choice_id, scale_value, count in session.execute(
         select(Answer.question_id, Answer.choice_id, Answer.scale_value, func.count())

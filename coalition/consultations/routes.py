@@ -1,5 +1,131 @@
-"""placeholder"""
+"""Consultations for everyone: the list, answering online, the results and the CSV."""
 
-from flask import Blueprint
+import csv
+import io
+
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+
+from coalition.coalitions.models import Coalition
+from coalition.coalitions.queries import coalition_or_404
+from coalition.consultations import queries
+from coalition.consultations.answer_form import (
+    AnswerForm,
+    Outcome,
+    fresh_form,
+    rate_limiter,
+    take_answer,
+)
+from coalition.consultations.charts import answer_bars
+from coalition.consultations.models import Channel, Consultation, ConsultationStatus, Source
+from coalition.consultations.results import consultation_results, cross_tabulate, csv_rows
+from coalition.core.permissions import can, require, viewer
+from coalition.db import db_session
+from coalition.opendata.tables import csv_cell
 
 bp = Blueprint("consultations", __name__)
+
+
+@bp.get("/c/<slug>/consultations")
+def index(slug: str) -> ResponseReturnValue:
+    session = db_session()
+    coalition = coalition_or_404(session, slug)
+    require("coalition.view", coalition)
+    return render_template(
+        "consultations/index.html",
+        coalition=coalition,
+        consultations=queries.visible_consultations(session, coalition, viewer()),
+    )
+
+
+def _answer_page(
+    coalition: Coalition, consultation: Consultation, form: AnswerForm, outcome: Outcome
+) -> ResponseReturnValue:
+    online = consultation.channel in (Channel.online, Channel.both)
+    return render_template(
+        "consultations/answer.html",
+        coalition=coalition,
+        consultation=consultation,
+        form=form,
+        outcome=outcome,
+        accepting=consultation.status == ConsultationStatus.open and online,
+    ), outcome.status
+
+
+@bp.route("/c/<slug>/consultations/<int:consultation_id>", methods=["GET", "POST"])
+def answer(slug: str, consultation_id: int) -> ResponseReturnValue:
+    session = db_session()
+    coalition = coalition_or_404(session, slug)
+    consultation = queries.consultation_or_404(session, coalition, consultation_id)
+    require("consultation.view", consultation, hide=True)
+    if request.method == "GET":
+        return _answer_page(coalition, consultation, fresh_form(consultation), Outcome(200))
+    if not rate_limiter().allow(request.remote_addr or ""):
+        message = _(
+            "Trop de réponses sont parties de cette connexion en peu de temps : "
+            "réessayez dans quelques minutes."
+        )
+        outcome = Outcome(429, message, values=request.form.copy())
+        return _answer_page(coalition, consultation, fresh_form(consultation), outcome)
+    outcome = take_answer(session, consultation, AnswerForm(), source=Source.online)
+    if outcome.status == 303:
+        return redirect(url_for(".thanks", slug=slug, consultation_id=consultation.id), 303)
+    return _answer_page(coalition, consultation, fresh_form(consultation), outcome)
+
+
+@bp.get("/c/<slug>/consultations/<int:consultation_id>/thanks")
+def thanks(slug: str, consultation_id: int) -> ResponseReturnValue:
+    session = db_session()
+    coalition = coalition_or_404(session, slug)
+    consultation = queries.consultation_or_404(session, coalition, consultation_id)
+    require("consultation.view", consultation, hide=True)
+    return render_template(
+        "consultations/thanks.html", coalition=coalition, consultation=consultation
+    )
+
+
+@bp.get("/c/<slug>/consultations/<int:consultation_id>/results")
+def results(slug: str, consultation_id: int) -> ResponseReturnValue:
+    session = db_session()
+    coalition = coalition_or_404(session, slug)
+    consultation = queries.consultation_or_404(session, coalition, consultation_id)
+    require("consultation.view", consultation, hide=True)
+    profiles = [question for question in consultation.questions if question.is_profile]
+    by = request.args.get("by", "")
+    profile = next((q for q in profiles if str(q.id) == by), None)
+    if by and profile is None:
+        abort(404)
+    return render_template(
+        "consultations/results.html",
+        coalition=coalition,
+        consultation=consultation,
+        results=consultation_results(session, consultation),
+        profiles=profiles,
+        crosstabs=cross_tabulate(session, consultation, profile) if profile else None,
+        manages=can(viewer(), "consultation.manage", coalition),
+        answer_bars=lambda result: answer_bars(result, percent_label=_("% des personnes")),
+    )
+
+
+@bp.get("/c/<slug>/consultations/<int:consultation_id>/answers.csv")
+def answers_csv(slug: str, consultation_id: int) -> ResponseReturnValue:
+    session = db_session()
+    coalition = coalition_or_404(session, slug)
+    consultation = queries.consultation_or_404(session, coalition, consultation_id)
+    require("consultation.view", consultation, hide=True)
+    rows = csv_rows(
+        session,
+        consultation,
+        with_pending_texts=can(viewer(), "consultation.manage", coalition),
+    )
+
+    buffer = io.StringIO()  # UTF-8 without BOM, CRLF line ends (RFC 4180)
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerows([csv_cell(cell) for cell in row] for row in rows)
+    filename = f"consultation-{consultation.id}-reponses.csv"
+    return Response(
+        buffer.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

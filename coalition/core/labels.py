@@ -10,6 +10,15 @@ from coalition.actors.models import (
     FAMILY_LABELS,
 )
 from coalition.auth.models import MEMBERSHIP_ROLE_LABELS
+from coalition.consultations.models import (
+    CHANNEL_LABELS,
+    CONSULTATION_STATUS_LABELS,
+    CONTRIBUTION_KIND_LABELS,
+    GENERAL_OBJECTIVE_LABELS,
+    QUESTION_KIND_LABELS,
+    SOURCE_LABELS,
+    TEXT_REVIEW_LABELS,
+)
 from coalition.coalitions.models import PHASE_LABELS
 from coalition.diagnostics.models import DIAGNOSTIC_COLUMN_LABELS
 from coalition.meetings.models import MEETING_STATUS_LABELS, PRESENCE_LABELS
@@ -38,6 +47,13 @@ horizon = HORIZON_LABELS
 objective_status = OBJECTIVE_STATUS_LABELS
 role = ROLE_LABELS
 capacity = CAPACITY_LABELS
+consultation_status = CONSULTATION_STATUS_LABELS
+channel = CHANNEL_LABELS
+source = SOURCE_LABELS
+question_kind = QUESTION_KIND_LABELS
+text_review = TEXT_REVIEW_LABELS
+general_objective = GENERAL_OBJECTIVE_LABELS
+contribution_kind = CONTRIBUTION_KIND_LABELS
 
 
 def choices(items: Any) -> list[tuple[str, str]]:

@@ -1,0 +1,95 @@
+"""The answer form shared by the public page, the stall and paper entry: CSRF, a one-time
+token, a honeypot, the questions; one function takes a POST and says what happened."""
+
+from dataclasses import dataclass, field
+
+from flask import current_app, request
+from flask_babel import gettext as _
+from flask_wtf import FlaskForm
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from werkzeug.datastructures import MultiDict
+from wtforms import HiddenField, StringField
+
+from coalition.consultations.answering import (
+    InvalidAnswers,
+    ReplayedForm,
+    new_form_token,
+    parse_answers,
+    read_form_token,
+    record_submission,
+)
+from coalition.consultations.models import Consultation, Source, Stall
+from coalition.consultations.ratelimit import RateLimiter
+from coalition.core.errors import DomainError
+
+
+class AnswerForm(FlaskForm):
+    form_token = HiddenField()
+    # A honeypot: hidden from people (and from screen readers), filled by robots.
+    website = StringField()
+
+
+@dataclass
+class Outcome:
+    """What became of a posted answer: `status` 303 when stored, else the page to show again."""
+
+    status: int
+    message: str = ""
+    errors: dict[int, object] = field(default_factory=dict)
+    values: MultiDict[str, str] = field(default_factory=MultiDict)
+
+
+def fresh_form(consultation: Consultation) -> AnswerForm:
+    form = AnswerForm(formdata=None)
+    form.form_token.data = new_form_token(current_app.config["SECRET_KEY"], consultation)
+    return form
+
+
+def rate_limiter() -> RateLimiter:
+    limiter = current_app.extensions.get("consultation_rate_limiter")
+    if limiter is None:
+        limiter = RateLimiter(
+            current_app.config["CONSULTATION_ANSWER_LIMIT"],
+            current_app.config["CONSULTATION_ANSWER_WINDOW"],
+        )
+        current_app.extensions["consultation_rate_limiter"] = limiter
+    return limiter
+
+
+def take_answer(
+    session: Session,
+    consultation: Consultation,
+    form: AnswerForm,
+    *,
+    source: Source,
+    stall: Stall | None = None,
+) -> Outcome:
+    """Check and store the posted answers; commit on success, roll back otherwise."""
+    values = MultiDict(request.form)
+    if not form.validate_on_submit():
+        return Outcome(400, _("La page a expiré : rechargez-la, puis répondez à nouveau."))
+    if form.website.data:
+        return Outcome(400, _("Votre réponse n'a pas pu être enregistrée."))
+    try:
+        token = read_form_token(
+            current_app.config["SECRET_KEY"], consultation, form.form_token.data or ""
+        )
+        answers = parse_answers(consultation.questions, request.form.to_dict(flat=False))
+        record_submission(
+            session, consultation, answers, source=source, form_token=token, stall=stall
+        )
+        session.commit()
+    except InvalidAnswers as error:
+        session.rollback()
+        return Outcome(400, str(error), error.errors, values)
+    except ReplayedForm as error:
+        session.rollback()
+        return Outcome(409, str(error))
+    except IntegrityError:  # the same form posted twice at the same instant
+        session.rollback()
+        return Outcome(409, str(ReplayedForm()))
+    except DomainError as error:
+        session.rollback()
+        return Outcome(400, str(error), values=values)
+    return Outcome(303)

@@ -1,0 +1,87 @@
+"""Forms of facilitators: a consultation, a question, a stall, a decision on a text."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length
+
+from coalition.actors.forms import VersionedForm
+from coalition.consultations.models import CHANNEL_LABELS, QUESTION_KIND_LABELS
+
+
+class ConsultationForm(VersionedForm):
+    title = StringField(
+        _l("Titre"), validators=[DataRequired(_l("Le titre est obligatoire.")), Length(max=300)]
+    )
+    introduction = TextAreaField(
+        _l("Présentation"),
+        description=_l("En Markdown : qui consulte, pourquoi, ce que deviendront les réponses."),
+        validators=[Length(max=10_000)],
+    )
+    channel = RadioField(
+        _l("Où se tient la consultation"),
+        choices=[SelectChoice(value.value, label) for value, label in CHANNEL_LABELS.items()],
+        default="online",
+        validators=[InputRequired(_l("Choisissez où se tient la consultation."))],
+    )
+
+
+class QuestionForm(FlaskForm):
+    kind = SelectField(
+        _l("Type de question"),
+        choices=[SelectChoice(value.value, label) for value, label in QUESTION_KIND_LABELS.items()],
+        validators=[InputRequired(_l("Choisissez un type de question."))],
+    )
+    prompt = StringField(
+        _l("Question"), validators=[DataRequired(_l("Écrivez la question.")), Length(max=500)]
+    )
+    help = StringField(_l("Aide (facultative)"), validators=[Length(max=500)])
+    choices = TextAreaField(
+        _l("Réponses proposées"),
+        description=_l("Une par ligne ; pour les questions à choix unique ou multiples."),
+        validators=[Length(max=5000)],
+    )
+    is_required = BooleanField(_l("Réponse obligatoire"))
+    is_profile = BooleanField(
+        _l(
+            "Question de profil anonyme (tranche d'âge, territoire…) : "
+            "les résultats se croisent avec elle"
+        )
+    )
+
+
+class StatusForm(FlaskForm):
+    status = RadioField(
+        _l("État"),
+        choices=[SelectChoice("open", _l("Ouvrir")), SelectChoice("closed", _l("Clore"))],
+        validators=[InputRequired(_l("Choisissez : ouvrir ou clore."))],
+    )
+
+
+class MoveForm(FlaskForm):
+    direction = RadioField(
+        choices=[SelectChoice("up", _l("Monter")), SelectChoice("down", _l("Descendre"))],
+        validators=[InputRequired()],
+    )
+
+
+class ConfirmForm(FlaskForm):
+    """A button that only needs its CSRF token."""
+
+
+class TextReviewForm(FlaskForm):
+    decision = RadioField(
+        _l("Décision"),
+        choices=[SelectChoice("approved", _l("Publier")), SelectChoice("rejected", _l("Écarter"))],
+        validators=[InputRequired(_l("Choisissez : publier ou écarter."))],
+    )
+
+
+class StallForm(FlaskForm):
+    place = StringField(
+        _l("Lieu du stand"),
+        description=_l("Par exemple : marché de Dié, place de la République"),
+        validators=[DataRequired(_l("Indiquez le lieu du stand.")), Length(max=200)],
+    )
+    held_on = DateField(_l("Date"), validators=[InputRequired(_l("Indiquez la date du stand."))])
