@@ -60,6 +60,45 @@ def _labels(question: Question) -> list[tuple[Any, str]]:
     return [(choice.id, choice.label) for choice in question.choices]
 
 
+def respondent_counts(session: Session, question_ids: list[int]) -> dict[int, int]:
+    """How many people answered each question."""
+    return dict(
+        session.execute(
+            select(Answer.question_id, func.count(func.distinct(Answer.submission_id)))
+            .where(Answer.question_id.in_(question_ids))
+            .group_by(Answer.question_id)
+        ).all()
+    )
+
+
+def answer_counts(session: Session, question_ids: list[int]) -> dict[tuple[int, Any], int]:
+    """(question id, choice id or scale value) -> how many gave that answer."""
+    counts: dict[tuple[int, Any], int] = {}
+    for question_id, choice_id, scale_value, count in session.execute(
+        select(Answer.question_id, Answer.choice_id, Answer.scale_value, func.count())
+        .where(Answer.question_id.in_(question_ids), Answer.text.is_(None))
+        .group_by(Answer.question_id, Answer.choice_id, Answer.scale_value)
+    ):
+        counts[(question_id, choice_id if choice_id is not None else scale_value)] = count
+    return counts
+
+
+def question_counts(
+    question: Question, counts: dict[tuple[int, Any], int], respondents: int
+) -> list[Count]:
+    return [
+        Count(label, count, _percent(count, respondents))
+        for key, label in _labels(question)
+        for count in [counts.get((question.id, key), 0)]
+    ]
+
+
+def scale_mean(rows: list[Count], respondents: int) -> float | None:
+    if not respondents:
+        return None
+    return round(sum(int(row.label) * row.count for row in rows) / respondents, 2)
+
+
 def consultation_results(session: Session, consultation: Consultation) -> Results:
     """Everything the results page shows, in five statements whatever the number of answers."""
     ids = [question.id for question in consultation.questions]
@@ -67,21 +106,8 @@ def consultation_results(session: Session, consultation: Consultation) -> Result
         session.scalar(select(func.count()).where(Submission.consultation_id == consultation.id))
         or 0
     )
-    respondents: dict[int, int] = {
-        question_id: count
-        for question_id, count in session.execute(
-            select(Answer.question_id, func.count(func.distinct(Answer.submission_id)))
-            .where(Answer.question_id.in_(ids))
-            .group_by(Answer.question_id)
-        )
-    }
-    counts: dict[tuple[int, Any], int] = {}
-    for question_id, choice_id, scale_value, count in session.execute(
-        select(Answer.question_id, Answer.choice_id, Answer.scale_value, func.count())
-        .where(Answer.question_id.in_(ids), Answer.text.is_(None))
-        .group_by(Answer.question_id, Answer.choice_id, Answer.scale_value)
-    ):
-        counts[(question_id, choice_id if choice_id is not None else scale_value)] = count
+    respondents = respondent_counts(session, ids)
+    counts = answer_counts(session, ids)
     reviews: dict[tuple[int, Any], int] = {
         (question_id, review): count
         for question_id, review, count in session.execute(
@@ -94,13 +120,8 @@ def consultation_results(session: Session, consultation: Consultation) -> Result
     results = []
     for question in consultation.questions:
         total = respondents.get(question.id, 0)
-        rows = [
-            Count(label, counts.get((question.id, key), 0), 0.0) for key, label in _labels(question)
-        ]
-        rows = [Count(row.label, row.count, _percent(row.count, total)) for row in rows]
-        mean = None
-        if question.kind == QuestionKind.scale and total:
-            mean = round(sum(int(r.label) * r.count for r in rows) / total, 2)
+        rows = question_counts(question, counts, total)
+        mean = scale_mean(rows, total) if question.kind == QuestionKind.scale else None
         results.append(
             QuestionResult(
                 question=question,

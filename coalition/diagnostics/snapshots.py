@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from coalition.auth.models import User
 from coalition.coalitions.models import Coalition
+from coalition.consultations.digest import citizens_said
 from coalition.core import labels
 from coalition.diagnostics import charts, compute, graph, queries
 from coalition.diagnostics.facts import Diagnostic, DiagnosticInputs, Item
@@ -171,6 +172,12 @@ def diagnostic_data(
             column.value: [entry.text for entry in entries if entry.column == column]
             for column in labels.diagnostic_column
         },
+        "citizens": citizens_said(
+            session,
+            coalition.id,
+            queries.since_previous_meeting(session, meeting),
+            meeting.starts_at,
+        ),
         "coverage": coverage_table,
         "timeline": timeline_table,
         "network": network_table,

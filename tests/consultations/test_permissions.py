@@ -1,3 +1,131 @@
-"""placeholder"""
+"""Every consultation route, for every role (the workshop routes have their own table)."""
 
-RULES: set[str] = set()
+from datetime import date
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy.orm import Session
+
+from coalition.consultations.answering import new_form_token
+from coalition.consultations.models import (
+    Answer,
+    ConsultationStatus,
+    Source,
+    Stall,
+    Submission,
+    TextReview,
+)
+from tests.conftest import ROLES, World, post_form
+from tests.consultations.conftest import Questions, choice_id, make_consultation
+
+ALL = [200] * 6
+FACILITATORS = [302, 403, 403, 200, 403, 200]
+MANAGERS = [302, 403, 403, 302, 403, 302]  # a facilitator's write redirects
+STALL_ANSWERS = [302, 403, 403, 303, 403, 303]
+ANSWERED = [303] * 6
+HIDDEN_DRAFT = [404, 404, 404, 200, 404, 200]
+C = "/c/ma-coalition/consultations"
+K = C + "/{consultation}"
+D = C + "/{draft}"
+ANSWER = {"form_token": "{form_token}", "q{concerned}": "{yes}"}
+
+ROUTES: list[tuple[str, str, dict[str, str] | None, list[int]]] = [
+    ("GET", C, None, ALL),
+    ("GET", K, None, ALL),
+    ("POST", K, ANSWER, ANSWERED),
+    ("GET", D, None, HIDDEN_DRAFT),
+    ("GET", K + "/thanks", None, ALL),
+    ("GET", K + "/results", None, ALL),
+    ("GET", K + "/answers.csv", None, ALL),
+    ("GET", C + "/new", None, FACILITATORS),
+    ("POST", C + "/new", {"title": "Nouvelle", "channel": "online"}, MANAGERS),
+    ("GET", K + "/edit", None, FACILITATORS),
+    ("POST", K + "/edit", {"title": "Titre", "channel": "both", "version": "1"}, MANAGERS),
+    ("POST", K + "/status", {"status": "closed"}, MANAGERS),
+    ("POST", D + "/questions", {"kind": "scale", "prompt": "Confiance ?"}, MANAGERS),
+    ("GET", D + "/questions/{question}", None, FACILITATORS),
+    ("POST", D + "/questions/{question}", {"kind": "scale", "prompt": "Encore ?"}, MANAGERS),
+    ("POST", D + "/questions/{question}/move", {"direction": "down"}, MANAGERS),
+    ("POST", D + "/questions/{question}/delete", {}, MANAGERS),
+    ("GET", K + "/texts", None, FACILITATORS),
+    ("POST", K + "/texts/{answer}", {"decision": "approved"}, MANAGERS),
+    ("GET", K + "/stalls", None, FACILITATORS),
+    ("POST", K + "/stalls", {"place": "Marché de Dié", "held_on": "2025-07-05"}, MANAGERS),
+    ("GET", K + "/stalls/{stall}", None, FACILITATORS),
+    ("POST", K + "/stalls/{stall}", ANSWER, STALL_ANSWERS),
+    ("GET", K + "/stalls/{stall}/paper", None, FACILITATORS),
+    ("POST", K + "/stalls/{stall}/paper", ANSWER, STALL_ANSWERS),
+]
+
+RULES = {
+    url.replace("/c/ma-coalition", "/c/<slug>")
+    .replace("{consultation}", "<int:consultation_id>")
+    .replace("{draft}", "<int:consultation_id>")
+    .replace("{question}", "<int:question_id>")
+    .replace("{answer}", "<int:answer_id>")
+    .replace("{stall}", "<int:stall_id>")
+    for _, url, _, _ in ROUTES
+}
+
+
+@pytest.fixture
+def places(db: Session, world: World, app: Any) -> dict[str, Any]:
+    consultation = make_consultation(db, world.coalition)
+    draft = make_consultation(db, world.coalition, status=ConsultationStatus.draft)
+    stall = Stall(consultation_id=consultation.id, place="Dié", held_on=date(2025, 7, 5))
+    submission = Submission(consultation_id=consultation.id, source=Source.online, form_token="t")
+    db.add_all([stall, submission])
+    db.flush()
+    q = Questions.of(consultation)
+    answer = Answer(
+        submission_id=submission.id,
+        question_id=q.word.id,
+        text="Un mot",
+        text_review=TextReview.pending,
+    )
+    db.add(answer)
+    db.flush()
+    return {
+        "consultation": consultation.id,
+        "draft": draft.id,
+        "question": draft.questions[2].id,
+        "answer": answer.id,
+        "stall": stall.id,
+        "concerned": q.concerned.id,
+        "yes": choice_id(q.concerned, "Oui"),
+        "form_token": new_form_token(app.config["SECRET_KEY"], consultation),
+    }
+
+
+@pytest.mark.parametrize(("method", "url", "data", "expected"), ROUTES)
+@pytest.mark.parametrize("role", ROLES)
+def test_route_access_per_role(
+    client: FlaskClient,
+    world: World,
+    places: dict[str, Any],
+    role: str,
+    method: str,
+    url: str,
+    data: dict[str, str] | None,
+    expected: list[int],
+) -> None:
+    world.log_in(client, role)
+    url = url.format(**places)
+    if method == "GET":
+        response = client.get(url)
+    else:
+        form = {k.format(**places): v.format(**places) for k, v in (data or {}).items()}
+        response = post_form(client, url, form, form_url="/")
+    assert response.status_code == expected[ROLES.index(role)], response.get_data(as_text=True)
+    if role == "anonymous" and response.status_code == 302:
+        assert response.headers["Location"].startswith("/login")
+
+
+def test_a_consultation_of_another_coalition_is_not_found(
+    client: FlaskClient, db: Session, world: World
+) -> None:
+    stranger = make_consultation(db, world.other_coalition)
+    world.log_in(client, "admin")
+    for suffix in ("", "/results", "/answers.csv", "/edit", "/stalls"):
+        assert client.get(f"{C}/{stranger.id}{suffix}").status_code == 404, suffix
