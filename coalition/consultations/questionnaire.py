@@ -265,6 +265,7 @@ def move_question(
     questions[index], questions[other] = questions[other], questions[index]
     for position, item in enumerate(questions):
         item.position = position
+    consultation.questions.sort(key=lambda item: item.position)
     session.flush()
     _log(session, consultation, "move_question", by, after={"order": [q.id for q in questions]})
 
