@@ -19,6 +19,7 @@ from coalition.meetings.models import Meeting
 from coalition.resources.models import Resource, ResourceStatus, Tag
 from coalition.resources.search import search_text
 from coalition.roadmap.models import Action, Commitment, Objective
+from coalition.seed.consultations import load_consultations, load_workshops
 from coalition.seed.schema import SeedData
 
 M = TypeVar("M", bound=Base)
@@ -34,6 +35,18 @@ class SeedResult:
     def changed(self) -> bool:
         return bool(self.created or self.updated)
 
+    def update(self, obj: Base, values: dict[str, Any]) -> bool:
+        """Set the values that differ (lists are relationships: compared as sets); count it."""
+        changed = False
+        for key, value in values.items():
+            current = getattr(obj, key)
+            same = set(current) == set(value) if isinstance(value, list) else current == value
+            if not same:
+                setattr(obj, key, value)
+                changed = True
+        self.updated += changed
+        return changed
+
 
 def load_seed(session: Session, data: SeedData) -> SeedResult:
     values = _columns(data.coalition)
@@ -46,7 +59,7 @@ def load_seed(session: Session, data: SeedData) -> SeedResult:
         session.flush()
         result.created += 1
     else:
-        _update(result, coalition, values)
+        result.update(coalition, values)
     coalition = result.coalition
     cid = coalition.id
 
@@ -63,6 +76,8 @@ def load_seed(session: Session, data: SeedData) -> SeedResult:
     _load_commitments(session, result, data, actors, actions)
     _load_diagnostic(session, result, data)
     _load_resources(session, result, data, axes, levers, actors)
+    load_consultations(session, result, data.sections["consultations"])
+    load_workshops(session, result, data.sections["workshops"])
 
     if result.changed:
         session.flush()
@@ -80,18 +95,6 @@ def load_seed(session: Session, data: SeedData) -> SeedResult:
 
 def _columns(entry: dict[str, Any], *, skip: tuple[str, ...] = ()) -> dict[str, Any]:
     return {k: v for k, v in entry.items() if not k.startswith("_") and k not in skip}
-
-
-def _update(result: SeedResult, obj: Base, values: dict[str, Any]) -> None:
-    """Set the values that differ (lists are relationships: compared as sets); count a change."""
-    changed = False
-    for key, value in values.items():
-        current = getattr(obj, key)
-        same = set(current) == set(value) if isinstance(value, list) else current == value
-        if not same:
-            setattr(obj, key, value)
-            changed = True
-    result.updated += changed
 
 
 def _upsert_all(
@@ -122,7 +125,7 @@ def _upsert_all(
             existing[values[key]] = obj
             result.created += 1
         else:
-            _update(result, obj, values)
+            result.update(obj, values)
     session.flush()
     return existing
 
@@ -147,7 +150,7 @@ def _load_holdings(
             session.add(Holding(actor_id=actor.id, lever_id=lever.id, **values))
             result.created += 1
         else:
-            _update(result, holding, values)
+            result.update(holding, values)
 
 
 def _load_actions(
@@ -178,7 +181,7 @@ def _load_actions(
             session.add(existing[values["title"]])
             result.created += 1
         else:
-            _update(result, action, values)
+            result.update(action, values)
     session.flush()
     return existing
 
@@ -203,7 +206,7 @@ def _load_commitments(
             session.add(Commitment(actor_id=actor.id, action_id=action.id, **values))
             result.created += 1
         else:
-            _update(result, commitment, values)
+            result.update(commitment, values)
 
 
 def _load_diagnostic(session: Session, result: SeedResult, data: SeedData) -> None:
@@ -227,7 +230,7 @@ def _load_diagnostic(session: Session, result: SeedResult, data: SeedData) -> No
             )
             result.created += 1
         else:
-            _update(result, found, {"position": position})
+            result.update(found, {"position": position})
 
 
 def _load_resources(
@@ -268,4 +271,4 @@ def _load_resources(
             session.add(Resource(coalition_id=cid, **values))
             result.created += 1
         else:
-            _update(result, resource, values)
+            result.update(resource, values)

@@ -4,14 +4,10 @@ Every mistake is reported with the file, the entry and the field, e.g.
 `seeds/demo.toml: actors[3] (Epitech): family: unknown value 'reseach' ...`.
 """
 
-import enum
 import tomllib
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from coalition.actors.models import ActorKind, ActorStatus, Family
 from coalition.coalitions.models import Phase
@@ -25,111 +21,29 @@ from coalition.roadmap.models import (
     ObjectiveStatus,
     Role,
 )
-
-PARIS = ZoneInfo("Europe/Paris")
+from coalition.seed.consultations_schema import (
+    CONSULTATION_FIELDS,
+    WORKSHOP_FIELDS,
+    check_consultation,
+    check_workshop,
+)
+from coalition.seed.fields import (
+    Field,
+    Tables,
+    boolean,
+    calendar_date,
+    choice,
+    integer,
+    names,
+    one_of,
+    paris_datetime,
+    text,
+    url,
+)
 
 
 class SeedError(Exception):
     """A seed file that cannot be loaded: the message says where and why."""
-
-
-Parser = Callable[[Any], Any]
-
-
-@dataclass(frozen=True)
-class Field:
-    parse: Parser
-    required: bool = True
-    default: Any = None
-
-
-def text(max_length: int, *, blank: bool = False) -> Parser:
-    def parse(value: Any) -> str:
-        if not isinstance(value, str):
-            raise ValueError("expected a text")
-        value = value.strip()
-        if not value and not blank:
-            raise ValueError("must not be empty")
-        if len(value) > max_length:
-            raise ValueError(f"longer than {max_length} characters")
-        return value
-
-    return parse
-
-
-def choice(enum_cls: type[enum.Enum]) -> Parser:
-    def parse(value: Any) -> enum.Enum:
-        try:
-            return enum_cls(value)
-        except ValueError:
-            allowed = ", ".join(str(member.value) for member in enum_cls)
-            raise ValueError(f"unknown value {value!r} (expected one of: {allowed})") from None
-
-    return parse
-
-
-def one_of(*allowed: str) -> Parser:
-    def parse(value: Any) -> str:
-        if value not in allowed:
-            raise ValueError(f"unknown value {value!r} (expected one of: {', '.join(allowed)})")
-        return str(value)
-
-    return parse
-
-
-def integer(low: int, high: int) -> Parser:
-    def parse(value: Any) -> int:
-        if not isinstance(value, int) or isinstance(value, bool):
-            raise ValueError("expected a whole number")
-        if not low <= value <= high:
-            raise ValueError(f"{value} is not between {low} and {high}")
-        return value
-
-    return parse
-
-
-def boolean(value: Any) -> bool:
-    if not isinstance(value, bool):
-        raise ValueError("expected true or false")
-    return value
-
-
-def url(value: Any) -> str:
-    value = text(1000)(value)
-    if not value.startswith(("https://", "http://")) or " " in value:
-        raise ValueError(f"{value!r} is not an http(s) address")
-    return str(value)
-
-
-def names(value: Any) -> list[str]:
-    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise ValueError("expected a list of texts")
-    return [item.strip() for item in value]
-
-
-def calendar_date(value: Any) -> date:
-    if isinstance(value, str):
-        try:
-            value = date.fromisoformat(value)
-        except ValueError:
-            raise ValueError(f"{value!r} is not a date (YYYY-MM-DD)") from None
-    if not isinstance(value, date) or isinstance(value, datetime):
-        raise ValueError("expected a date (YYYY-MM-DD)")
-    return value
-
-
-def paris_datetime(value: Any) -> datetime:
-    """A TOML date-time; without an offset it is Europe/Paris local time."""
-    if isinstance(value, str):
-        try:
-            value = datetime.fromisoformat(value)
-        except ValueError:
-            raise ValueError(f"{value!r} is not a date and time (YYYY-MM-DDTHH:MM)") from None
-    if isinstance(value, date | time) and not isinstance(value, datetime):
-        raise ValueError(f"{value} lacks a date or a time (YYYY-MM-DDTHH:MM)")
-    if not isinstance(value, datetime):
-        raise ValueError("expected a date and time (YYYY-MM-DDTHH:MM)")
-    return value if value.tzinfo else value.replace(tzinfo=PARIS)
 
 
 SECTIONS: dict[str, dict[str, Field]] = {
@@ -215,6 +129,8 @@ SECTIONS: dict[str, dict[str, Field]] = {
         "contributed_by": Field(text(200), False, None),
         "status": Field(choice(ResourceStatus), False, ResourceStatus.published),
     },
+    "consultations": CONSULTATION_FIELDS,
+    "workshops": WORKSHOP_FIELDS,
 }
 
 # (section, field) -> (section whose `name`/`title` it must match, key field there)
@@ -232,6 +148,9 @@ REFERENCES = {
     ("resources", "contributed_by"): "actors",
 }
 
+# the fields that name an entry in messages, the first one present wins
+LABELS = ("name", "title", "actor", "number", "prompt", "place", "stall")
+
 # the field that names an entry, for messages and uniqueness
 KEYS = {
     "axes": "name",
@@ -241,6 +160,8 @@ KEYS = {
     "actions": "title",
     "meetings": "number",
     "resources": "url",
+    "consultations": "title",
+    "workshops": "title",
 }
 
 
@@ -278,10 +199,7 @@ def read_seed(path: Path) -> SeedData:
         if not isinstance(items, list):
             errors.append(f"{source}: [{section}] must be an array of tables ([[{section}]])")
             continue
-        sections[section] = [
-            _entry(source, f"{section}[{index}]", item, errors, spec=SECTIONS[section])
-            for index, item in enumerate(items, start=1)
-        ]
+        sections[section] = _entries(source, section, items, errors, SECTIONS[section])
     if not errors:
         _check_consistency(source, sections, errors)
     if errors:
@@ -301,7 +219,7 @@ def _entry(
     if not isinstance(item, dict):
         errors.append(f"{source}: {where}: expected a table")
         return {}
-    label = item.get("name") or item.get("title") or item.get("actor") or item.get("number")
+    label = next((item[k] for k in LABELS if isinstance(item.get(k), str | int)), None)
     where = f"{where} ({label})" if label else where
     values: dict[str, Any] = {}
     for key in sorted(set(item) - set(spec)):
@@ -312,12 +230,27 @@ def _entry(
                 errors.append(f"{source}: {where}: {key}: missing")
             values[key] = field.default
             continue
+        if isinstance(field.parse, Tables):
+            values[key] = _entries(source, f"{where}: {key}", item[key], errors, field.parse.spec)
+            continue
         try:
             values[key] = field.parse(item[key])
         except ValueError as error:
             errors.append(f"{source}: {where}: {key}: {error}")
     values["_where"] = where
     return values
+
+
+def _entries(
+    source: str, where: str, items: Any, errors: list[str], spec: dict[str, Field]
+) -> list[dict[str, Any]]:
+    if not isinstance(items, list):
+        errors.append(f"{source}: {where}: expected an array of tables")
+        return []
+    return [
+        _entry(source, f"{where}[{index}]", item, errors, spec=spec)
+        for index, item in enumerate(items, start=1)
+    ]
 
 
 def _check_consistency(
@@ -352,3 +285,7 @@ def _check_consistency(
     for entry in sections["meetings"]:
         if entry["ends_at"] <= entry["starts_at"]:
             errors.append(f"{source}: {entry['_where']}: ends_at: must be after starts_at")
+    for entry in sections["consultations"]:
+        errors.extend(f"{source}: {mistake}" for mistake in check_consultation(entry))
+    for entry in sections["workshops"]:
+        errors.extend(f"{source}: {mistake}" for mistake in check_workshop(entry))
