@@ -12,6 +12,7 @@ from coalition.consultations.models import (
     Question,
     Stall,
     Submission,
+    Tally,
     UseCase,
     Workshop,
 )
@@ -51,6 +52,7 @@ __all__ = [
     "Stall",
     "Submission",
     "Tag",
+    "Tally",
     "UseCase",
     "User",
     "Workshop",

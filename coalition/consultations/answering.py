@@ -28,6 +28,7 @@ from coalition.consultations.models import (
     Submission,
     TextReview,
 )
+from coalition.consultations.tallies import add_to_tallies, tally_keys
 from coalition.core.errors import Conflict, ValidationError
 from coalition.db import utcnow
 
@@ -162,7 +163,7 @@ def record_submission(
     form_token: str,
     stall: Stall | None = None,
 ) -> Submission:
-    """Store one person's answers: one submission row, then its answers in one statement."""
+    """Store one person's answers: the submission, its answers and the running counts."""
     check_accepts(consultation, source)
     if session.scalar(select(exists().where(Submission.form_token == form_token))):
         raise ReplayedForm()
@@ -180,6 +181,8 @@ def record_submission(
     rows += [_row(submission, q, text=text) for q, text in answers.texts]
     if rows:
         session.execute(insert(Answer), rows)
+    profiles = {question.id for question in consultation.questions if question.is_profile}
+    add_to_tallies(session, tally_keys(answers.choices, answers.scales, answers.texts, profiles))
     return submission
 
 

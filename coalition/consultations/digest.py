@@ -14,12 +14,8 @@ from coalition.consultations.models import (
     QuestionKind,
     Submission,
 )
-from coalition.consultations.results import (
-    answer_counts,
-    question_counts,
-    respondent_counts,
-    scale_mean,
-)
+from coalition.consultations.results import question_counts, scale_mean
+from coalition.consultations.tallies import TallyKey, tallies_of
 
 TOP_ANSWERS = 3
 
@@ -46,7 +42,6 @@ def citizens_said(
     if not consultations:
         return []
     questions = [q for c in consultations for q in c.questions if q.kind != QuestionKind.text]
-    ids = [question.id for question in questions]
     submissions = dict(
         session.execute(
             select(Submission.consultation_id, func.count())
@@ -54,8 +49,7 @@ def citizens_said(
             .group_by(Submission.consultation_id)
         ).all()
     )
-    respondents = respondent_counts(session, ids)
-    counts = answer_counts(session, ids)
+    tallies = tallies_of(session, [question.id for question in questions])
     return [
         {
             "id": consultation.id,
@@ -63,7 +57,7 @@ def citizens_said(
             "closed_at": consultation.closed_at.isoformat() if consultation.closed_at else None,
             "submissions": submissions.get(consultation.id, 0),
             "questions": [
-                _question_summary(question, counts, respondents.get(question.id, 0))
+                _question_summary(question, tallies)
                 for question in consultation.questions
                 if question.kind != QuestionKind.text
             ],
@@ -72,10 +66,8 @@ def citizens_said(
     ]
 
 
-def _question_summary(
-    question: Question, counts: dict[tuple[int, Any], int], respondents: int
-) -> dict[str, Any]:
-    rows = question_counts(question, counts, respondents)
+def _question_summary(question: Question, tallies: dict[TallyKey, int]) -> dict[str, Any]:
+    respondents, rows = question_counts(question, tallies)
     top = sorted(rows, key=lambda row: -row.count)[:TOP_ANSWERS]
     return {
         "prompt": question.prompt,

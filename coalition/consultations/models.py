@@ -174,9 +174,9 @@ class Answer(Base):
     __tablename__ = "consultation_answers"
     __table_args__ = (
         CheckConstraint("scale_value BETWEEN 1 AND 5", name="scale_range"),
-        Index("ix_consultation_answers_question_choice", "question_id", "choice_id"),
-        Index("ix_consultation_answers_question_scale", "question_id", "scale_value"),
         Index("ix_consultation_answers_submission", "submission_id", "question_id"),
+        Index("ix_consultation_answers_review", "question_id", "text_review", "id"),
+        Index("ix_consultation_answers_choice", "choice_id"),  # for ON DELETE CASCADE
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -192,6 +192,22 @@ class Answer(Base):
     scale_value: Mapped[int | None]
     text: Mapped[str | None] = mapped_column(Text)
     text_review: Mapped[TextReview | None] = mapped_column(enum_type(TextReview, "text_review"))
+
+
+class Tally(Base):
+    """A running count kept as answers arrive, so that results read a few rows whatever the
+    number of answers (see consultations.tallies)."""
+
+    __tablename__ = "consultation_tallies"
+
+    question_id: Mapped[int] = mapped_column(
+        ForeignKey("consultation_questions.id", ondelete="CASCADE"), primary_key=True
+    )
+    # a choice id, a scale value (1 to 5), or 0: the people who answered the question
+    answer_key: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    # 0: every submission; else a profile choice id: the submissions that gave it
+    group_key: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    count: Mapped[int] = mapped_column(default=0)
 
 
 class GeneralObjective(enum.StrEnum):

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from coalition.consultations.models import (
     Answer,
@@ -18,6 +18,7 @@ from coalition.consultations.models import (
     Submission,
     TextReview,
 )
+from coalition.consultations.tallies import EVERYONE, RESPONDENTS, TallyKey, tallies_of
 from coalition.opendata.tables import csv_cell, paris_time
 
 SCALE = (1, 2, 3, 4, 5)
@@ -60,36 +61,15 @@ def _labels(question: Question) -> list[tuple[Any, str]]:
     return [(choice.id, choice.label) for choice in question.choices]
 
 
-def respondent_counts(session: Session, question_ids: list[int]) -> dict[int, int]:
-    """How many people answered each question."""
-    return dict(
-        session.execute(
-            select(Answer.question_id, func.count(func.distinct(Answer.submission_id)))
-            .where(Answer.question_id.in_(question_ids))
-            .group_by(Answer.question_id)
-        ).all()
-    )
-
-
-def answer_counts(session: Session, question_ids: list[int]) -> dict[tuple[int, Any], int]:
-    """(question id, choice id or scale value) -> how many gave that answer."""
-    counts: dict[tuple[int, Any], int] = {}
-    for question_id, choice_id, scale_value, count in session.execute(
-        select(Answer.question_id, Answer.choice_id, Answer.scale_value, func.count())
-        .where(Answer.question_id.in_(question_ids), Answer.text.is_(None))
-        .group_by(Answer.question_id, Answer.choice_id, Answer.scale_value)
-    ):
-        counts[(question_id, choice_id if choice_id is not None else scale_value)] = count
-    return counts
-
-
 def question_counts(
-    question: Question, counts: dict[tuple[int, Any], int], respondents: int
-) -> list[Count]:
-    return [
+    question: Question, tallies: dict[TallyKey, int], group: int = EVERYONE
+) -> tuple[int, list[Count]]:
+    """How many answered the question (in a profile group), and the count of each answer."""
+    respondents = tallies.get((question.id, RESPONDENTS, group), 0)
+    return respondents, [
         Count(label, count, _percent(count, respondents))
         for key, label in _labels(question)
-        for count in [counts.get((question.id, key), 0)]
+        for count in [tallies.get((question.id, key, group), 0)]
     ]
 
 
@@ -100,27 +80,25 @@ def scale_mean(rows: list[Count], respondents: int) -> float | None:
 
 
 def consultation_results(session: Session, consultation: Consultation) -> Results:
-    """Everything the results page shows, in five statements whatever the number of answers."""
+    """Everything the results page shows, in four statements whatever the number of answers."""
     ids = [question.id for question in consultation.questions]
     submissions = (
         session.scalar(select(func.count()).where(Submission.consultation_id == consultation.id))
         or 0
     )
-    respondents = respondent_counts(session, ids)
-    counts = answer_counts(session, ids)
+    tallies = tallies_of(session, ids)
     reviews: dict[tuple[int, Any], int] = {
         (question_id, review): count
         for question_id, review, count in session.execute(
             select(Answer.question_id, Answer.text_review, func.count())
-            .where(Answer.question_id.in_(ids), Answer.text.is_not(None))
+            .where(Answer.question_id.in_(ids), Answer.text_review.is_not(None))
             .group_by(Answer.question_id, Answer.text_review)
         )
     }
     texts = _approved_texts(session, ids)
     results = []
     for question in consultation.questions:
-        total = respondents.get(question.id, 0)
-        rows = question_counts(question, counts, total)
+        total, rows = question_counts(question, tallies)
         mean = scale_mean(rows, total) if question.kind == QuestionKind.scale else None
         results.append(
             QuestionResult(
@@ -174,48 +152,23 @@ class CrossTabs:
 
 def cross_tabulate(session: Session, consultation: Consultation, profile: Question) -> CrossTabs:
     """Every choice and scale question broken down by the answers to a profile question."""
-    by_profile = aliased(Answer)
-    counts: dict[tuple[int, Any, Any], int] = {}
-    for question_id, choice_id, scale_value, group, count in session.execute(
-        select(
-            Answer.question_id,
-            Answer.choice_id,
-            Answer.scale_value,
-            by_profile.choice_id,
-            func.count(),
-        )
-        .join(
-            by_profile,
-            and_(
-                by_profile.submission_id == Answer.submission_id,
-                by_profile.question_id == profile.id,
-            ),
-        )
-        .where(
-            Answer.question_id.in_([q.id for q in consultation.questions]),
-            Answer.text.is_(None),
-        )
-        .group_by(Answer.question_id, Answer.choice_id, Answer.scale_value, by_profile.choice_id)
-    ):
-        key = choice_id if choice_id is not None else scale_value
-        counts[(question_id, key, group)] = count
+    tallies = tallies_of(session, [question.id for question in consultation.questions])
     groups = [choice.id for choice in profile.choices]
     tables = [
         CrossTable(
             question=question,
             rows=[
-                (label, [counts.get((question.id, key, group), 0) for group in groups])
+                (label, [tallies.get((question.id, key, group), 0) for group in groups])
                 for key, label in _labels(question)
             ],
         )
         for question in consultation.questions
         if question.id != profile.id and question.kind != QuestionKind.text
     ]
-    sizes = [counts.get((profile.id, group, group), 0) for group in groups]
     return CrossTabs(
         profile=profile,
         groups=[choice.label for choice in profile.choices],
-        group_sizes=sizes,
+        group_sizes=[tallies.get((profile.id, RESPONDENTS, group), 0) for group in groups],
         tables=tables,
     )
 

@@ -2,8 +2,18 @@
 
 import csv
 import io
+from collections.abc import Iterator
 
-from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
@@ -25,6 +35,7 @@ from coalition.db import db_session
 from coalition.opendata.tables import csv_cell
 
 bp = Blueprint("consultations", __name__)
+CSV_CHUNK = 64_000  # characters sent at a time: the export streams, whatever its size
 
 
 @bp.get("/c/<slug>/consultations")
@@ -120,12 +131,20 @@ def answers_csv(slug: str, consultation_id: int) -> ResponseReturnValue:
         with_pending_texts=can(viewer(), "consultation.manage", coalition),
     )
 
-    buffer = io.StringIO()  # UTF-8 without BOM, CRLF line ends (RFC 4180)
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerows([csv_cell(cell) for cell in row] for row in rows)
+    def chunks() -> Iterator[str]:  # UTF-8 without BOM, CRLF line ends (RFC 4180)
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        for row in rows:
+            writer.writerow([csv_cell(cell) for cell in row])
+            if buffer.tell() > CSV_CHUNK:
+                yield buffer.getvalue()
+                buffer.seek(0)
+                buffer.truncate()
+        yield buffer.getvalue()
+
     filename = f"consultation-{consultation.id}-reponses.csv"
     return Response(
-        buffer.getvalue(),
+        stream_with_context(chunks()),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )

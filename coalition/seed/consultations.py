@@ -24,6 +24,7 @@ from coalition.consultations.models import (
     UseCase,
     Workshop,
 )
+from coalition.consultations.tallies import rebuild_tallies
 from coalition.seed.fields import PARIS
 
 if TYPE_CHECKING:
@@ -63,7 +64,9 @@ def load_consultations(
         questions = _load_questions(result, consultation, entry["questions"])
         session.flush()
         stalls = _load_stalls(session, result, consultation, entry["stalls"])
-        _load_submissions(session, result, consultation, entry["batches"], questions, stalls)
+        if _load_submissions(session, result, consultation, entry["batches"], questions, stalls):
+            session.flush()
+            rebuild_tallies(session, consultation)  # the running counts answering keeps
 
 
 def _load_questions(
@@ -127,8 +130,9 @@ def _load_submissions(
     batches: list[dict[str, Any]],
     questions: dict[str, Question],
     stalls: dict[str, Stall],
-) -> None:
-    """A sheet whose answers changed in the file has its answers replaced."""
+) -> bool:
+    """A sheet whose answers changed in the file has its answers replaced; True when any
+    submission was added or replaced."""
     existing = {
         submission.form_token: submission
         for submission in session.scalars(
@@ -191,6 +195,7 @@ def _load_submissions(
         for answer in answers:
             answer.submission_id = submission.id
         session.add_all(answers)
+    return bool(to_answer)
 
 
 def _sheet_time(day: date, index: int) -> datetime:

@@ -7,6 +7,7 @@ from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
 from coalition.consultations.digest import citizens_said
+from coalition.consultations.tallies import rebuild_tallies
 from coalition.consultations.models import (
     Answer,
     Consultation,
@@ -44,7 +45,7 @@ def closed(db: Session, world: World, at: datetime, answers: list[tuple[str, int
                 Answer(submission_id=submission.id, question_id=q.trust.id, scale_value=trust),
             ]
         )
-    db.flush()
+    rebuild_tallies(db, consultation)
     return consultation
 
 

@@ -99,3 +99,29 @@ def test_the_results_page_issues_the_same_statements_whatever_the_answers(
         assert client.get(f"{url}?by={q.age.id}").status_code == 200
     assert few.count == many.count
     assert few_crossed.count == many_crossed.count
+
+
+def test_running_counts_equal_a_recount_from_the_answers(
+    db: Session, consultation: Consultation
+) -> None:
+    import random
+
+    from coalition.consultations.tallies import rebuild_tallies, tallies_of
+
+    rng = random.Random(7)
+    for n in range(40):
+        picked: dict[str, object] = {"concerned": rng.choice(["Oui", "Non"])}
+        if rng.random() < 0.7:
+            picked["feelings"] = rng.sample(
+                ["Curiosité", "Peur", "Indifférence"], rng.randint(1, 3)
+            )
+        if rng.random() < 0.8:
+            picked["trust"] = rng.randint(1, 5)
+        if rng.random() < 0.6:
+            picked["age"] = rng.choice(["Moins de 45 ans", "45 ans et plus"])
+        answer(db, consultation, f"r{n}", **picked)
+    ids = [question.id for question in consultation.questions]
+    kept = tallies_of(db, ids)
+    rebuild_tallies(db, consultation)
+    assert tallies_of(db, ids) == kept
+    assert kept[(consultation.questions[0].id, 0, 0)] == 40

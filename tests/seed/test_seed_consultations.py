@@ -246,3 +246,20 @@ def test_a_mistake_is_refused_naming_the_entry(
     assert expected in result.output
     assert "nothing was changed" in result.output
     assert table_counts(db) == before
+
+
+def test_the_seeded_answers_are_counted_in_the_results(db: Session, demo: None) -> None:
+    from coalition.consultations.results import consultation_results
+    from coalition.consultations.tallies import rebuild_tallies, tallies_of
+
+    market = consultation(db, MARKET)
+    results = consultation_results(db, market)
+    assert results.submissions == 40
+    assert results.questions[0].respondents == 40  # the required first question
+    ids = [question.id for question in market.questions]
+    kept = tallies_of(db, ids)
+    rebuild_tallies(db, market)
+    assert tallies_of(db, ids) == kept
+    load_seed(db, read_seed(DEMO))  # loading again counts nothing twice
+    db.flush()
+    assert tallies_of(db, ids) == kept
