@@ -50,3 +50,4 @@ bench: install
 	$(BIN)/python bench/pages.py
 	$(BIN)/python bench/diagnostic.py
 	$(BIN)/python bench/search.py
+	$(BIN)/python bench/consultation.py

@@ -10,6 +10,7 @@ from coalition.actors.models import (
     FAMILY_LABELS,
 )
 from coalition.auth.models import MEMBERSHIP_ROLE_LABELS
+from coalition.coalitions.models import PHASE_LABELS
 from coalition.consultations.models import (
     CHANNEL_LABELS,
     CONSULTATION_STATUS_LABELS,
@@ -19,7 +20,6 @@ from coalition.consultations.models import (
     SOURCE_LABELS,
     TEXT_REVIEW_LABELS,
 )
-from coalition.coalitions.models import PHASE_LABELS
 from coalition.diagnostics.models import DIAGNOSTIC_COLUMN_LABELS
 from coalition.meetings.models import MEETING_STATUS_LABELS, PRESENCE_LABELS
 from coalition.resources.models import RESOURCE_KIND_LABELS, RESOURCE_STATUS_LABELS

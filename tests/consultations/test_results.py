@@ -41,7 +41,7 @@ def sample(db: Session, consultation: Consultation) -> None:
 def test_counts_and_percentages_are_exact(db: Session, consultation: Consultation) -> None:
     sample(db, consultation)
     results = consultation_results(db, consultation)
-    concerned, feelings, trust, word, age = results.questions
+    concerned, feelings, trust, word, _age = results.questions
     assert results.submissions == 4
     assert [(c.label, c.count, c.percent) for c in concerned.counts] == [
         ("Oui", 3, 75.0),
