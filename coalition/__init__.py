@@ -9,6 +9,7 @@ from flask_wtf.csrf import CSRFProtect
 from jinja2 import StrictUndefined
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from coalition import db
 from coalition.config import PROJECT_DIR, load_config
@@ -41,6 +42,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if config:
         app.config.from_mapping(config)
 
+    proxies = int(app.config.get("TRUSTED_PROXIES", 0))
+    if proxies:  # the client's address and scheme, as the proxies saw them
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
     database = app.config.get("DATABASE")
     db.init_app(app, database if isinstance(database, db.Database) else None)
     csrf.init_app(app)

@@ -61,6 +61,8 @@ def load_config() -> dict[str, object]:
         # anonymous answers to a consultation: at most this many per client in the window
         "CONSULTATION_ANSWER_LIMIT": int(os.environ.get("CONSULTATION_ANSWER_LIMIT", "20")),
         "CONSULTATION_ANSWER_WINDOW": int(os.environ.get("CONSULTATION_ANSWER_WINDOW", "600")),
+        # reverse proxies in front of the app whose X-Forwarded-For/-Proto headers are trusted
+        "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": env == "production",

@@ -309,3 +309,25 @@ def test_facilitators_approve_or_set_aside_free_text(
     assert response.status_code == 302
     db.refresh(answer)
     assert answer.text_review == TextReview.approved
+
+
+def test_behind_a_trusted_proxy_clients_are_told_apart_by_their_forwarded_address(
+    connection: Any, database_url: str, db: Session, consultation: Consultation
+) -> None:
+    from coalition import create_app
+    from tests.conftest import TestDatabase
+
+    app = create_app(
+        {
+            "DATABASE": TestDatabase(connection),
+            "DATABASE_URL": database_url,
+            "TRUSTED_PROXIES": 1,
+            "CONSULTATION_ANSWER_LIMIT": 1,
+        }
+    )
+    q = Questions.of(consultation)
+    client = app.test_client()
+    for address, expected in (("203.0.113.1", 303), ("203.0.113.1", 429), ("203.0.113.2", 303)):
+        data = {**answer_form(client, url(consultation)), **valid_answers(q)}
+        headers = {"X-Forwarded-For": address}
+        assert client.post(url(consultation), data=data, headers=headers).status_code == expected
