@@ -115,7 +115,7 @@ def results(slug: str, consultation_id: int) -> ResponseReturnValue:
         profiles=profiles,
         crosstabs=cross_tabulate(session, consultation, profile) if profile else None,
         manages=can(viewer(), "consultation.manage", coalition),
-        answer_bars=lambda result: answer_bars(result, percent_label=_("% des personnes")),
+        answer_bars=lambda result: answer_bars(result, percent_label=_("Part des personnes (%)")),
     )
 
 
