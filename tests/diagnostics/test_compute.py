@@ -2,7 +2,6 @@
 
 import json
 import random
-import time
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -613,14 +612,12 @@ def large_inputs(
     )
 
 
-def test_a_coalition_of_ten_thousand_actors_is_diagnosed_in_seconds() -> None:
+def test_a_coalition_of_ten_thousand_actors_is_diagnosed() -> None:
+    """Its speed is measured by bench/diagnostic.py, not here: a loaded machine would fail it."""
     large = large_inputs()
     assert len(large.reviews) > 13_000
 
-    started = time.perf_counter()
     diagnostic = compute_diagnostic(large)
-    elapsed = time.perf_counter() - started
 
-    assert elapsed < 5
     assert diagnostic.counts["actors"] == 10_000
     assert diagnostic.actors["brokers"]
