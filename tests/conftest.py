@@ -118,6 +118,28 @@ def post_form(
     return client.post(url, data={**data, "csrf_token": token})
 
 
+def check_access(
+    client: FlaskClient,
+    method: str,
+    url: str,
+    data: dict[str, str] | None,
+    role: str,
+    expected: list[int],
+) -> None:
+    """Request a route as `role` (already logged in) and check the status the table expects;
+    the public is sent to log in, and never back to a form by a GET."""
+    if method == "GET":
+        response = client.get(url)
+    else:
+        response = post_form(client, url, data or {}, form_url="/")
+    assert response.status_code == expected[ROLES.index(role)], response.get_data(as_text=True)
+    if role == "anonymous" and response.status_code == 302:
+        location = response.headers["Location"]
+        assert location.startswith("/login"), location
+        if method == "POST":
+            assert "next=" not in location
+
+
 class QueryCounter:
     def __init__(self) -> None:
         self.statements: list[str] = []

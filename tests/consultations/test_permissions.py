@@ -16,7 +16,7 @@ from coalition.consultations.models import (
     Submission,
     TextReview,
 )
-from tests.conftest import ROLES, World, post_form
+from tests.conftest import ROLES, World, check_access
 from tests.consultations.conftest import Questions, choice_id, make_consultation
 
 ALL = [200] * 6
@@ -111,15 +111,8 @@ def test_route_access_per_role(
     expected: list[int],
 ) -> None:
     world.log_in(client, role)
-    url = url.format(**places)
-    if method == "GET":
-        response = client.get(url)
-    else:
-        form = {k.format(**places): v.format(**places) for k, v in (data or {}).items()}
-        response = post_form(client, url, form, form_url="/")
-    assert response.status_code == expected[ROLES.index(role)], response.get_data(as_text=True)
-    if role == "anonymous" and response.status_code == 302:
-        assert response.headers["Location"].startswith("/login")
+    form = {k.format(**places): v.format(**places) for k, v in (data or {}).items()}
+    check_access(client, method, url.format(**places), form, role, expected)
 
 
 def test_a_consultation_of_another_coalition_is_not_found(

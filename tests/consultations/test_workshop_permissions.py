@@ -6,7 +6,7 @@ from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
 from coalition.consultations import workshop_service as ws
-from tests.conftest import ROLES, World, post_form
+from tests.conftest import ROLES, World, check_access
 
 ALL = [200] * 6
 #            anonymous, member, other member, facilitator, other facilitator, admin
@@ -86,14 +86,4 @@ def test_workshop_route_access_per_role(
     expected: list[int],
 ) -> None:
     world.log_in(client, role)
-    url = url.format(**ids)
-    if method == "GET":
-        response = client.get(url)
-    else:
-        response = post_form(client, url, data or {}, form_url="/")
-    assert response.status_code == expected[ROLES.index(role)], response.get_data(as_text=True)
-    if role == "anonymous" and response.status_code == 302:
-        location = response.headers["Location"]
-        assert location.startswith("/login"), location
-        if method == "POST":
-            assert "next=" not in location  # a form cannot be reached again by a GET
+    check_access(client, method, url.format(**ids), data, role, expected)
