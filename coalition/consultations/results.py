@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from coalition.consultations.models import (
@@ -177,65 +177,47 @@ def csv_rows(
     session: Session, consultation: Consultation, *, with_pending_texts: bool
 ) -> Iterator[list[str]]:
     """The header, then one row per submission: when (day only), how, and every answer.
-    Free text set aside by a facilitator is never exported; pending text only to facilitators."""
+    Free text set aside by a facilitator is never exported; pending text only to facilitators.
+    Submissions and answers are read as two streams in the same order, in index order."""
     questions = consultation.questions
     yield ["n", "date", "source", "stall", *(question.prompt for question in questions)]
     labels = {choice.id: choice.label for q in questions for choice in q.choices}
-    position = {question.id: index for index, question in enumerate(questions)}
+    column = {question.id: 4 + index for index, question in enumerate(questions)}
     shown = (
         [TextReview.approved, TextReview.pending] if with_pending_texts else [TextReview.approved]
     )
-    answers = (
+    submissions = session.execute(
+        select(Submission.id, Submission.submitted_at, Submission.source, Stall.place)
+        .outerjoin(Stall, Stall.id == Submission.stall_id)
+        .where(Submission.consultation_id == consultation.id)
+        .order_by(Submission.id)
+        .execution_options(yield_per=CSV_BATCH)
+    )
+    answers = session.execute(
         select(
-            Submission.id,
-            Submission.submitted_at,
-            Submission.source,
-            Stall.place,
+            Answer.submission_id,
             Answer.question_id,
             Answer.choice_id,
             Answer.scale_value,
             Answer.text,
         )
-        .outerjoin(Stall, Stall.id == Submission.stall_id)
-        .outerjoin(
-            Answer,
-            and_(
-                Answer.submission_id == Submission.id,
-                (Answer.text.is_(None)) | Answer.text_review.in_(shown),
-            ),
+        .join(Submission, Submission.id == Answer.submission_id)
+        .where(
+            Submission.consultation_id == consultation.id,
+            Answer.text.is_(None) | Answer.text_review.in_(shown),
         )
-        .where(Submission.consultation_id == consultation.id)
-        .order_by(Submission.id, Answer.id)
+        .order_by(Answer.submission_id, Answer.question_id, Answer.id)
         .execution_options(yield_per=CSV_BATCH)
     )
-    number, current, row = 0, None, []
-    for (
-        submission_id,
-        submitted_at,
-        source,
-        place,
-        question_id,
-        choice_id,
-        scale,
-        text,
-    ) in session.execute(answers):
-        if submission_id != current:
-            if current is not None:
-                yield row
-            number, current = number + 1, submission_id
-            row = [
-                str(number),
-                _day(submitted_at),
-                str(source),
-                place or "",
-                *([""] * len(questions)),
-            ]
-        if question_id is None:
-            continue
-        value = labels.get(choice_id, "") if choice_id is not None else text or str(scale or "")
-        cell = 4 + position[question_id]
-        row[cell] = f"{row[cell]} ; {value}" if row[cell] else value
-    if current is not None:
+    pending = next(answers, None)
+    for number, (submission_id, submitted_at, source, place) in enumerate(submissions, start=1):
+        row = [str(number), _day(submitted_at), str(source), place or "", *([""] * len(questions))]
+        while pending is not None and pending[0] == submission_id:
+            _, question_id, choice_id, scale, text = pending
+            value = labels.get(choice_id, "") if choice_id is not None else text or str(scale)
+            cell = column[question_id]
+            row[cell] = f"{row[cell]} ; {value}" if row[cell] else value
+            pending = next(answers, None)
         yield row
 
 
