@@ -11,6 +11,7 @@ from coalition.actors.models import Actor, ActorStatus, Family
 from coalition.actors.queries import visible_actors
 from coalition.auth.models import User
 from coalition.coalitions.models import Axis, Coalition, Lever
+from coalition.consultations.models import Channel, Consultation, ConsultationStatus
 from coalition.meetings.models import Meeting, MeetingStatus
 
 
@@ -52,6 +53,7 @@ class CoalitionHome:
     partners: list[Actor]
     next_meeting: Meeting | None
     last_meeting: Meeting | None
+    open_consultations: list[Consultation]  # those the public can answer online
 
 
 def coalition_home(
@@ -94,8 +96,24 @@ def coalition_home(
         .order_by(Meeting.starts_at.desc())
         .limit(1)
     ).first()
+    open_consultations = session.scalars(
+        select(Consultation)
+        .where(
+            Consultation.coalition_id == coalition.id,
+            Consultation.status == ConsultationStatus.open,
+            Consultation.channel.in_([Channel.online, Channel.both]),
+        )
+        .order_by(Consultation.id.desc())
+    ).all()
     return CoalitionHome(
-        coalition, counts, list(axes), lever_count or 0, list(partners), next_meeting, last_meeting
+        coalition,
+        counts,
+        list(axes),
+        lever_count or 0,
+        list(partners),
+        next_meeting,
+        last_meeting,
+        list(open_consultations),
     )
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from coalition.consultations.models import (
     Answer,
+    Channel,
     Consultation,
     ConsultationStatus,
     Source,
@@ -331,3 +332,19 @@ def test_behind_a_trusted_proxy_clients_are_told_apart_by_their_forwarded_addres
         data = {**answer_form(client, url(consultation)), **valid_answers(q)}
         headers = {"X-Forwarded-For": address}
         assert client.post(url(consultation), data=data, headers=headers).status_code == expected
+
+
+def test_the_home_page_invites_the_public_to_answer_open_consultations(
+    client: FlaskClient, db: Session, world: World, consultation: Consultation
+) -> None:
+    from tests.consultations.conftest import make_consultation
+
+    at_stall_only = make_consultation(db, world.coalition, channel=Channel.stall)
+    at_stall_only.title = "Seulement au marché"
+    db.flush()
+    page = client.get("/c/ma-coalition/").get_data(as_text=True)
+    assert "Donnez votre avis" in page and url(consultation) in page
+    assert "Seulement au marché" not in page
+    consultation.status = ConsultationStatus.closed
+    db.flush()
+    assert "Donnez votre avis" not in client.get("/c/ma-coalition/").get_data(as_text=True)
