@@ -39,6 +39,7 @@ def _load(slug: str, consultation_id: int) -> tuple[Session, Coalition, Consulta
     session = db_session()
     coalition = coalition_or_404(session, slug)
     consultation = queries.consultation_or_404(session, coalition, consultation_id)
+    require("consultation.view", consultation, hide=True)  # a draft stays unknown to others
     require("consultation.manage", coalition)
     return session, coalition, consultation
 

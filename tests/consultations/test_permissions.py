@@ -25,6 +25,7 @@ MANAGERS = [302, 403, 403, 302, 403, 302]  # a facilitator's write redirects
 STALL_ANSWERS = [302, 403, 403, 303, 403, 303]
 ANSWERED = [303] * 6
 HIDDEN_DRAFT = [404, 404, 404, 200, 404, 200]
+HIDDEN_DRAFT_WRITES = [404, 404, 404, 302, 404, 302]
 C = "/c/ma-coalition/consultations"
 K = C + "/{consultation}"
 D = C + "/{draft}"
@@ -43,11 +44,17 @@ ROUTES: list[tuple[str, str, dict[str, str] | None, list[int]]] = [
     ("GET", K + "/edit", None, FACILITATORS),
     ("POST", K + "/edit", {"title": "Titre", "channel": "both", "version": "1"}, MANAGERS),
     ("POST", K + "/status", {"status": "closed"}, MANAGERS),
-    ("POST", D + "/questions", {"kind": "scale", "prompt": "Confiance ?"}, MANAGERS),
-    ("GET", D + "/questions/{question}", None, FACILITATORS),
-    ("POST", D + "/questions/{question}", {"kind": "scale", "prompt": "Encore ?"}, MANAGERS),
-    ("POST", D + "/questions/{question}/move", {"direction": "down"}, MANAGERS),
-    ("POST", D + "/questions/{question}/delete", {}, MANAGERS),
+    ("GET", D + "/edit", None, HIDDEN_DRAFT),
+    ("POST", D + "/questions", {"kind": "scale", "prompt": "Confiance ?"}, HIDDEN_DRAFT_WRITES),
+    ("GET", D + "/questions/{question}", None, HIDDEN_DRAFT),
+    (
+        "POST",
+        D + "/questions/{question}",
+        {"kind": "scale", "prompt": "Encore ?"},
+        HIDDEN_DRAFT_WRITES,
+    ),
+    ("POST", D + "/questions/{question}/move", {"direction": "down"}, HIDDEN_DRAFT_WRITES),
+    ("POST", D + "/questions/{question}/delete", {}, HIDDEN_DRAFT_WRITES),
     ("GET", K + "/texts", None, FACILITATORS),
     ("POST", K + "/texts/{answer}", {"decision": "approved"}, MANAGERS),
     ("GET", K + "/stalls", None, FACILITATORS),
