@@ -15,7 +15,7 @@ import time
 from datetime import UTC, datetime, timedelta
 
 from search import migrate, scratch_postgres  # bench/search.py
-from sqlalchemy import insert
+from sqlalchemy import insert, text
 
 from coalition import create_app
 from coalition.coalitions.models import Coalition
@@ -124,6 +124,16 @@ def fill(database: Database, count: int, rng: random.Random) -> tuple[str, int, 
         assert consultation is not None
         rebuild_tallies(session, consultation)
         assert consultation_results(session, consultation).questions[0].respondents == count
+    with database.engine.connect() as connection:  # the statistics autovacuum would gather
+        if connection.dialect.name == "postgresql":  # the ids above were given, not drawn
+            connection.execute(
+                text(
+                    "SELECT setval(pg_get_serial_sequence('consultation_submissions', 'id'), "
+                    "(SELECT max(id) FROM consultation_submissions))"
+                )
+            )
+        connection.execute(text("ANALYZE"))
+        connection.commit()
     return "bench", consultation_id, profile_id
 
 
