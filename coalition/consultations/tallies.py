@@ -27,12 +27,13 @@ def tally_keys(
     texts: Iterable[tuple[int, str]],
     profile_question_ids: set[int],
 ) -> list[TallyKey]:
-    """The counts one submission adds 1 to."""
+    """The counts one submission adds 1 to, in one total order, so that two submissions
+    updating the same rows at once lock them in the same order (no deadlock)."""
     choices, scales = list(choices), list(scales)
     groups = [EVERYONE, *(choice for q, choice in choices if q in profile_question_ids)]
     answered = {q for q, _ in choices} | {q for q, _ in scales} | {q for q, _ in texts}
     keys = {(q, RESPONDENTS) for q in answered} | set(choices) | set(scales)
-    return [(q, key, group) for q, key in sorted(keys) for group in groups]
+    return sorted((q, key, group) for q, key in keys for group in groups)
 
 
 def add_to_tallies(session: Session, keys: list[TallyKey]) -> None:
