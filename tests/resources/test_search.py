@@ -27,7 +27,7 @@ from coalition.resources.search import (
 )
 from tests import factories as f
 
-STATEMENTS_PER_SEARCH = 7  # one count, one page, five facets
+STATEMENTS_PER_SEARCH = 1  # the total, the five facets and the page in one statement
 _urls = itertools.count(1)
 START = datetime(2025, 1, 1, tzinfo=UTC)
 
