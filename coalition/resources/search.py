@@ -47,8 +47,11 @@ from sqlalchemy import (
     union_all,
 )
 from sqlalchemy import table as table_clause
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.sql.base import ReadOnlyColumnCollection
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.selectable import Join
 
 from coalition.actors.models import Actor, Family
 from coalition.resources.models import (
@@ -260,12 +263,25 @@ def _text_matches(
     if len(fails) > 1:
         statement = statement.where(reduce(operator.add, fails.values()) <= 1)
     if dialect == "sqlite":
-        statement = statement.join(_fts, _fts.c.rowid == Resource.id).where(
-            _FTS.op("MATCH")(fts5_match(words))
-        )
+        matches = _CrossJoin(_fts, Resource.__table__, _fts.c.rowid == Resource.id)
+        statement = statement.select_from(matches).where(_FTS.op("MATCH")(fts5_match(words)))
     else:
         statement = statement.where(_SEARCH_VECTOR.bool_op("@@")(_tsquery(words)))
     return statement.cte("text_matches").prefix_with("MATERIALIZED")
+
+
+class _CrossJoin(Join):
+    """`left CROSS JOIN right ON ...`: SQLite reads `left` first, whatever its statistics say.
+    Without statistics, it would rather read the coalition's resources and query the FTS table
+    once for each of them."""
+
+    inherit_cache = True
+
+
+@compiles(_CrossJoin)
+def _compile_cross_join(join: _CrossJoin, compiler: SQLCompiler, **kw: Any) -> str:
+    # Only ever made of two tables, so the first " JOIN " is this one.
+    return compiler.visit_join(join, **kw).replace(" JOIN ", " CROSS JOIN ", 1)
 
 
 def _rank(dialect: str, words: list[str]) -> ColumnElement[Any]:
@@ -305,8 +321,8 @@ def _part(
 def _facet(name: str, rows: FromClause, where: ColumnElement[bool]) -> Select[str, str, int]:
     if name == "lever":
         lever = resource_levers.c.lever_id
-        links = rows.join(resource_levers, resource_levers.c.resource_id == rows.c.id)
-        return _part(name, lever, links, where).group_by(lever)
+        counted = resource_levers.c.resource_id.in_(select(rows.c.id).where(where))
+        return _part(name, lever, resource_levers, counted).group_by(lever)
     if name == "family":
         contributors = rows.join(Actor, Actor.id == rows.c.contributed_by_id)
         return _part(name, Actor.family, contributors, where).group_by(Actor.family)
