@@ -72,23 +72,19 @@ class Tag(Base):
     name: Mapped[str] = mapped_column(String(80))
 
 
-# What the search reads of a resource besides its text (coalition.resources.search): these
-# covering indexes let it count and list without reading the wide rows.
-SEARCH_COLUMNS = ("kind", "axis_id", "language", "contributed_by_id")
+# What the search reads of a resource besides its scope, kind and text: with them, the covering
+# indexes below let coalition.resources.search count and sort without reading the wide rows.
+SEARCH_COLUMNS = ("published_at", "axis_id", "language", "contributed_by_id")
 
 
 class Resource(Timestamps, Versioned, Base):
     __tablename__ = "resources"
     __table_args__ = (
         UniqueConstraint("coalition_id", "url"),
-        # Listings without text: in scope, newest first.
-        Index(
-            "ix_resources_listing", "coalition_id", "status", "published_at", "id", *SEARCH_COLUMNS
-        ),
+        # The resources in scope, with a seek on the kind filter.
+        Index("ix_resources_scope", "coalition_id", "status", "kind", "id", *SEARCH_COLUMNS),
         # Resources found by id (text matches, lever links).
-        Index(
-            "ix_resources_by_id", "id", "coalition_id", "status", "published_at", *SEARCH_COLUMNS
-        ),
+        Index("ix_resources_by_id", "id", "coalition_id", "status", "kind", *SEARCH_COLUMNS),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -21,7 +21,7 @@ the resources through the covering indexes of migration 0003.
 import operator
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import reduce
 from typing import Any
@@ -44,6 +44,7 @@ from sqlalchemy import (
     null,
     or_,
     select,
+    true,
     union_all,
 )
 from sqlalchemy import table as table_clause
@@ -144,27 +145,33 @@ def search_resources(session: Session, coalition_id: int, query: SearchQuery) ->
     words = query_words(query.text)
     scope = _scope(coalition_id, query)
     filters = _facet_filters(query)
-    rows: FromClause
+    counted: Callable[[str | None], tuple[FromClause, ColumnElement[bool]]]
     if words:
-        rows = _text_matches(dialect, words, scope, filters, ranked=query.sort != "date")
-        missed = rows.c.missed
+        matches = _text_matches(dialect, words, scope, filters, ranked=query.sort != "date")
+        missed = matches.c.missed
 
-        def counted(facet: str | None) -> ColumnElement[bool]:
-            return missed.is_(None) if facet is None else or_(missed.is_(None), missed == facet)
+        def counted(facet: str | None) -> tuple[FromClause, ColumnElement[bool]]:
+            if not filters:
+                return matches, true()
+            if facet is None:
+                return matches, missed.is_(None)
+            return matches, or_(missed.is_(None), missed == facet)
 
     else:
-        rows = Resource.__table__
+        listed = _listed(scope, filters)
 
-        def counted(facet: str | None) -> ColumnElement[bool]:
+        def counted(facet: str | None) -> tuple[FromClause, ColumnElement[bool]]:
+            if facet not in filters:
+                return listed
             others = (condition for name, condition in filters.items() if name != facet)
-            return and_(*scope, *others)
+            return Resource.__table__, and_(*scope, *others)
 
     per_page = max(1, min(query.per_page, MAX_PER_PAGE))
     page = max(1, min(query.page, MAX_PAGE))
     statement = union_all(
-        _part(TOTAL, None, rows, counted(None)),
-        *(_facet(name, rows, counted(name)) for name in FACETS),
-        _page(rows, counted(None), limit=per_page, offset=(page - 1) * per_page),
+        _part(TOTAL, None, *counted(None)),
+        *(_facet(name, *counted(name)) for name in FACETS),
+        _page(*counted(None), limit=per_page, offset=(page - 1) * per_page),
     )
     total, page_rows = 0, []
     facets: dict[str, list[tuple[str, int]]] = {name: [] for name in FACETS}
@@ -228,6 +235,16 @@ def _facet_filters(query: SearchQuery) -> dict[str, ColumnElement[bool]]:
     return filters
 
 
+def _listed(
+    scope: list[ColumnElement[bool]], filters: dict[str, ColumnElement[bool]]
+) -> tuple[FromClause, ColumnElement[bool]]:
+    """Without text, the resources that pass every filter: read once when there are filters."""
+    if not filters:
+        return Resource.__table__, and_(*scope)
+    passing = select(*_counted_columns()).where(*scope, *filters.values())
+    return passing.cte("listed").prefix_with("MATERIALIZED"), true()
+
+
 def _text_matches(
     dialect: str,
     words: list[str],
@@ -248,15 +265,7 @@ def _text_matches(
         )
         if rank is not None:  # only the page reads the rank: not computed where a filter fails
             rank = case((missed.is_(None), rank))
-    columns = [
-        Resource.id,
-        Resource.published_at,
-        Resource.kind,
-        Resource.axis_id,
-        Resource.language,
-        Resource.contributed_by_id,
-        missed.label("missed"),
-    ]
+    columns = [*_counted_columns(), missed.label("missed")]
     if rank is not None:
         columns.append(rank.label("rank"))
     statement = select(*columns).where(*scope)
@@ -268,6 +277,14 @@ def _text_matches(
     else:
         statement = statement.where(_SEARCH_VECTOR.bool_op("@@")(_tsquery(words)))
     return statement.cte("text_matches").prefix_with("MATERIALIZED")
+
+
+def _counted_columns() -> list[ColumnElement[Any]]:
+    """What the parts of a search read of a resource (all in its covering indexes)."""
+    return [
+        Resource.__table__.c[name]
+        for name in ("id", "published_at", "kind", "axis_id", "language", "contributed_by_id")
+    ]
 
 
 class _CrossJoin(Join):

@@ -1,8 +1,9 @@
 """search speed: covering indexes for the resource search, a stored tsvector on PostgreSQL
 
-Both databases: `ix_resources_listing` and `ix_resources_by_id` carry what the search counts and
-sorts (scope, date, kind, axis, language, contributor), so that it never reads the wide rows of
-`resources`; `ix_resource_levers_lever_id` serves the lever filter.
+Both databases: `ix_resources_scope` (from the coalition, status and kind) and `ix_resources_by_id`
+(from the id: text matches, lever links) carry what the search counts and sorts (kind, date, axis,
+language, contributor), so that it never reads the wide rows of `resources`;
+`ix_resource_levers_lever_id` serves the lever filter.
 
 PostgreSQL: the generated column `resources.search_vector` (to_tsvector('french', search_text))
 with its GIN index replaces the expression index of migration 0002, so that ranking reads the
@@ -21,12 +22,12 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = '0003'
-down_revision: str | None = '0002'
+revision: str = "0003"
+down_revision: str | None = "0002"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-SEARCH_COLUMNS = ['kind', 'axis_id', 'language', 'contributed_by_id']
+SEARCH_COLUMNS = ["published_at", "axis_id", "language", "contributed_by_id"]
 
 POSTGRESQL_UPGRADE = [
     """
@@ -49,29 +50,29 @@ POSTGRESQL_DOWNGRADE = [
 
 def upgrade() -> None:
     op.create_index(
-        'ix_resources_listing',
-        'resources',
-        ['coalition_id', 'status', 'published_at', 'id', *SEARCH_COLUMNS],
+        "ix_resources_scope",
+        "resources",
+        ["coalition_id", "status", "kind", "id", *SEARCH_COLUMNS],
         unique=False,
     )
     op.create_index(
-        'ix_resources_by_id',
-        'resources',
-        ['id', 'coalition_id', 'status', 'published_at', *SEARCH_COLUMNS],
+        "ix_resources_by_id",
+        "resources",
+        ["id", "coalition_id", "status", "kind", *SEARCH_COLUMNS],
         unique=False,
     )
     op.create_index(
-        'ix_resource_levers_lever_id', 'resource_levers', ['lever_id', 'resource_id'], unique=False
+        "ix_resource_levers_lever_id", "resource_levers", ["lever_id", "resource_id"], unique=False
     )
-    if op.get_context().dialect.name == 'postgresql':
+    if op.get_context().dialect.name == "postgresql":
         for statement in POSTGRESQL_UPGRADE:
             op.execute(statement)
 
 
 def downgrade() -> None:
-    if op.get_context().dialect.name == 'postgresql':
+    if op.get_context().dialect.name == "postgresql":
         for statement in POSTGRESQL_DOWNGRADE:
             op.execute(statement)
-    op.drop_index('ix_resource_levers_lever_id', table_name='resource_levers')
-    op.drop_index('ix_resources_by_id', table_name='resources')
-    op.drop_index('ix_resources_listing', table_name='resources')
+    op.drop_index("ix_resource_levers_lever_id", table_name="resource_levers")
+    op.drop_index("ix_resources_by_id", table_name="resources")
+    op.drop_index("ix_resources_scope", table_name="resources")
