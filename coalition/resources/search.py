@@ -11,17 +11,20 @@ search is accent-insensitive on both databases without any PostgreSQL extension.
   word, ranked by ts_rank.
 
 What the user typed never reaches the engine as syntax: it is reduced to at most 20 words of
-letters and digits. A search is one statement whatever the data, a union of the total, the
-count of each facet value (each facet counted with every filter but its own) and the page.
-With text, the index is read once, into a materialised CTE of the matching resources that fail
-at most one facet filter; every part of the union reads that CTE. Without text, every part reads
-the resources through the covering indexes of migration 0003.
+letters and digits.
+
+A search is one statement whatever the data: a union of the total, the count of each facet value
+(each facet counted with every filter but its own, so that it lists the alternatives) and the
+page, as rows (part, value, number). With text, the index is read once, into a materialised CTE
+of the matching resources that fail at most one facet filter (`missed` names it) with their rank;
+every part reads that CTE. Without text, the parts read the covering indexes of migration 0003;
+the resources that pass every filter are read once, into a CTE, for the parts that need them.
 """
 
 import operator
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import reduce
 from typing import Any
@@ -80,6 +83,8 @@ _RAW_CHARS = 4 * MAX_QUERY_CHARS  # enough for 20 words, bounds the work on huge
 _OPERATORS = re.compile(r"\b(?:AND|OR|NOT|NEAR)\b")  # FTS5 operators are upper-case words
 _MAX_ID = 2**31 - 1
 _FACET_COLUMNS = {"kind": "kind", "axis": "axis_id", "language": "language"}
+# What a part of a search reads (a table or a CTE) and which of its rows it counts.
+_Source = tuple[FromClause, ColumnElement[bool]]
 _fts = table_clause(FTS_TABLE, column("rowid", Integer))
 _FTS: ColumnElement[Any] = literal_column(FTS_TABLE)
 _SEARCH_VECTOR: ColumnElement[Any] = literal_column(f"resources.{SEARCH_VECTOR}")
@@ -145,33 +150,16 @@ def search_resources(session: Session, coalition_id: int, query: SearchQuery) ->
     words = query_words(query.text)
     scope = _scope(coalition_id, query)
     filters = _facet_filters(query)
-    counted: Callable[[str | None], tuple[FromClause, ColumnElement[bool]]]
     if words:
-        matches = _text_matches(dialect, words, scope, filters, ranked=query.sort != "date")
-        missed = matches.c.missed
-
-        def counted(facet: str | None) -> tuple[FromClause, ColumnElement[bool]]:
-            if not filters:
-                return matches, true()
-            if facet is None:
-                return matches, missed.is_(None)
-            return matches, or_(missed.is_(None), missed == facet)
-
+        sources = _text_sources(dialect, words, scope, filters, ranked=query.sort != "date")
     else:
-        listed = _listed(scope, filters)
-
-        def counted(facet: str | None) -> tuple[FromClause, ColumnElement[bool]]:
-            if facet not in filters:
-                return listed
-            others = (condition for name, condition in filters.items() if name != facet)
-            return Resource.__table__, and_(*scope, *others)
-
+        sources = _table_sources(scope, filters)
     per_page = max(1, min(query.per_page, MAX_PER_PAGE))
     page = max(1, min(query.page, MAX_PAGE))
     statement = union_all(
-        _part(TOTAL, None, *counted(None)),
-        *(_facet(name, *counted(name)) for name in FACETS),
-        _page(*counted(None), limit=per_page, offset=(page - 1) * per_page),
+        _part(TOTAL, None, *sources[None]),
+        *(_facet(name, *sources[name]) for name in FACETS),
+        _page(*sources[None], limit=per_page, offset=(page - 1) * per_page),
     )
     total, page_rows = 0, []
     facets: dict[str, list[tuple[str, int]]] = {name: [] for name in FACETS}
@@ -235,14 +223,40 @@ def _facet_filters(query: SearchQuery) -> dict[str, ColumnElement[bool]]:
     return filters
 
 
-def _listed(
-    scope: list[ColumnElement[bool]], filters: dict[str, ColumnElement[bool]]
-) -> tuple[FromClause, ColumnElement[bool]]:
-    """Without text, the resources that pass every filter: read once when there are filters."""
+def _text_sources(
+    dialect: str,
+    words: list[str],
+    scope: list[ColumnElement[bool]],
+    filters: dict[str, ColumnElement[bool]],
+    *,
+    ranked: bool,
+) -> dict[str | None, _Source]:
+    """With text, every part reads the text matches, those that its filters keep."""
+    matches = _text_matches(dialect, words, scope, filters, ranked=ranked)
     if not filters:
-        return Resource.__table__, and_(*scope)
-    passing = select(*_counted_columns()).where(*scope, *filters.values())
-    return passing.cte("listed").prefix_with("MATERIALIZED"), true()
+        return dict.fromkeys((None, *FACETS), (matches, true()))
+    missed = matches.c.missed
+    sources: dict[str | None, _Source] = {None: (matches, missed.is_(None))}
+    for name in FACETS:
+        sources[name] = (matches, or_(missed.is_(None), missed == name))
+    return sources
+
+
+def _table_sources(
+    scope: list[ColumnElement[bool]], filters: dict[str, ColumnElement[bool]]
+) -> dict[str | None, _Source]:
+    """Without text, the parts read the table, through its covering indexes; when there are
+    filters, the resources that pass them all are read once, into a CTE."""
+    every_filter: _Source = (Resource.__table__, and_(*scope))
+    if filters:
+        passing = select(*_counted_columns()).where(*scope, *filters.values())
+        every_filter = (passing.cte("passing").prefix_with("MATERIALIZED"), true())
+    sources: dict[str | None, _Source] = {None: every_filter}
+    for name in FACETS:
+        others = [condition for facet, condition in filters.items() if facet != name]
+        own = name in filters
+        sources[name] = (Resource.__table__, and_(*scope, *others)) if own else every_filter
+    return sources
 
 
 def _text_matches(
@@ -317,10 +331,6 @@ def _tsquery(words: list[str]) -> ColumnElement[Any]:
     return func.plainto_tsquery(_FRENCH, " ".join(words[:-1])).op("&&")(last)
 
 
-# The statement of a search is a union of rows (part, value, number): the total, the count of
-# each facet value, and the resources of the page (value: the id, number: the position).
-
-
 def _part(
     name: str,
     value: ColumnExpressionArgument[Any] | None,
@@ -363,7 +373,7 @@ def _page(
         .subquery("page")
     )
     position = func.row_number().over(order_by=_best_first(page.c))
-    return select(literal_column(f"'{PAGE}'"), cast(page.c.id, String), position)
+    return select(literal_column(f"'{PAGE}'", String), cast(page.c.id, String), position)
 
 
 def _best_first(columns: ReadOnlyColumnCollection[str, Any]) -> list[ColumnElement[Any]]:
