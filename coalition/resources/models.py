@@ -4,7 +4,7 @@ import enum
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coalition.coalitions.models import Lever
@@ -52,6 +52,7 @@ resource_levers = Table(
     Base.metadata,
     Column("resource_id", ForeignKey("resources.id", ondelete="CASCADE"), primary_key=True),
     Column("lever_id", ForeignKey("levers.id", ondelete="CASCADE"), primary_key=True),
+    Index("ix_resource_levers_lever_id", "lever_id", "resource_id"),  # the search's lever filter
 )
 
 resource_tags = Table(
@@ -71,9 +72,20 @@ class Tag(Base):
     name: Mapped[str] = mapped_column(String(80))
 
 
+# What the search reads of a resource besides its scope, kind and text: with them, the covering
+# indexes below let coalition.resources.search count and sort without reading the wide rows.
+SEARCH_COLUMNS = ("published_at", "axis_id", "language", "contributed_by_id")
+
+
 class Resource(Timestamps, Versioned, Base):
     __tablename__ = "resources"
-    __table_args__ = (UniqueConstraint("coalition_id", "url"),)
+    __table_args__ = (
+        UniqueConstraint("coalition_id", "url"),
+        # The resources in scope, with a seek on the kind filter.
+        Index("ix_resources_scope", "coalition_id", "status", "kind", "id", *SEARCH_COLUMNS),
+        # Resources found by id (text matches, lever links).
+        Index("ix_resources_by_id", "id", "coalition_id", "status", "kind", *SEARCH_COLUMNS),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     coalition_id: Mapped[int] = mapped_column(ForeignKey("coalitions.id", ondelete="CASCADE"))

@@ -6,24 +6,56 @@ search is accent-insensitive on both databases without any PostgreSQL extension.
 
 - SQLite: the FTS5 table `resources_fts` (external content, kept in sync by triggers; migration
   0002), queried with quoted tokens and a prefix on the last word, ranked by bm25.
-- PostgreSQL: a GIN index on `to_tsvector('french', search_text)` (French stemming), queried
-  with `plainto_tsquery` plus a prefix on the last word, ranked by ts_rank.
+- PostgreSQL: the generated column `resources.search_vector`, to_tsvector('french', search_text)
+  with its GIN index (migration 0003), queried with `plainto_tsquery` plus a prefix on the last
+  word, ranked by ts_rank.
 
 What the user typed never reaches the engine as syntax: it is reduced to at most 20 words of
-letters and digits. A search runs a fixed number of statements whatever the data: one count,
-one page, one per facet.
+letters and digits.
+
+A search is one statement whatever the data: a union of the total, the count of each facet value
+(each facet counted with every filter but its own, so that it lists the alternatives) and the
+page, as rows (part, value, number). With text, the index is read once, into a materialised CTE
+of the matching resources that fail at most one facet filter (`missed` names it) with their rank;
+every part reads that CTE. Without text, the parts read the covering indexes of migration 0003;
+the resources that pass every filter are read once, into a CTE, for the parts that need them.
 """
 
-import enum
+import operator
 import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import reduce
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, Select, column, false, func, literal_column, select
+from sqlalchemy import (
+    CTE,
+    ColumnElement,
+    ColumnExpressionArgument,
+    FromClause,
+    Integer,
+    Select,
+    String,
+    and_,
+    case,
+    cast,
+    column,
+    false,
+    func,
+    literal_column,
+    null,
+    or_,
+    select,
+    true,
+    union_all,
+)
 from sqlalchemy import table as table_clause
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.sql.base import ReadOnlyColumnCollection
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.selectable import Join
 
 from coalition.actors.models import Actor, Family
 from coalition.resources.models import (
@@ -42,16 +74,21 @@ MAX_QUERY_CHARS = 500
 MAX_PER_PAGE = 100
 MAX_PAGE = 100_000
 FTS_TABLE = "resources_fts"
-PG_INDEX = "ix_resources_search_fts"
+SEARCH_VECTOR = "search_vector"  # PostgreSQL only, like its index
+SEARCH_VECTOR_INDEX = "ix_resources_search_vector"
+TOTAL = "total"
+PAGE = "page"
 
 _RAW_CHARS = 4 * MAX_QUERY_CHARS  # enough for 20 words, bounds the work on huge input
 _OPERATORS = re.compile(r"\b(?:AND|OR|NOT|NEAR)\b")  # FTS5 operators are upper-case words
 _MAX_ID = 2**31 - 1
+_FACET_COLUMNS = {"kind": "kind", "axis": "axis_id", "language": "language"}
+# What a part of a search reads (a table or a CTE) and which of its rows it counts.
+_Source = tuple[FromClause, ColumnElement[bool]]
 _fts = table_clause(FTS_TABLE, column("rowid", Integer))
 _FTS: ColumnElement[Any] = literal_column(FTS_TABLE)
-_FRENCH: ColumnElement[Any] = literal_column(
-    "'french'::regconfig"
-)  # a constant, so the planner matches the index
+_SEARCH_VECTOR: ColumnElement[Any] = literal_column(f"resources.{SEARCH_VECTOR}")
+_FRENCH: ColumnElement[Any] = literal_column("'french'::regconfig")  # as in the column
 
 
 def normalise(text: str) -> str:
@@ -111,44 +148,51 @@ def search_resources(session: Session, coalition_id: int, query: SearchQuery) ->
     if dialect not in ("sqlite", "postgresql"):
         raise NotImplementedError(f"no full-text search on {dialect}")
     words = query_words(query.text)
-    filters = _filters(coalition_id, query)
-
-    def restrict(statement: Select[Any], *, facet: str | None = None) -> Select[Any]:
-        statement = statement.where(
-            Resource.coalition_id == coalition_id,
-            Resource.status == ResourceStatus.published,
-            *(condition for name, condition in filters.items() if name != facet),
-        )
-        return _match_text(statement, dialect, words)
-
-    total = session.scalar(restrict(select(func.count()).select_from(Resource))) or 0
-
+    scope = _scope(coalition_id, query)
+    filters = _facet_filters(query)
+    if words:
+        sources = _text_sources(dialect, words, scope, filters, ranked=query.sort != "date")
+    else:
+        sources = _table_sources(scope, filters)
     per_page = max(1, min(query.per_page, MAX_PER_PAGE))
     page = max(1, min(query.page, MAX_PAGE))
-    by_date: list[ColumnElement[Any]] = [
-        Resource.published_at.desc().nulls_last(),
-        Resource.id.desc(),
-    ]
-    order = by_date if query.sort == "date" or not words else [_rank(dialect, words), *by_date]
-    ids = list(
-        session.scalars(
-            restrict(select(Resource.id))
-            .order_by(*order)
-            .limit(per_page)
-            .offset((page - 1) * per_page)
-        )
+    statement = union_all(
+        _part(TOTAL, None, *sources[None]),
+        *(_facet(name, *sources[name]) for name in FACETS),
+        _page(*sources[None], limit=per_page, offset=(page - 1) * per_page),
+    )
+    total, page_rows = 0, []
+    facets: dict[str, list[tuple[str, int]]] = {name: [] for name in FACETS}
+    for part, value, number in session.execute(statement):
+        if part == TOTAL:
+            total = number
+        elif part == PAGE:
+            page_rows.append((number, int(value)))
+        else:
+            facets[part].append((value, number))
+    return SearchResult(
+        ids=[resource_id for _, resource_id in sorted(page_rows)],
+        total=total,
+        facets={name: dict(sorted(counts, key=_by_count)) for name, counts in facets.items()},
     )
 
-    facets = {}
-    for name, statement in _facet_statements().items():
-        rows = session.execute(restrict(statement, facet=name)).all()
-        counts = sorted(((_key(value), count) for value, count in rows), key=_by_count)
-        facets[name] = dict(counts)
-    return SearchResult(ids=ids, total=total, facets=facets)
+
+def _scope(coalition_id: int, query: SearchQuery) -> list[ColumnElement[bool]]:
+    """What every part of a search keeps: the coalition's published resources (with the tag)."""
+    scope = [Resource.coalition_id == coalition_id, Resource.status == ResourceStatus.published]
+    if query.tag:
+        scope.append(
+            Resource.id.in_(
+                select(resource_tags.c.resource_id)
+                .join(Tag, Tag.id == resource_tags.c.tag_id)
+                .where(Tag.coalition_id == coalition_id, Tag.name == query.tag)
+            )
+        )
+    return scope
 
 
-def _filters(coalition_id: int, query: SearchQuery) -> dict[str, ColumnElement[bool]]:
-    """The query's filters by facet name (plus "tag", which has no facet)."""
+def _facet_filters(query: SearchQuery) -> dict[str, ColumnElement[bool]]:
+    """The query's filters by facet name."""
     filters: dict[str, ColumnElement[bool]] = {}
     if query.kind:
         kinds = {kind.value: kind for kind in ResourceKind}
@@ -176,53 +220,106 @@ def _filters(coalition_id: int, query: SearchQuery) -> dict[str, ColumnElement[b
             if query.family in families
             else false()
         )
-    if query.tag:
-        filters["tag"] = Resource.id.in_(
-            select(resource_tags.c.resource_id)
-            .join(Tag, Tag.id == resource_tags.c.tag_id)
-            .where(Tag.coalition_id == coalition_id, Tag.name == query.tag)
-        )
     return filters
 
 
-def _facet_statements() -> dict[str, Select[Any]]:
-    count = func.count()
-    return {
-        "kind": select(Resource.kind, count).group_by(Resource.kind),
-        "axis": select(Resource.axis_id, count)
-        .where(Resource.axis_id.is_not(None))
-        .group_by(Resource.axis_id),
-        "lever": select(resource_levers.c.lever_id, count)
-        .select_from(Resource)
-        .join(resource_levers, resource_levers.c.resource_id == Resource.id)
-        .group_by(resource_levers.c.lever_id),
-        "language": select(Resource.language, count).group_by(Resource.language),
-        "family": select(Actor.family, count)
-        .select_from(Resource)
-        .join(Actor, Actor.id == Resource.contributed_by_id)
-        .group_by(Actor.family),
-    }
+def _text_sources(
+    dialect: str,
+    words: list[str],
+    scope: list[ColumnElement[bool]],
+    filters: dict[str, ColumnElement[bool]],
+    *,
+    ranked: bool,
+) -> dict[str | None, _Source]:
+    """With text, every part reads the text matches, those that its filters keep."""
+    matches = _text_matches(dialect, words, scope, filters, ranked=ranked)
+    if not filters:
+        return dict.fromkeys((None, *FACETS), (matches, true()))
+    missed = matches.c.missed
+    sources: dict[str | None, _Source] = {None: (matches, missed.is_(None))}
+    for name in FACETS:
+        sources[name] = (matches, or_(missed.is_(None), missed == name))
+    return sources
 
 
-def _match_text(statement: Select[Any], dialect: str, words: list[str]) -> Select[Any]:
-    if not words:
-        return statement
-    if dialect == "sqlite":
-        return statement.join(_fts, _fts.c.rowid == Resource.id).where(
-            _FTS.op("MATCH")(fts5_match(words))
+def _table_sources(
+    scope: list[ColumnElement[bool]], filters: dict[str, ColumnElement[bool]]
+) -> dict[str | None, _Source]:
+    """Without text, the parts read the table, through its covering indexes; when there are
+    filters, the resources that pass them all are read once, into a CTE."""
+    every_filter: _Source = (Resource.__table__, and_(*scope))
+    if filters:
+        passing = select(*_counted_columns()).where(*scope, *filters.values())
+        every_filter = (passing.cte("passing").prefix_with("MATERIALIZED"), true())
+    sources: dict[str | None, _Source] = {None: every_filter}
+    for name in FACETS:
+        others = [condition for facet, condition in filters.items() if facet != name]
+        own = name in filters
+        sources[name] = (Resource.__table__, and_(*scope, *others)) if own else every_filter
+    return sources
+
+
+def _text_matches(
+    dialect: str,
+    words: list[str],
+    scope: list[ColumnElement[bool]],
+    filters: dict[str, ColumnElement[bool]],
+    *,
+    ranked: bool,
+) -> CTE:
+    """The resources in scope that match the words and fail at most one facet filter, read once:
+    `missed` names the filter a resource fails (NULL if none), `rank` orders them by relevance."""
+    fails = {name: case((condition, 0), else_=1) for name, condition in filters.items()}
+    missed: ColumnElement[str | None] = cast(null(), String)
+    rank = _rank(dialect, words) if ranked else None
+    if fails:
+        missed = case(
+            *((failed == 1, literal_column(f"'{name}'", String)) for name, failed in fails.items()),
+            else_=missed,
         )
-    return statement.where(_tsvector().bool_op("@@")(_tsquery(words)))
+        if rank is not None:  # only the page reads the rank: not computed where a filter fails
+            rank = case((missed.is_(None), rank))
+    columns = [*_counted_columns(), missed.label("missed")]
+    if rank is not None:
+        columns.append(rank.label("rank"))
+    statement = select(*columns).where(*scope)
+    if len(fails) > 1:
+        statement = statement.where(reduce(operator.add, fails.values()) <= 1)
+    if dialect == "sqlite":
+        matches = _CrossJoin(_fts, Resource.__table__, _fts.c.rowid == Resource.id)
+        statement = statement.select_from(matches).where(_FTS.op("MATCH")(fts5_match(words)))
+    else:
+        statement = statement.where(_SEARCH_VECTOR.bool_op("@@")(_tsquery(words)))
+    return statement.cte("text_matches").prefix_with("MATERIALIZED")
+
+
+def _counted_columns() -> list[ColumnElement[Any]]:
+    """What the parts of a search read of a resource (all in its covering indexes)."""
+    return [
+        Resource.__table__.c[name]
+        for name in ("id", "published_at", "kind", "axis_id", "language", "contributed_by_id")
+    ]
+
+
+class _CrossJoin(Join):
+    """`left CROSS JOIN right ON ...`: SQLite reads `left` first, whatever its statistics say.
+    Without statistics, it would rather read the coalition's resources and query the FTS table
+    once for each of them."""
+
+    inherit_cache = True
+
+
+@compiles(_CrossJoin)
+def _compile_cross_join(join: _CrossJoin, compiler: SQLCompiler, **kw: Any) -> str:
+    # Only ever made of two tables, so the first " JOIN " is this one.
+    return compiler.visit_join(join, **kw).replace(" JOIN ", " CROSS JOIN ", 1)
 
 
 def _rank(dialect: str, words: list[str]) -> ColumnElement[Any]:
+    """Relevance, lower is better: bm25 on SQLite, minus ts_rank on PostgreSQL."""
     if dialect == "sqlite":
-        return func.bm25(_FTS)  # lower is better
-    return func.ts_rank(_tsvector(), _tsquery(words)).desc()
-
-
-def _tsvector() -> ColumnElement[Any]:
-    """The expression of the GIN index (migration 0002), written the same way."""
-    return func.to_tsvector(_FRENCH, Resource.search_text)
+        return func.bm25(_FTS)
+    return -func.ts_rank(_SEARCH_VECTOR, _tsquery(words))
 
 
 def _tsquery(words: list[str]) -> ColumnElement[Any]:
@@ -234,12 +331,59 @@ def _tsquery(words: list[str]) -> ColumnElement[Any]:
     return func.plainto_tsquery(_FRENCH, " ".join(words[:-1])).op("&&")(last)
 
 
+def _part(
+    name: str,
+    value: ColumnExpressionArgument[Any] | None,
+    rows: FromClause,
+    where: ColumnElement[bool],
+) -> Select[str, str, int]:
+    text = cast(null() if value is None else value, String)
+    return (
+        select(literal_column(f"'{name}'", String), text, func.count())
+        .select_from(rows)
+        .where(where)
+    )
+
+
+def _facet(name: str, rows: FromClause, where: ColumnElement[bool]) -> Select[str, str, int]:
+    if name == "lever":
+        lever = resource_levers.c.lever_id
+        counted = resource_levers.c.resource_id.in_(select(rows.c.id).where(where))
+        return _part(name, lever, resource_levers, counted).group_by(lever)
+    if name == "family":
+        contributors = rows.join(Actor, Actor.id == rows.c.contributed_by_id)
+        return _part(name, Actor.family, contributors, where).group_by(Actor.family)
+    value = rows.c[_FACET_COLUMNS[name]]
+    if name == "axis":
+        where = and_(where, value.is_not(None))
+    return _part(name, value, rows, where).group_by(value)
+
+
+def _page(
+    rows: FromClause, where: ColumnElement[bool], *, limit: int, offset: int
+) -> Select[str, str, int]:
+    keys = [rows.c[key] for key in ("rank", "published_at", "id") if key in rows.c]
+    page = (
+        select(*keys)
+        .select_from(rows)
+        .where(where)
+        .order_by(*_best_first(rows.c))
+        .limit(limit)
+        .offset(offset)
+        .subquery("page")
+    )
+    position = func.row_number().over(order_by=_best_first(page.c))
+    return select(literal_column(f"'{PAGE}'", String), cast(page.c.id, String), position)
+
+
+def _best_first(columns: ReadOnlyColumnCollection[str, Any]) -> list[ColumnElement[Any]]:
+    """By relevance when there is a rank, then newest first, then the highest id first."""
+    order = [columns.published_at.desc().nulls_last(), columns.id.desc()]
+    return [columns.rank, *order] if "rank" in columns else order
+
+
 def _is_id(value: int) -> bool:
     return 0 < value <= _MAX_ID
-
-
-def _key(value: object) -> str:
-    return str(value.value) if isinstance(value, enum.Enum) else str(value)
 
 
 def _by_count(item: tuple[str, int]) -> tuple[int, str]:
@@ -265,8 +409,10 @@ def refresh_search_text(session: Session, coalition_id: int | None = None) -> in
 def include_object(
     obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
 ) -> bool:
-    """Alembic's `include_object` hook: the search index (FTS5 table and its shadow tables on
-    SQLite, the expression index on PostgreSQL) lives in migration 0002, not in the models."""
+    """Alembic's `include_object` hook: the full-text index (FTS5 table and its shadow tables on
+    SQLite, the generated column and its index on PostgreSQL) lives in the migrations only."""
     if type_ == "table" and name is not None and name.startswith(FTS_TABLE):
         return False
-    return not (type_ == "index" and name == PG_INDEX)
+    if type_ == "column" and name == SEARCH_VECTOR:
+        return False
+    return not (type_ == "index" and name == SEARCH_VECTOR_INDEX)

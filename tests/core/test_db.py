@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import event, select, text
 
 from coalition.coalitions.models import Coalition
-from coalition.db import Database, utcnow
+from coalition.db import SQLITE_MMAP_BYTES, Database, utcnow
 from coalition.meetings.models import Meeting
 from tests import factories as f
 
@@ -26,6 +26,15 @@ def test_sqlite_connections_are_tuned(sqlite_db: Database) -> None:
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 15000
+        assert connection.exec_driver_sql("PRAGMA mmap_size").scalar() == SQLITE_MMAP_BYTES
+        assert connection.exec_driver_sql("PRAGMA temp_store").scalar() == 2  # memory
+
+
+def test_postgresql_connections_are_tuned(database: Database) -> None:
+    if database.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL settings")
+    with database.engine.connect() as connection:
+        assert connection.exec_driver_sql("SHOW random_page_cost").scalar() == "1.1"
 
 
 def test_writes_begin_immediate_and_reads_do_not(sqlite_db: Database) -> None:
