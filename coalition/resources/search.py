@@ -7,7 +7,7 @@ search is accent-insensitive on both databases without any PostgreSQL extension.
 - SQLite: the FTS5 table `resources_fts` (external content, kept in sync by triggers; migration
   0002), queried with quoted tokens and a prefix on the last word, ranked by bm25.
 - PostgreSQL: the generated column `resources.search_vector`, to_tsvector('french', search_text)
-  with its GIN index (migration 0003), queried with `plainto_tsquery` plus a prefix on the last
+  with its GIN index (migration 0004), queried with `plainto_tsquery` plus a prefix on the last
   word, ranked by ts_rank.
 
 What the user typed never reaches the engine as syntax: it is reduced to at most 20 words of
@@ -17,7 +17,7 @@ A search is one statement whatever the data: a union of the total, the count of 
 (each facet counted with every filter but its own, so that it lists the alternatives) and the
 page, as rows (part, value, number). With text, the index is read once, into a materialised CTE
 of the matching resources that fail at most one facet filter (`missed` names it) with their rank;
-every part reads that CTE. Without text, the parts read the covering indexes of migration 0003;
+every part reads that CTE. Without text, the parts read the covering indexes of migration 0004;
 the resources that pass every filter are read once, into a CTE, for the parts that need them.
 """
 

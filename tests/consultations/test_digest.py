@@ -7,7 +7,6 @@ from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
 from coalition.consultations.digest import citizens_said
-from coalition.consultations.tallies import rebuild_tallies
 from coalition.consultations.models import (
     Answer,
     Consultation,
@@ -15,6 +14,7 @@ from coalition.consultations.models import (
     Source,
     Submission,
 )
+from coalition.consultations.tallies import rebuild_tallies
 from tests import factories as f
 from tests.conftest import World, post_form
 from tests.consultations.conftest import Questions, make_consultation
