@@ -1,6 +1,7 @@
 """A coalition, its axes (approaches) and its levers (means of action)."""
 
 import enum
+import secrets
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
@@ -33,6 +34,11 @@ class Coalition(Timestamps, Versioned, Base):
     tagline: Mapped[str] = mapped_column(String(300), default="")
     context: Mapped[str] = mapped_column(Text, default="")
     phase: Mapped[Phase] = mapped_column(enum_type(Phase, "phase"), default=Phase.framing)
+    # A new random value whenever what the resource search holds changes, set by triggers
+    # (migration 0005): see coalition.resources.search.
+    search_stamp: Mapped[str] = mapped_column(
+        String(16), default=lambda: secrets.token_hex(8), server_default=""
+    )
 
 
 class Axis(Base):

@@ -72,20 +72,9 @@ class Tag(Base):
     name: Mapped[str] = mapped_column(String(80))
 
 
-# What the search reads of a resource besides its scope, kind and text: with them, the covering
-# indexes below let coalition.resources.search count and sort without reading the wide rows.
-SEARCH_COLUMNS = ("published_at", "axis_id", "language", "contributed_by_id")
-
-
 class Resource(Timestamps, Versioned, Base):
     __tablename__ = "resources"
-    __table_args__ = (
-        UniqueConstraint("coalition_id", "url"),
-        # The resources in scope, with a seek on the kind filter.
-        Index("ix_resources_scope", "coalition_id", "status", "kind", "id", *SEARCH_COLUMNS),
-        # Resources found by id (text matches, lever links).
-        Index("ix_resources_by_id", "id", "coalition_id", "status", "kind", *SEARCH_COLUMNS),
-    )
+    __table_args__ = (UniqueConstraint("coalition_id", "url"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     coalition_id: Mapped[int] = mapped_column(ForeignKey("coalitions.id", ondelete="CASCADE"))
@@ -104,7 +93,7 @@ class Resource(Timestamps, Versioned, Base):
     )
     rejection_reason: Mapped[str] = mapped_column(Text, default="")
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    # What the full-text index reads: see coalition.resources.search.search_text.
+    # What the full-text index reads: see coalition.resources.text.
     search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     levers: Mapped[list[Lever]] = relationship(secondary=resource_levers)

@@ -22,8 +22,9 @@ from coalition.core.versions import StaleEdit
 from coalition.db import db_session
 from coalition.resources import service
 from coalition.resources.forms import ModerationForm, ResourceForm
+from coalition.resources.index import SearchQuery
 from coalition.resources.models import Resource, ResourceKind, ResourceStatus
-from coalition.resources.search import SearchQuery, search_resources
+from coalition.resources.search import search_resources
 from coalition.roadmap.forms import row_choices
 
 bp = Blueprint("resources", __name__)

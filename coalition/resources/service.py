@@ -15,7 +15,7 @@ from coalition.core.errors import Conflict, ValidationError
 from coalition.core.versions import check_version
 from coalition.db import utcnow
 from coalition.resources.models import Resource, ResourceKind, ResourceStatus, Tag
-from coalition.resources.search import search_text
+from coalition.resources.text import search_text
 
 RESOURCE_FIELDS = (
     "title",

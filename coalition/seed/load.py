@@ -17,7 +17,7 @@ from coalition.db import Base, utcnow
 from coalition.diagnostics.models import DiagnosticEntry
 from coalition.meetings.models import Meeting
 from coalition.resources.models import Resource, ResourceStatus, Tag
-from coalition.resources.search import search_text
+from coalition.resources.text import search_text
 from coalition.roadmap.models import Action, Commitment, Objective
 from coalition.seed.consultations import load_consultations, load_workshops
 from coalition.seed.schema import SeedData

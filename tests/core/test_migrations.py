@@ -7,11 +7,9 @@ from sqlalchemy import inspect
 
 from coalition.db import Database
 from coalition.models import Base
-from coalition.resources.search import include_object
 from tests.conftest import alembic_config
 
-# The full-text index of resources lives in migration 0002 only (FTS5 table, expression index).
-COMPARE_OPTIONS = {"compare_type": True, "include_object": include_object}
+COMPARE_OPTIONS = {"compare_type": True}
 
 
 def test_models_and_migrations_agree(database: Database) -> None:

@@ -175,6 +175,9 @@ def test_a_resource_of_another_coalition_is_not_found(
     assert client.get(f"{C}/resources/{other.id}").status_code == 404
 
 
+STATEMENTS_TO_BUILD_THE_INDEX = 3  # the resources, their levers and their tags
+
+
 def test_listing_statements_do_not_grow(
     client: FlaskClient,
     world: World,
@@ -188,11 +191,14 @@ def test_listing_statements_do_not_grow(
 
     for n in range(10):
         published(db, world, f"Ressource {n}")
+    after_a_change = statements(f"{C}/resources")  # the search index is built again
     few = statements(f"{C}/resources")
+    assert after_a_change == few + STATEMENTS_TO_BUILD_THE_INDEX
     for n in range(10, 300):
         published(db, world, f"Ressource {n}")
+    assert statements(f"{C}/resources?q=ressource") == after_a_change
     assert statements(f"{C}/resources") == few
-    assert statements(f"{C}/resources?page=3") == few
+    assert statements(f"{C}/resources?page=3&q=ressource&sort=date") == few
 
 
 def test_reindex_command_repairs_stale_search_text(app, world: World, db: Session) -> None:  # type: ignore[no-untyped-def]

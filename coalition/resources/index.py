@@ -1,0 +1,245 @@
+"""The search index of a coalition's published resources, held in memory as numpy arrays.
+
+Built from plain rows (no database, no Flask): the resources in date order (newest first),
+their lever links and their tags. Text is read as `coalition.resources.text` says, ranked by
+BM25 (k1 = 1.2, b = 0.75, as SQLite's FTS5 and Lucene) over the stems; each posting's score is
+computed once, when the index is built, so a search only sums slices of arrays: every word's
+postings are one slice, a prefix's too (the vocabulary is sorted).
+
+A search applies the filters as masks over the resources and counts each facet with every
+filter but its own, so that it lists the alternatives.
+"""
+
+import bisect
+import itertools
+from array import array
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import NamedTuple
+
+import numpy as np
+import numpy.typing as npt
+
+from coalition.resources.text import query_terms, query_words, stems
+
+FACETS = ("kind", "axis", "lever", "language", "family")
+SORTS = ("relevance", "date")
+MAX_PER_PAGE = 100
+MAX_PAGE = 100_000
+BM25_K1 = 1.2
+BM25_B = 0.75
+
+Mask = npt.NDArray[np.bool_]
+Codes = npt.NDArray[np.int32]
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    text: str = ""
+    kind: str | None = None  # a ResourceKind value
+    axis_id: int | None = None
+    lever_id: int | None = None
+    language: str | None = None
+    family: str | None = None  # family of the contributing actor
+    tag: str | None = None  # Tag.name
+    sort: str = "relevance"  # "date": newest published first; relevance needs text
+    page: int = 1
+    per_page: int = 20
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    ids: list[int]  # the page, in order
+    total: int
+    # facet ("kind", "axis", "lever", "language", "family") -> value as str -> count; each facet
+    # is counted with every filter applied except its own, so that it lists the alternatives.
+    facets: dict[str, dict[str, int]]
+
+
+class IndexedResource(NamedTuple):
+    id: int
+    kind: str
+    axis_id: int | None
+    language: str
+    family: str | None  # of the contributing actor
+    search_text: str
+
+
+class _Column:
+    """A facet's values as small integer codes, one per resource (-1: none)."""
+
+    def __init__(self, values: Sequence[object]) -> None:
+        keys = np.array(["" if value is None else str(value) for value in values], dtype=str)
+        names, codes = np.unique(keys, return_inverse=True)
+        self.values: list[str] = names.tolist()
+        if self.values[:1] == [""]:  # none, sorted first
+            self.values.pop(0)
+            codes = codes - 1
+        self.codes: Codes = codes.astype(np.int32).reshape(-1)
+        self.code = {value: code for code, value in enumerate(self.values)}
+
+    def mask(self, value: object) -> Mask:
+        code = self.code.get(str(value))
+        if code is None:
+            return np.zeros(len(self.codes), dtype=bool)
+        result: Mask = self.codes == code
+        return result
+
+    def counts(self, kept: Mask) -> dict[str, int]:
+        codes = self.codes[kept]
+        found = np.bincount(codes[codes >= 0], minlength=len(self.values))
+        return {self.values[code]: int(count) for code, count in enumerate(found) if count}
+
+
+class _Links:
+    """A many-to-many facet (levers, tags): (resource position, value code) pairs."""
+
+    def __init__(self, size: int, positions: npt.NDArray[np.int64], values: list[object]) -> None:
+        self.size = size
+        self.positions = positions
+        self.column = _Column(values)
+
+    def mask(self, value: object) -> Mask:
+        result = np.zeros(self.size, dtype=bool)
+        result[self.positions[self.column.mask(value)]] = True
+        return result
+
+    def counts(self, kept: Mask) -> dict[str, int]:
+        return self.column.counts(kept[self.positions])
+
+
+class ResourceIndex:
+    def __init__(
+        self,
+        resources: Sequence[IndexedResource],
+        levers: Sequence[tuple[int, int]],
+        tags: Sequence[tuple[int, str]],
+    ) -> None:
+        """`resources` in the order of a search by date: newest published first, then the
+        highest id; `levers`: (resource id, lever id) pairs; `tags`: (resource id, tag name)
+        pairs. Links to resources that are not in `resources` are ignored."""
+        self.size = len(resources)
+        self.ids = np.array([r.id for r in resources], dtype=np.int64)
+        self.columns = {
+            "kind": _Column([r.kind for r in resources]),
+            "axis": _Column([r.axis_id for r in resources]),
+            "language": _Column([r.language for r in resources]),
+            "family": _Column([r.family for r in resources]),
+        }
+        self._by_id = np.argsort(self.ids)
+        self.levers = self._links(levers)
+        self.tags = self._links(tags)
+        self._index_text([r.search_text for r in resources])
+
+    def _links(self, pairs: Sequence[tuple[int, object]]) -> _Links:
+        linked = np.array([rid for rid, _ in pairs], dtype=np.int64)
+        sorted_ids = self.ids[self._by_id]
+        found = np.minimum(np.searchsorted(sorted_ids, linked), max(self.size - 1, 0))
+        known = sorted_ids[found] == linked if self.size else np.zeros(len(pairs), dtype=bool)
+        values = [value for (_, value), keep in zip(pairs, known, strict=True) if keep]
+        return _Links(self.size, self._by_id[found[known]], values)
+
+    def _index_text(self, texts: Sequence[str]) -> None:
+        """Postings sorted by stem, then by resource, each with its BM25 score."""
+        first_seen: dict[str, int] = {}  # word -> its first token's number
+        tokens, lengths, numbers = array("q"), array("q"), itertools.count()
+        for text in texts:
+            words = text.split()
+            lengths.append(len(words))
+            tokens.extend(map(first_seen.setdefault, words, numbers))
+        stem_of = stems(first_seen)
+        self.terms = sorted(set(stem_of.values()) - {""})
+        term_of = {term: n for n, term in enumerate(self.terms)}
+        word_term = np.full(len(tokens), -1, dtype=np.int64)  # by first token's number
+        for word, number in first_seen.items():
+            word_term[number] = term_of.get(stem_of[word], -1)
+        token_term = word_term[np.frombuffer(tokens, dtype=np.int64)]
+        token_doc = np.repeat(np.arange(self.size), np.frombuffer(lengths, dtype=np.int64))
+        indexed = token_term >= 0  # function words are not indexed
+        token_term, token_doc = token_term[indexed], token_doc[indexed]
+        pairs, frequency = np.unique(token_term * self.size + token_doc, return_counts=True)
+        post_term = pairs // max(self.size, 1)
+        self.post_doc = (pairs % max(self.size, 1)).astype(np.int32)
+        self.term_start = np.searchsorted(post_term, np.arange(len(self.terms) + 1))
+        found_in = np.diff(self.term_start)
+        idf = np.log1p((self.size - found_in + 0.5) / (found_in + 0.5))
+        length = np.bincount(token_doc, minlength=self.size).astype(np.float64)
+        relative = length[self.post_doc] / max(float(length.mean()) if self.size else 0.0, 1.0)
+        saturation = (
+            frequency * (BM25_K1 + 1) / (frequency + BM25_K1 * (1 - BM25_B + BM25_B * relative))
+        )
+        self.post_score = (idf[post_term] * saturation).astype(np.float32)
+
+    def search(self, query: SearchQuery) -> SearchResult:
+        scope = np.ones(self.size, dtype=bool)
+        if query.tag:
+            scope &= self.tags.mask(query.tag)
+        words = query_words(query.text)
+        score = None
+        if words:
+            matches, score = self._text_matches(words)
+            scope &= matches
+        filters = self._filters(query)
+        facets = {}
+        for name in FACETS:
+            kept = scope.copy()
+            for other, mask in filters.items():
+                if other != name:
+                    kept &= mask
+            facet = self.levers if name == "lever" else self.columns[name]
+            facets[name] = dict(sorted(facet.counts(kept).items(), key=_by_count))
+        passing = scope
+        for mask in filters.values():
+            passing = passing & mask
+        positions = np.flatnonzero(passing)
+        if score is not None and query.sort != "date":
+            positions = positions[np.lexsort((positions, -score[positions]))]
+        per_page = max(1, min(query.per_page, MAX_PER_PAGE))
+        start = (max(1, min(query.page, MAX_PAGE)) - 1) * per_page
+        page = positions[start : start + per_page]
+        return SearchResult(ids=self.ids[page].tolist(), total=len(positions), facets=facets)
+
+    def _text_matches(self, words: list[str]) -> tuple[Mask, npt.NDArray[np.float64]]:
+        """The resources holding every stem (and, for the last word, a stem starting with it),
+        with their relevance."""
+        required, prefix = query_terms(words)
+        spans = []
+        for term in required:
+            found = bisect.bisect_left(self.terms, term)
+            if found == len(self.terms) or self.terms[found] != term:
+                return np.zeros(self.size, dtype=bool), np.zeros(self.size)
+            spans.append((found, found + 1))
+        if prefix is not None:
+            spans.append(
+                (
+                    bisect.bisect_left(self.terms, prefix),
+                    bisect.bisect_left(self.terms, prefix + "\U0010ffff"),
+                )
+            )
+        matches = np.full(self.size, bool(spans))
+        score = np.zeros(self.size)
+        for first, last in spans:
+            start, end = self.term_start[first], self.term_start[last]
+            docs = self.post_doc[start:end]
+            matches &= np.bincount(docs, minlength=self.size) > 0
+            score += np.bincount(docs, weights=self.post_score[start:end], minlength=self.size)
+        return matches, score
+
+    def _filters(self, query: SearchQuery) -> dict[str, Mask]:
+        """The query's facet filters as masks; a value the index does not know keeps nothing."""
+        values = {
+            "kind": query.kind,
+            "axis": query.axis_id,
+            "lever": query.lever_id,
+            "language": query.language,
+            "family": query.family,
+        }
+        return {
+            name: (self.levers if name == "lever" else self.columns[name]).mask(value)
+            for name, value in values.items()
+            if value not in (None, "")
+        }
+
+
+def _by_count(item: tuple[str, int]) -> tuple[int, str]:
+    return -item[1], item[0]
