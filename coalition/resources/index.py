@@ -20,7 +20,7 @@ from typing import NamedTuple
 import numpy as np
 import numpy.typing as npt
 
-from coalition.resources.text import query_terms, query_words, stems
+from coalition.resources.text import QueryTerms, query_terms, stems
 
 FACETS = ("kind", "axis", "lever", "language", "family")
 SORTS = ("relevance", "date")
@@ -31,6 +31,7 @@ BM25_B = 0.75
 
 Mask = npt.NDArray[np.bool_]
 Codes = npt.NDArray[np.int32]
+Int64s = npt.NDArray[np.int64]
 
 
 @dataclass(frozen=True)
@@ -140,8 +141,32 @@ class ResourceIndex:
         return _Links(self.size, self._by_id[found[known]], values)
 
     def _index_text(self, texts: Sequence[str]) -> None:
-        """Postings sorted by stem, then by resource, each with its BM25 score."""
-        first_seen: dict[str, int] = {}  # word -> its first token's number
+        """Places (stem, resource, position), then postings (stem, resource) with their BM25
+        score, both sorted by stem, then by resource."""
+        term, doc, at = self._tokens(texts)
+        order = np.argsort(term * self.size + doc, kind="stable")  # positions stay in order
+        term, doc = term[order], doc[order]
+        self.place_doc, self.place_at = doc.astype(np.int32), at[order].astype(np.int32)
+        self.place_start = np.searchsorted(term, np.arange(len(self.terms) + 1))
+
+        key = term * self.size + doc
+        first = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else key
+        frequency = np.diff(np.r_[first, len(key)])
+        post_term, self.post_doc = term[first], doc[first].astype(np.int32)
+        self.term_start = np.searchsorted(post_term, np.arange(len(self.terms) + 1))
+        found_in = np.diff(self.term_start)
+        idf = np.log1p((self.size - found_in + 0.5) / (found_in + 0.5))
+        length = np.bincount(doc, minlength=self.size).astype(np.float64)
+        relative = length[self.post_doc] / max(float(length.mean()) if self.size else 0.0, 1.0)
+        saturation = (
+            frequency * (BM25_K1 + 1) / (frequency + BM25_K1 * (1 - BM25_B + BM25_B * relative))
+        )
+        self.post_score = (idf[post_term] * saturation).astype(np.float32)
+
+    def _tokens(self, texts: Sequence[str]) -> tuple[Int64s, Int64s, Int64s]:
+        """Every indexed word of the texts as (stem, resource, position in the text); sets the
+        sorted stems and the longest text."""
+        first_seen: dict[str, int] = {}  # word -> the number of its first token
         tokens, lengths, numbers = array("q"), array("q"), itertools.count()
         for text in texts:
             words = text.split()
@@ -150,34 +175,25 @@ class ResourceIndex:
         stem_of = stems(first_seen)
         self.terms = sorted(set(stem_of.values()) - {""})
         term_of = {term: n for n, term in enumerate(self.terms)}
-        word_term = np.full(len(tokens), -1, dtype=np.int64)  # by first token's number
+        word_term = np.full(len(tokens), -1, dtype=np.int64)  # by the number of its first token
         for word, number in first_seen.items():
             word_term[number] = term_of.get(stem_of[word], -1)
-        token_term = word_term[np.frombuffer(tokens, dtype=np.int64)]
-        token_doc = np.repeat(np.arange(self.size), np.frombuffer(lengths, dtype=np.int64))
-        indexed = token_term >= 0  # function words are not indexed
-        token_term, token_doc = token_term[indexed], token_doc[indexed]
-        pairs, frequency = np.unique(token_term * self.size + token_doc, return_counts=True)
-        post_term = pairs // max(self.size, 1)
-        self.post_doc = (pairs % max(self.size, 1)).astype(np.int32)
-        self.term_start = np.searchsorted(post_term, np.arange(len(self.terms) + 1))
-        found_in = np.diff(self.term_start)
-        idf = np.log1p((self.size - found_in + 0.5) / (found_in + 0.5))
-        length = np.bincount(token_doc, minlength=self.size).astype(np.float64)
-        relative = length[self.post_doc] / max(float(length.mean()) if self.size else 0.0, 1.0)
-        saturation = (
-            frequency * (BM25_K1 + 1) / (frequency + BM25_K1 * (1 - BM25_B + BM25_B * relative))
-        )
-        self.post_score = (idf[post_term] * saturation).astype(np.float32)
+        length = np.frombuffer(lengths, dtype=np.int64)
+        self.longest = int(length.max()) if len(length) else 0
+        term = word_term[np.frombuffer(tokens, dtype=np.int64)]
+        doc = np.repeat(np.arange(self.size), length)
+        at = np.arange(len(term)) - np.repeat(np.cumsum(length) - length, length)
+        indexed = term >= 0  # function words are not indexed, but keep their place
+        return term[indexed], doc[indexed], at[indexed]
 
     def search(self, query: SearchQuery) -> SearchResult:
         scope = np.ones(self.size, dtype=bool)
         if query.tag:
             scope &= self.tags.mask(query.tag)
-        words = query_words(query.text)
+        terms = query_terms(query.text)
         score = None
-        if words:
-            matches, score = self._text_matches(words)
+        if terms.words:
+            matches, score = self._text_matches(terms)
             scope &= matches
         filters = self._filters(query)
         facets = {}
@@ -199,23 +215,19 @@ class ResourceIndex:
         page = positions[start : start + per_page]
         return SearchResult(ids=self.ids[page].tolist(), total=len(positions), facets=facets)
 
-    def _text_matches(self, words: list[str]) -> tuple[Mask, npt.NDArray[np.float64]]:
-        """The resources holding every stem (and, for the last word, a stem starting with it),
-        with their relevance."""
-        required, prefix = query_terms(words)
+    def _text_matches(self, terms: QueryTerms) -> tuple[Mask, npt.NDArray[np.float64]]:
+        """The resources holding every stem (and, for the last word, a stem starting with it)
+        and every phrase, with their relevance."""
+        nothing = np.zeros(self.size, dtype=bool), np.zeros(self.size)
         spans = []
-        for term in required:
-            found = bisect.bisect_left(self.terms, term)
-            if found == len(self.terms) or self.terms[found] != term:
-                return np.zeros(self.size, dtype=bool), np.zeros(self.size)
+        for term in terms.required:
+            found = self._term(term)
+            if found is None:
+                return nothing
             spans.append((found, found + 1))
-        if prefix is not None:
-            spans.append(
-                (
-                    bisect.bisect_left(self.terms, prefix),
-                    bisect.bisect_left(self.terms, prefix + "\U0010ffff"),
-                )
-            )
+        if terms.prefix is not None:
+            first = bisect.bisect_left(self.terms, terms.prefix)
+            spans.append((first, bisect.bisect_left(self.terms, terms.prefix + "\U0010ffff")))
         matches = np.full(self.size, bool(spans))
         score = np.zeros(self.size)
         for first, last in spans:
@@ -223,7 +235,30 @@ class ResourceIndex:
             docs = self.post_doc[start:end]
             matches &= np.bincount(docs, minlength=self.size) > 0
             score += np.bincount(docs, weights=self.post_score[start:end], minlength=self.size)
+        for phrase in terms.phrases:
+            matches[matches] &= self._holds_phrase(phrase)[matches]
         return matches, score
+
+    def _term(self, term: str) -> int | None:
+        found = bisect.bisect_left(self.terms, term)
+        return found if found < len(self.terms) and self.terms[found] == term else None
+
+    def _holds_phrase(self, phrase: list[tuple[int, str]]) -> Mask:
+        """The resources where the phrase's stems follow each other at their distances."""
+        widest = phrase[-1][0]
+        stride = self.longest + widest + 1
+        places = None  # resource * stride + where the phrase would begin, shifted by `widest`
+        for distance, term in phrase:
+            found = self._term(term)
+            assert found is not None  # a phrase's stems are required: all are known here
+            start, end = self.place_start[found], self.place_start[found + 1]
+            doc, at = self.place_doc[start:end].astype(np.int64), self.place_at[start:end]
+            here = doc * stride + at + (widest - distance)
+            places = here if places is None else np.intersect1d(places, here, assume_unique=True)
+        holds = np.zeros(self.size, dtype=bool)
+        if places is not None:
+            holds[places // stride] = True
+        return holds
 
     def _filters(self, query: SearchQuery) -> dict[str, Mask]:
         """The query's facet filters as masks; a value the index does not know keeps nothing."""

@@ -10,6 +10,7 @@ words to their Snowball French stem, as PostgreSQL's French configuration does, 
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 
 import snowballstemmer  # type: ignore[import-untyped]
@@ -21,6 +22,7 @@ MIN_PREFIX_CHARS = 3  # a shorter last word ("ia") is matched whole, not as a pr
 _RAW_CHARS = 4 * MAX_QUERY_CHARS  # enough for 20 words, bounds the work on huge input
 _OPERATORS = re.compile(r"\b(?:AND|OR|NOT|NEAR)\b")  # query syntax of search engines
 _STEMMER = snowballstemmer.stemmer("french")
+_QUOTES = str.maketrans(dict.fromkeys("«»“”„", '"'))  # French and English quotation marks
 
 # PostgreSQL's French stop list (Snowball's), folded like the text.
 _STOP_LIST = """
@@ -73,11 +75,35 @@ def stems(words: Iterable[str]) -> dict[str, str]:
     return {word: found.get(word, "") for word in distinct}
 
 
-def query_terms(words: Sequence[str]) -> tuple[list[str], str | None]:
-    """The stems every result must hold, and the stem its last word may start with (a word may
-    be half typed); function words are left out."""
-    required = [stem(word) for word in words]
+@dataclass(frozen=True)
+class QueryTerms:
+    words: int  # how many words the search has, function words included
+    required: list[str]  # the stems every result holds
+    prefix: str | None  # a stem the last word's may begin: it may be half typed
+    # Words in double quotes: their stems with their distance from the phrase's first word
+    # (function words are not indexed but keep their place).
+    phrases: list[list[tuple[int, str]]]
+
+
+def query_terms(text: str) -> QueryTerms:
+    """What a search looks for: words, and phrases between quotation marks (« », " ", “ ”; an
+    unmatched one is ignored); the last word, outside quotes and of 3 letters or more, is also a
+    prefix."""
+    parts = text[:_RAW_CHARS].translate(_QUOTES).split('"')
+    if len(parts) % 2 == 0:
+        parts[-2:] = [" ".join(parts[-2:])]
+    required: list[str] = []
+    phrases = []
+    budget = MAX_WORDS
+    for number, part in enumerate(parts):
+        words = query_words(part)[:budget]
+        budget -= len(words)
+        kept = [(offset, stem(word)) for offset, word in enumerate(words) if stem(word)]
+        required.extend(term for _, term in kept)
+        if number % 2 and len(kept) > 1:
+            phrases.append([(offset - kept[0][0], term) for offset, term in kept])
+    last = words[-1:]  # of the last part, which is outside quotes
     prefix = None
-    if words and len(words[-1]) >= MIN_PREFIX_CHARS and required[-1]:
+    if last and len(last[0]) >= MIN_PREFIX_CHARS and stem(last[0]):
         prefix = required.pop()
-    return [term for term in required if term], prefix
+    return QueryTerms(MAX_WORDS - budget, list(dict.fromkeys(required)), prefix, phrases)
