@@ -212,10 +212,17 @@ def query_sets(
         first = rng.randrange(len(words) - 1)
         return f"{words[first]} {words[first + 1]}"
 
+    def phrase() -> str:
+        words = rng.choice(titles).split()
+        length = min(len(words), rng.choice([2, 3]))
+        first = rng.randrange(len(words) - length + 1)
+        return '"' + " ".join(words[first : first + length]) + '"'
+
     kinds = [kind.value for kind in ResourceKind]
     return {
         "one word": [SearchQuery(text=rng.choice(WORDS)) for _ in range(count)],
         "two words": [SearchQuery(text=two_words()) for _ in range(count)],
+        "phrase in quotes (2-3 words)": [SearchQuery(text=phrase()) for _ in range(count)],
         "prefix (4 letters)": [SearchQuery(text=rng.choice(WORDS)[:4]) for _ in range(count)],
         "word + kind + lever": [
             SearchQuery(
@@ -256,7 +263,8 @@ def measure(label: str, database: Database, args: argparse.Namespace) -> list[st
         index = load_index(session, coalition_id)
         notes.append(
             f"{label}: index of {index.size:,} published resources ({len(index.post_doc):,}"
-            f" postings) built in {statistics.median(builds) / 1000:.1f} s (median of 3)"
+            f" postings, {index.array_bytes() / 2**20:.0f} MiB of arrays) built in"
+            f" {statistics.median(builds) / 1000:.1f} s (median of 3)"
         )
         for name, queries in query_sets(rng, lever_ids, titles, args.queries).items():
             for query in queries[:10]:  # warm the caches

@@ -12,7 +12,6 @@ filter but its own, so that it lists the alternatives.
 
 import bisect
 import itertools
-from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -32,6 +31,8 @@ BM25_B = 0.75
 Mask = npt.NDArray[np.bool_]
 Codes = npt.NDArray[np.int32]
 Int64s = npt.NDArray[np.int64]
+_END = "\x00"  # marks the end of a text while texts are split together
+_CHUNK = 2_000
 
 
 @dataclass(frozen=True)
@@ -144,7 +145,8 @@ class ResourceIndex:
         """Places (stem, resource, position), then postings (stem, resource) with their BM25
         score, both sorted by stem, then by resource."""
         term, doc, at = self._tokens(texts)
-        order = np.argsort(term * self.size + doc, kind="stable")  # positions stay in order
+        small = np.uint16 if len(self.terms) <= np.iinfo(np.uint16).max else np.int32
+        order = np.argsort(term.astype(small), kind="stable")  # a radix sort; keeps doc order
         term, doc = term[order], doc[order]
         self.place_doc, self.place_at = doc.astype(np.int32), at[order].astype(np.int32)
         self.place_start = np.searchsorted(term, np.arange(len(self.terms) + 1))
@@ -164,27 +166,36 @@ class ResourceIndex:
         self.post_score = (idf[post_term] * saturation).astype(np.float32)
 
     def _tokens(self, texts: Sequence[str]) -> tuple[Int64s, Int64s, Int64s]:
-        """Every indexed word of the texts as (stem, resource, position in the text); sets the
-        sorted stems and the longest text."""
-        first_seen: dict[str, int] = {}  # word -> the number of its first token
-        tokens, lengths, numbers = array("q"), array("q"), itertools.count()
-        for text in texts:
-            words = text.split()
-            lengths.append(len(words))
-            tokens.extend(map(first_seen.setdefault, words, numbers))
-        stem_of = stems(first_seen)
+        """Every indexed word of the texts as (stem, resource, position in its text), in text
+        order; sets the sorted stems and the length of the longest text."""
+        first_seen = {_END: 0}  # word -> the number of its first token
+        numbers = itertools.count(1)
+        chunks = [np.zeros(0, dtype=np.int64)]
+        for start in range(0, len(texts), _CHUNK):  # a few long splits, not one per text
+            chunk = texts[start : start + _CHUNK]
+            words = f" {_END} ".join(text.replace(_END, " ") for text in chunk).split()
+            words.append(_END)
+            chunks.append(np.fromiter(map(first_seen.setdefault, words, numbers), np.int64))
+        number = np.concatenate(chunks)
+        stem_of = stems(word for word in first_seen if word != _END)
         self.terms = sorted(set(stem_of.values()) - {""})
         term_of = {term: n for n, term in enumerate(self.terms)}
-        word_term = np.full(len(tokens), -1, dtype=np.int64)  # by the number of its first token
-        for word, number in first_seen.items():
-            word_term[number] = term_of.get(stem_of[word], -1)
-        length = np.frombuffer(lengths, dtype=np.int64)
-        self.longest = int(length.max()) if len(length) else 0
-        term = word_term[np.frombuffer(tokens, dtype=np.int64)]
-        doc = np.repeat(np.arange(self.size), length)
-        at = np.arange(len(term)) - np.repeat(np.cumsum(length) - length, length)
-        indexed = term >= 0  # function words are not indexed, but keep their place
+        word_term = np.full(len(number) + 1, -1, dtype=np.int32)  # by its first token's number
+        for word, first in first_seen.items():
+            word_term[first] = term_of.get(stem_of.get(word, ""), -1)
+        ends = number == 0
+        doc = np.cumsum(ends) - ends
+        starts = np.r_[0, np.flatnonzero(ends) + 1]
+        self.longest = int(np.diff(starts).max()) if self.size else 0
+        at = np.arange(len(number)) - starts[doc]
+        term = word_term[number].astype(np.int64)
+        indexed = term >= 0  # function words and ends are not indexed; words keep their place
         return term[indexed], doc[indexed], at[indexed]
+
+    def array_bytes(self) -> int:
+        """The memory the index's arrays take (the vocabulary and codes aside)."""
+        arrays = [value for value in vars(self).values() if isinstance(value, np.ndarray)]
+        return sum(array.nbytes for array in arrays)
 
     def search(self, query: SearchQuery) -> SearchResult:
         scope = np.ones(self.size, dtype=bool)
@@ -236,7 +247,7 @@ class ResourceIndex:
             matches &= np.bincount(docs, minlength=self.size) > 0
             score += np.bincount(docs, weights=self.post_score[start:end], minlength=self.size)
         for phrase in terms.phrases:
-            matches[matches] &= self._holds_phrase(phrase)[matches]
+            matches &= self._holds_phrase(phrase)
         return matches, score
 
     def _term(self, term: str) -> int | None:

@@ -36,8 +36,16 @@ def test_submit_publish_search_and_open_data(live_server: str, browser: Any) -> 
 
     public = browser.new_context().new_page()
     public.goto(f"{live_server}/c/{SLUG}/resources")
-    public.get_by_label("Chercher", exact=True).fill("chartes")
+    charter = public.get_by_role("link", name="Charte de l'IA publique responsable")
+    public.get_by_label("Chercher", exact=True).fill("chartes")  # French stems
     public.get_by_role("button", name="Chercher").click()
+    assert charter.is_visible()
+    public.get_by_label("Chercher", exact=True).fill("« publique de l'IA »")
+    public.get_by_role("button", name="Chercher").click()
+    assert "Aucune ressource ne correspond" in public.locator("main").inner_text()
+    public.get_by_label("Chercher", exact=True).fill("« IA publique »")
+    public.get_by_role("button", name="Chercher").click()
+    assert charter.is_visible()
     public.get_by_label("Chercher", exact=True).fill("charte")
     public.get_by_role("button", name="Chercher").click()
     assert public.get_by_role("link", name="Charte de l'IA publique responsable").is_visible()
