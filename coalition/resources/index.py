@@ -4,7 +4,8 @@ Built from plain rows (no database, no Flask): the resources in date order (newe
 their lever links and their tags. Text is read as `coalition.resources.text` says, ranked by
 BM25 (k1 = 1.2, b = 0.75, as SQLite's FTS5 and Lucene) over the stems; each posting's score is
 computed once, when the index is built, so a search only sums slices of arrays: every word's
-postings are one slice, a prefix's too (the vocabulary is sorted).
+postings are one slice, a prefix's too (the vocabulary is sorted). Phrases read the positions of
+their stems, kept in the same order.
 
 A search applies the filters as masks over the resources and counts each facet with every
 filter but its own, so that it lists the alternatives.
@@ -22,7 +23,6 @@ import numpy.typing as npt
 from coalition.resources.text import QueryTerms, query_terms, stems
 
 FACETS = ("kind", "axis", "lever", "language", "family")
-SORTS = ("relevance", "date")
 MAX_PER_PAGE = 100
 MAX_PAGE = 100_000
 BM25_K1 = 1.2
@@ -71,13 +71,11 @@ class _Column:
     """A facet's values as small integer codes, one per resource (-1: none)."""
 
     def __init__(self, values: Sequence[object]) -> None:
-        keys = np.array(["" if value is None else str(value) for value in values], dtype=str)
-        names, codes = np.unique(keys, return_inverse=True)
-        self.values: list[str] = names.tolist()
-        if self.values[:1] == [""]:  # none, sorted first
-            self.values.pop(0)
-            codes = codes - 1
-        self.codes: Codes = codes.astype(np.int32).reshape(-1)
+        distinct = [value for value in dict.fromkeys(values) if value is not None]
+        code_of: dict[object, int] = {value: code for code, value in enumerate(distinct)}
+        code_of[None] = -1
+        self.codes: Codes = np.fromiter(map(code_of.__getitem__, values), np.int32, len(values))
+        self.values = [str(value) for value in distinct]
         self.code = {value: code for code, value in enumerate(self.values)}
 
     def mask(self, value: object) -> Mask:

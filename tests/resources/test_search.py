@@ -409,3 +409,16 @@ def test_any_text_returns_a_result(space: Space, text: str) -> None:
     result = space.search(text)
     assert result.total == len(result.ids) <= len(space.published)
     assert set(result.ids) <= {r.id for r in space.published}
+
+
+@settings(
+    max_examples=200,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(text=st.text(alphabet='"«»“”„ -*()charteéthiquegouvernancelaIA', max_size=60))
+def test_quotes_anywhere_only_narrow_the_search(space: Space, text: str) -> None:
+    result = space.search(text)
+    assert result.total == len(result.ids) <= len(space.published)
+    unquoted = text.translate(dict.fromkeys(map(ord, '"«»“”„'), " "))
+    assert set(result.ids) <= set(space.search(unquoted).ids)
