@@ -61,8 +61,7 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         engine = create_engine(url, echo=echo, connect_args={"timeout": 15})
         _tune_sqlite(engine)
         return engine
-    # Index scans cost little more than sequential reads when the data is cached: without this
-    # setting, the planner reads the whole table to find a few thousand full-text matches.
+    # Index scans cost little more than sequential reads when the data is cached.
     options = {"options": "-c random_page_cost=1.1"}
     return create_engine(url, echo=echo, pool_pre_ping=True, connect_args=options)
 
@@ -79,8 +78,8 @@ def _tune_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA busy_timeout = 15000")
         cursor.execute("PRAGMA synchronous = NORMAL")
-        # Reads through the OS page cache without a copy per page (the search reads tens of
-        # thousands of index entries per query); sorts and materialised CTEs stay in memory.
+        # Reads through the OS page cache without a copy per page (building the search index and
+        # the consultation exports read whole tables); sorts and temporary tables stay in memory.
         cursor.execute(f"PRAGMA mmap_size = {SQLITE_MMAP_BYTES}")
         cursor.execute("PRAGMA temp_store = MEMORY")
         cursor.close()
