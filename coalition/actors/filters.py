@@ -22,7 +22,10 @@ def parse_directory_filters(
     if problem:
         return DirectoryFilters(), problem
     include_left = args.get("left") == "1"
-    return DirectoryFilters(family, kind, lever_id, include_left, sort), None
+    page = args.get("page") or "1"
+    if not (page.isascii() and page.isdigit() and 0 < len(page) <= 6 and int(page) > 0):
+        return DirectoryFilters(), _("Cette page n'existe pas.")
+    return DirectoryFilters(family, kind, lever_id, include_left, sort, int(page)), None
 
 
 def lever_from_args(args: Mapping[str, str], lever_ids: set[int]) -> tuple[int | None, str | None]:

@@ -46,6 +46,9 @@ class DirectorySort(StrEnum):
 FAMILY_ORDER = case({family.value: rank for rank, family in enumerate(Family)}, value=Actor.family)
 
 
+DIRECTORY_PAGE_SIZE = 100
+
+
 @dataclass(frozen=True)
 class DirectoryFilters:
     family: Family | None = None
@@ -53,6 +56,7 @@ class DirectoryFilters:
     lever_id: int | None = None
     include_left: bool = False
     sort: DirectorySort = DirectorySort.family
+    page: int = 1
 
 
 @dataclass(frozen=True)
@@ -62,8 +66,42 @@ class DirectoryEntry:
     lever_names: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class DirectoryPage:
+    entries: list[DirectoryEntry]  # this page's
+    per_family: dict[Family, int]  # the actors of every page
+    page: int  # the one asked for, or the last
+    pages: int
+
+    @property
+    def total(self) -> int:
+        return sum(self.per_family.values())
+
+
 def directory(
     session: Session, coalition: Coalition, viewer: User | None, filters: DirectoryFilters
+) -> DirectoryPage:
+    """One page of the actors the viewer may see that pass the filters, in the chosen order."""
+    listed = visible_actors(coalition, viewer)
+    if not filters.include_left:
+        listed = listed.where(Actor.status != ActorStatus.left)
+    if filters.family:
+        listed = listed.where(Actor.family == filters.family)
+    if filters.kind:
+        listed = listed.where(Actor.kind == filters.kind)
+    if filters.lever_id:
+        held = select(Holding.actor_id).where(Holding.lever_id == filters.lever_id)
+        listed = listed.where(Actor.id.in_(held))
+    counted = listed.with_only_columns(Actor.family, func.count()).group_by(Actor.family)
+    per_family: dict[Family, int] = dict(session.execute(counted).all())
+    pages = max(1, -(-sum(per_family.values()) // DIRECTORY_PAGE_SIZE))
+    page = min(filters.page, pages)
+    entries = _entries(session, listed, filters.sort, (page - 1) * DIRECTORY_PAGE_SIZE)
+    return DirectoryPage(entries, per_family, page, pages)
+
+
+def _entries(
+    session: Session, listed: Select[Actor], sort: DirectorySort, offset: int
 ) -> list[DirectoryEntry]:
     counts = (
         select(Commitment.actor_id, func.count().label("n"))
@@ -73,26 +111,17 @@ def directory(
     )
     n = func.coalesce(counts.c.n, 0)
     query = (
-        visible_actors(coalition, viewer)
-        .add_columns(n)
+        listed.add_columns(n)
         .outerjoin(counts, counts.c.actor_id == Actor.id)
         .options(selectinload(Actor.holdings).joinedload(Holding.lever))
     )
-    if not filters.include_left:
-        query = query.where(Actor.status != ActorStatus.left)
-    if filters.family:
-        query = query.where(Actor.family == filters.family)
-    if filters.kind:
-        query = query.where(Actor.kind == filters.kind)
-    if filters.lever_id:
-        held = select(Holding.actor_id).where(Holding.lever_id == filters.lever_id)
-        query = query.where(Actor.id.in_(held))
-    if filters.sort == DirectorySort.commitments:
-        query = query.order_by(n.desc(), Actor.name)
-    elif filters.sort == DirectorySort.family:
-        query = query.order_by(FAMILY_ORDER, Actor.name)
+    if sort == DirectorySort.commitments:
+        query = query.order_by(n.desc(), Actor.name, Actor.id)
+    elif sort == DirectorySort.family:
+        query = query.order_by(FAMILY_ORDER, Actor.name, Actor.id)
     else:
-        query = query.order_by(Actor.name)
+        query = query.order_by(Actor.name, Actor.id)
+    query = query.limit(DIRECTORY_PAGE_SIZE).offset(offset)
     return [
         DirectoryEntry(actor, count, sorted(h.lever.name for h in actor.holdings))
         for actor, count in session.execute(query)

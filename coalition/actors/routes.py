@@ -53,15 +53,18 @@ def directory(slug: str) -> ResponseReturnValue:
     filters, problem = parse_directory_filters(request.args, {lever.id for lever in levers})
     if problem:
         return render_template("errors/error.html", code=400, message=problem), 400
-    entries = queries.directory(session, coalition, viewer(), filters)
+    found = queries.directory(session, coalition, viewer(), filters)
     by_family = filters.sort == queries.DirectorySort.family
     return render_template(
         "actors/directory.html",
         coalition=coalition,
-        entries=entries,
-        groups=queries.by_family(entries) if by_family else [(None, entries)],
+        found=found,
+        groups=queries.by_family(found.entries) if by_family else [(None, found.entries)],
         filters=filters,
         levers=levers,
+        link=lambda page: url_for(
+            "actors.directory", slug=slug, **{**request.args.to_dict(), "page": page}
+        ),
     )
 
 

@@ -7,6 +7,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from coalition.actors import queries
 from coalition.actors.models import ActorKind, ActorStatus, Family, Holding
 from coalition.auth.models import MembershipRole
 from coalition.core.audit import AuditEvent
@@ -241,6 +242,34 @@ def test_directory_filters_and_sorts(client: FlaskClient, world: World, db: Sess
     assert "Ancien" in names("left=1")
     for bad in ("family=aliens", "sort=age", "lever=abc", "lever=999999"):
         assert client.get(f"{C}/actors?{bad}").status_code == 400
+
+
+def test_directory_pages(
+    client: FlaskClient, world: World, db: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(queries, "DIRECTORY_PAGE_SIZE", 2)
+    for name in ("Gamma", "Bêta", "Delta"):
+        f.actor(db, world.coalition, name=name, family=Family.supply)
+
+    def page(query: str) -> tuple[list[str], str]:
+        html = client.get(f"{C}/actors?{query}").get_data(as_text=True)
+        return re.findall(r'<th scope="row"><a href="[^"]+">([^<]+)</a>', html), html
+
+    names, html = page("")
+    assert names == ["Acteur A", "Acteur B"]
+    assert "5 acteurs" in html and "Page 1 sur 3" in html and 'rel="prev"' not in html
+    names, html = page("page=2")
+    assert names == ["Bêta", "Delta"]
+    assert 'id="famille-supply"><span class="family-dot" aria-hidden="true"></span>' in html
+    assert html.split('id="famille-supply">')[1].split("</th>")[0].endswith("(3)")  # all pages
+    assert page("page=3")[0] == page("page=99")[0] == ["Gamma"]  # past the end: the last one
+    names, html = page("family=supply&sort=name")
+    assert names == ["Bêta", "Delta"] and "Page 1 sur 2" in html
+    assert "family=supply&amp;sort=name&amp;page=2" in html
+    for bad in ("page=0", "page=-1", "page=abc", "page=²", "page=9999999"):
+        response = client.get(f"{C}/actors?{bad}")
+        assert response.status_code == 400
+        assert "Cette page n&#39;existe pas" in response.get_data(as_text=True)
 
 
 def test_facilitator_creates_edits_and_retires_an_actor(
