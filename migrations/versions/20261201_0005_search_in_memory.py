@@ -3,7 +3,9 @@
 The resource search now runs on an in-memory index per coalition (coalition.resources.index):
 each process rebuilds it when the coalition's `search_stamp` changes. Triggers give the stamp a
 new random value, in the writing transaction, whenever something the index holds changes: a
-resource (any column), its lever or tag links, a tag's name, a contributing actor's family.
+published resource (any column; one that is published or stops being so), its lever or tag
+links, a tag's name, a contributing actor's family. Proposals waiting for moderation and
+rejected ones leave it alone.
 Deleting a lever, an axis or an actor changes links or resources through their foreign keys,
 which fires the same triggers.
 
@@ -36,54 +38,55 @@ SQLITE_STAMP = "lower(hex(randomblob(8)))"
 POSTGRESQL_STAMP = "substr(md5(random()::text), 1, 16)"
 
 # (trigger, event, the coalition it concerns) on SQLite
-_BY_RESOURCE = "(SELECT coalition_id FROM resources WHERE id = {row}.resource_id)"
+_PUBLISHED_BY_LINK = (
+    "(SELECT coalition_id FROM resources WHERE id = {row}.resource_id AND status = 'published')"
+)
 SQLITE_TRIGGERS = [
-    ("resources_insert", "INSERT ON resources", "NEW.coalition_id"),
-    ("resources_update", "UPDATE ON resources", "NEW.coalition_id"),
-    ("resources_delete", "DELETE ON resources", "OLD.coalition_id"),
+    ("resources_insert", "INSERT ON resources WHEN NEW.status = 'published'", "NEW.coalition_id"),
+    (
+        "resources_update",
+        "UPDATE ON resources WHEN 'published' IN (OLD.status, NEW.status)",
+        "NEW.coalition_id",
+    ),
+    ("resources_delete", "DELETE ON resources WHEN OLD.status = 'published'", "OLD.coalition_id"),
     *(
-        (f"{table}_{event.lower()}", f"{event} ON {table}", _BY_RESOURCE.format(row=row))
+        (f"{table}_{event.lower()}", f"{event} ON {table}", _PUBLISHED_BY_LINK.format(row=row))
         for table in ("resource_levers", "resource_tags")
         for event, row in (("INSERT", "NEW"), ("UPDATE", "NEW"), ("DELETE", "OLD"))
     ),
     ("tags_update", "UPDATE OF name ON tags", "NEW.coalition_id"),
     (
         "actors_update",
-        "UPDATE OF family ON actors FOR EACH ROW WHEN OLD.family IS NOT NEW.family",
+        "UPDATE OF family ON actors WHEN OLD.family IS NOT NEW.family",
         "NEW.coalition_id",
     ),
 ]
 
-# (function, the coalitions concerned, read from the transition table `changed`)
+# (function, the coalitions concerned, read from the transition tables `changed` and, for an
+# update, `unchanged`) on PostgreSQL
+_UPDATED = "SELECT c.coalition_id FROM changed c JOIN unchanged u ON u.id = c.id WHERE "
 POSTGRESQL_FUNCTIONS = [
-    ("search_stamp_of_coalition", "SELECT coalition_id FROM changed"),
+    ("search_stamp_of_resource", "SELECT coalition_id FROM changed WHERE status = 'published'"),
+    ("search_stamp_of_updated_resource", _UPDATED + "'published' IN (c.status, u.status)"),
     (
-        "search_stamp_of_resource",
-        "SELECT r.coalition_id FROM changed c JOIN resources r ON r.id = c.resource_id",
+        "search_stamp_of_resource_link",
+        "SELECT r.coalition_id FROM changed c JOIN resources r ON r.id = c.resource_id"
+        " WHERE r.status = 'published'",
     ),
-    (
-        "search_stamp_of_tag_name",
-        "SELECT c.coalition_id FROM changed c JOIN unchanged u ON u.id = c.id"
-        " WHERE c.name IS DISTINCT FROM u.name",
-    ),
-    (
-        "search_stamp_of_actor_family",
-        "SELECT c.coalition_id FROM changed c JOIN unchanged u ON u.id = c.id"
-        " WHERE c.family IS DISTINCT FROM u.family",
-    ),
+    ("search_stamp_of_tag_name", _UPDATED + "c.name IS DISTINCT FROM u.name"),
+    ("search_stamp_of_actor_family", _UPDATED + "c.family IS DISTINCT FROM u.family"),
 ]
 _NEW = "REFERENCING NEW TABLE AS changed"
 _OLD = "REFERENCING OLD TABLE AS changed"
 _BOTH = "REFERENCING OLD TABLE AS unchanged NEW TABLE AS changed"
 # (trigger, event, transition tables, function) on PostgreSQL
 POSTGRESQL_TRIGGERS = [
+    ("resources_insert", "INSERT ON resources", _NEW, "search_stamp_of_resource"),
+    ("resources_update", "UPDATE ON resources", _BOTH, "search_stamp_of_updated_resource"),
+    ("resources_delete", "DELETE ON resources", _OLD, "search_stamp_of_resource"),
     *(
-        (f"{table}_{event.lower()}", f"{event} ON {table}", tables, function)
-        for table, function in (
-            ("resources", "search_stamp_of_coalition"),
-            ("resource_levers", "search_stamp_of_resource"),
-            ("resource_tags", "search_stamp_of_resource"),
-        )
+        (f"{table}_{event.lower()}", f"{event} ON {table}", tables, "search_stamp_of_resource_link")
+        for table in ("resource_levers", "resource_tags")
         for event, tables in (("INSERT", _NEW), ("UPDATE", _NEW), ("DELETE", _OLD))
     ),
     ("tags_update", "UPDATE ON tags", _BOTH, "search_stamp_of_tag_name"),

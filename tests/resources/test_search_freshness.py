@@ -42,6 +42,32 @@ def test_publishing_a_resource(space: Space) -> None:
     assert space.search().total == 5
 
 
+def test_a_published_resource_withdrawn(space: Space) -> None:
+    space.charter.status = ResourceStatus.rejected
+    space.db.flush()
+    assert space.ids("charte") == set()
+
+
+def test_proposals_and_rejections_leave_the_index_alone(space: Space) -> None:
+    before = stamp(space)
+    proposal = add_resource(
+        space.db,
+        space.coalition,
+        "Proposition de charte",
+        status=ResourceStatus.submitted,
+        levers=[space.lever1],
+        tags=["gouvernance"],
+    )
+    proposal.title = "Proposition de charte, corrigée"
+    proposal.levers = []
+    space.db.flush()
+    proposal.status = ResourceStatus.rejected
+    space.db.flush()
+    space.db.delete(proposal)
+    space.db.flush()
+    assert stamp(space) == before
+
+
 def test_a_new_resource_and_a_deleted_one(space: Space) -> None:
     new = add_resource(space.db, space.coalition, "Feuille de route sobriété")
     assert space.ids("feuille") == {new.id}
