@@ -133,6 +133,7 @@ class ResourceIndex:
         return sum(array.nbytes for array in arrays if isinstance(array, np.ndarray))
 
     def search(self, query: SearchQuery) -> SearchResult:
+        """The query's page of resources, their total and the facet counts."""
         scope = np.ones(self.size, dtype=bool)
         if query.tag:
             scope &= self.tags.mask(query.tag)

@@ -1,7 +1,7 @@
 """How the resource search reads text: folded words, French stems, no function words.
 
 A resource's `search_text` (title, summary and tag names) and a search are read the same way:
-`normalise` folds them to lower-case words of letters and digits without accents; `terms` drops
+`normalise` folds them to lower-case words of letters and digits without accents; `stem` drops
 the French function words (PostgreSQL's and Snowball's French stop list) and reduces the other
 words to their Snowball French stem, as PostgreSQL's French configuration does, so that
 "chartes" finds "charte" on every database.
@@ -79,7 +79,7 @@ def stems(words: Iterable[str]) -> dict[str, str]:
 class QueryTerms:
     words: int  # how many words the search has, function words included
     required: list[str]  # the stems every result holds
-    prefix: str | None  # a stem the last word's may begin: it may be half typed
+    prefix: str | None  # the last word's stem, that a result's stem may begin with
     # Words in double quotes: their stems with their distance from the phrase's first word
     # (function words are not indexed but keep their place).
     phrases: list[list[tuple[int, str]]]
@@ -98,7 +98,7 @@ def query_terms(text: str) -> QueryTerms:
     for number, part in enumerate(parts):
         words = query_words(part)[:budget]
         budget -= len(words)
-        kept = [(offset, stem(word)) for offset, word in enumerate(words) if stem(word)]
+        kept = [(offset, term) for offset, word in enumerate(words) if (term := stem(word))]
         required.extend(term for _, term in kept)
         if number % 2 and len(kept) > 1:
             phrases.append([(offset - kept[0][0], term) for offset, term in kept])
