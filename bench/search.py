@@ -262,7 +262,7 @@ def measure(label: str, database: Database, args: argparse.Namespace) -> list[st
         builds = [timed_ms(lambda: load_index(session, coalition_id)) for _ in range(3)]
         index = load_index(session, coalition_id)
         notes.append(
-            f"{label}: index of {index.size:,} published resources ({len(index.post_doc):,}"
+            f"{label}: index of {index.size:,} published resources ({len(index.text.post_doc):,}"
             f" postings, {index.array_bytes() / 2**20:.0f} MiB of arrays) built in"
             f" {statistics.median(builds) / 1000:.1f} s (median of 3)"
         )
