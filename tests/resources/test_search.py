@@ -1,4 +1,4 @@
-"""Full-text search of resources: the same answers on SQLite (FTS5) and PostgreSQL (tsvector)."""
+"""Resource search: what is found, filters and facets, order and pages; nothing typed breaks it."""
 
 import random
 from collections import Counter
