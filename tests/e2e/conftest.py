@@ -26,6 +26,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 DEMO = Path(__file__).parents[2] / "seeds" / "reset-ia-responsable.toml"
+LARGE, LARGE_ACTORS = "grande", 150  # a generated coalition, for what only shows at that size
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -50,6 +51,9 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         command.upgrade(alembic_config(connection), "head")
     app = create_app({"DATABASE": database, "DATABASE_URL": url})
     result = app.test_cli_runner().invoke(args=["seed", "--demo-users", str(DEMO)])
+    assert result.exit_code == 0, result.output
+    large = ["generate", "--actors", str(LARGE_ACTORS), "--actions", "10", "--meetings", "2"]
+    result = app.test_cli_runner().invoke(args=[*large, "--slug", LARGE])
     assert result.exit_code == 0, result.output
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
