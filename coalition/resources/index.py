@@ -21,6 +21,7 @@ MAX_PER_PAGE = 100
 MAX_PAGE = 100_000
 
 Codes = npt.NDArray[np.int32]
+Int64s = npt.NDArray[np.int64]
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,7 @@ class _Column:
 class _Links:
     """A many-to-many facet (levers, tags): (resource position, value code) pairs."""
 
-    def __init__(self, size: int, positions: npt.NDArray[np.int64], values: list[object]) -> None:
+    def __init__(self, size: int, positions: Int64s, values: list[object]) -> None:
         self.size = size
         self.positions = positions
         self.column = _Column(values)
@@ -114,18 +115,19 @@ class ResourceIndex:
             "language": _Column([r.language for r in resources]),
             "family": _Column([r.family for r in resources]),
         }
-        self._by_id = np.argsort(self.ids)
-        self.levers = self._links(levers)
-        self.tags = self._links(tags)
+        by_id = np.argsort(self.ids)
+        self.levers = self._links(levers, by_id)
+        self.tags = self._links(tags, by_id)
         self.text = TextIndex([r.search_text for r in resources])
 
-    def _links(self, pairs: Sequence[tuple[int, object]]) -> _Links:
+    def _links(self, pairs: Sequence[tuple[int, object]], by_id: Int64s) -> _Links:
+        """`by_id`: the positions of the resources, sorted by id."""
         linked = np.array([rid for rid, _ in pairs], dtype=np.int64)
-        sorted_ids = self.ids[self._by_id]
+        sorted_ids = self.ids[by_id]
         found = np.minimum(np.searchsorted(sorted_ids, linked), max(self.size - 1, 0))
         known = sorted_ids[found] == linked if self.size else np.zeros(len(pairs), dtype=bool)
         values = [value for (_, value), keep in zip(pairs, known, strict=True) if keep]
-        return _Links(self.size, self._by_id[found[known]], values)
+        return _Links(self.size, by_id[found[known]], values)
 
     def array_bytes(self) -> int:
         """The memory the index's arrays take (the vocabulary and codes aside)."""

@@ -2,10 +2,10 @@
 
 Each process keeps the `ResourceIndex` of the coalitions searched lately. A search first reads
 the coalition's `search_stamp` (one statement): triggers (migration 0005) give it a new random
-value, in the writing transaction, whenever something the index holds changes (a resource, its
-lever or tag links, a tag's name, a contributor's family), so an index built under the stamp
-the search reads is the current one; otherwise the index is built again from the database
-(three more statements) and kept in place of the old one.
+value, in the writing transaction, whenever something the index holds changes (a published
+resource, its lever or tag links, a tag's name, a contributor's family), so an index built under
+the stamp the search reads is the current one; otherwise the index is built again from the
+database (three more statements) and kept in place of the old one.
 """
 
 import threading
@@ -77,7 +77,8 @@ def load_index(session: Session, coalition_id: int) -> ResourceIndex:
     tags = connection.execute(
         select(resource_tags.c.resource_id, Tag.name)
         .join(Tag, Tag.id == resource_tags.c.tag_id)
-        .where(Tag.coalition_id == coalition_id)
+        .join(Resource, Resource.id == resource_tags.c.resource_id)
+        .where(*published)
     )
     return ResourceIndex(
         list(map(IndexedResource._make, _plain_rows(resources))),

@@ -336,7 +336,9 @@ def populate(db: Session, size: int) -> tuple[str, int]:
     return coalition.slug, actors[0].id
 
 
-@pytest.mark.parametrize("page", ["actors", "actors?sort=commitments", "actor", "levers", "graph"])
+@pytest.mark.parametrize(
+    "page", ["actors", "actors?sort=commitments", "actors?page=3", "actor", "levers", "graph"]
+)
 def test_pages_issue_the_same_statements_at_10_and_300_actors(
     client: FlaskClient,
     db: Session,

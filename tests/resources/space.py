@@ -17,6 +17,7 @@ from tests import factories as f
 
 _urls = itertools.count(1)
 START = datetime(2025, 1, 1, tzinfo=UTC)
+STATEMENTS_TO_BUILD_THE_INDEX = 3  # the resources, their levers and their tags
 
 
 def add_resource(

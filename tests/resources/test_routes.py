@@ -7,8 +7,9 @@ from sqlalchemy.orm import Session
 
 from coalition.db import utcnow
 from coalition.resources.models import Resource, ResourceKind, ResourceStatus
-from coalition.resources.search import search_text
+from coalition.resources.text import search_text
 from tests.conftest import World, post_form
+from tests.resources.space import STATEMENTS_TO_BUILD_THE_INDEX
 
 C = "/c/ma-coalition"
 
@@ -173,9 +174,6 @@ def test_a_resource_of_another_coalition_is_not_found(
     db.add(other)
     db.flush()
     assert client.get(f"{C}/resources/{other.id}").status_code == 404
-
-
-STATEMENTS_TO_BUILD_THE_INDEX = 3  # the resources, their levers and their tags
 
 
 def test_listing_statements_do_not_grow(

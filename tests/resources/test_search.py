@@ -15,10 +15,10 @@ from coalition.resources.models import Resource, ResourceKind, ResourceStatus
 from coalition.resources.search import search_resources
 from coalition.resources.text import MAX_QUERY_CHARS, MAX_WORDS, normalise, query_words, search_text
 from tests import factories as f
-from tests.resources.space import Space, add_resource
+from tests.resources.space import STATEMENTS_TO_BUILD_THE_INDEX, Space, add_resource
 
 STATEMENTS_PER_SEARCH = 1  # the coalition's search stamp: the index in memory is current
-STATEMENTS_PER_BUILD = 4  # the stamp, then the resources, their levers and their tags
+STATEMENTS_PER_BUILD = STATEMENTS_PER_SEARCH + STATEMENTS_TO_BUILD_THE_INDEX
 
 
 @pytest.fixture

@@ -8,10 +8,12 @@ from sqlalchemy.orm import Session
 
 from coalition.actors.models import Family
 from coalition.coalitions.models import Coalition
+from coalition.resources import search
+from coalition.resources.index import SearchQuery
 from coalition.resources.models import ResourceStatus, Tag, resource_levers, resource_tags
 from coalition.resources.text import search_text
 from tests import factories as f
-from tests.resources.space import Space, add_resource
+from tests.resources.space import STATEMENTS_TO_BUILD_THE_INDEX, Space, add_resource
 
 
 @pytest.fixture
@@ -144,6 +146,22 @@ def test_changes_that_the_index_does_not_hold_keep_it(space: Space, count_querie
     with count_queries() as counter:
         space.search("charte")
     assert counter.count == 1, counter.statements
+
+
+def test_a_process_keeps_the_coalitions_searched_last(
+    space: Space, count_queries: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search, "KEPT_INDEXES", 1)
+
+    def statements(coalition_id: int) -> int:
+        with count_queries() as counter:
+            search.search_resources(space.db, coalition_id, SearchQuery())
+        return counter.count
+
+    assert statements(space.coalition.id) == 1  # built by the fixture, kept
+    assert statements(space.other.id) == 1 + STATEMENTS_TO_BUILD_THE_INDEX
+    assert statements(space.coalition.id) == 1 + STATEMENTS_TO_BUILD_THE_INDEX  # was dropped
+    assert statements(space.coalition.id) == 1
 
 
 def test_a_change_made_in_plain_sql(space: Space) -> None:
