@@ -81,8 +81,12 @@ def _init_login(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from coalition.actors.routes import bp as actors_bp
+    from coalition.actors.routes_import import bp as actor_import_bp
+    from coalition.admin.routes import bp as admin_bp
     from coalition.auth.routes import bp as auth_bp
+    from coalition.auth.routes_account import bp as account_bp
     from coalition.coalitions.routes import bp as coalitions_bp
+    from coalition.coalitions.routes_framing import bp as framing_bp
     from coalition.consultations.manage import bp as consultation_manage_bp
     from coalition.consultations.routes import bp as consultations_bp
     from coalition.consultations.stall import bp as stall_bp
@@ -93,6 +97,7 @@ def _register_blueprints(app: Flask) -> None:
     from coalition.meetings.routes import bp as meetings_bp
     from coalition.meetings.running import bp as running_bp
     from coalition.opendata.routes import bp as opendata_bp
+    from coalition.people.routes import bp as people_bp
     from coalition.resources.routes import bp as resources_bp
     from coalition.roadmap.routes import bp as roadmap_bp
 
@@ -111,6 +116,11 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(consultation_manage_bp)
     app.register_blueprint(stall_bp)
     app.register_blueprint(workshops_bp)
+    app.register_blueprint(account_bp)
+    app.register_blueprint(admin_bp)
+    app.register_blueprint(framing_bp)
+    app.register_blueprint(people_bp)
+    app.register_blueprint(actor_import_bp)
 
 
 def _register_template_helpers(app: Flask) -> None:

@@ -15,6 +15,7 @@ from coalition.coalitions.models import Coalition
 from coalition.core.errors import DomainError
 from coalition.db import get_database
 from coalition.diagnostics.snapshots import publish_starting_diagnostic
+from coalition.mail.delivery import send_mail_command
 from coalition.resources.search import refresh_search_text
 from coalition.seed.generate import generate_coalition
 from coalition.seed.load import load_seed
@@ -30,6 +31,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(add_membership_command)
     app.cli.add_command(generate_command)
     app.cli.add_command(reindex_command)
+    app.cli.add_command(send_mail_command)
 
 
 @click.command("seed")

@@ -48,6 +48,18 @@ def secret_key(env: str) -> str:
     return path.read_text().strip()
 
 
+def base_url(env: str) -> str:
+    """The public address of the app, used in every link a mail carries."""
+    url = os.environ.get("BASE_URL", "").rstrip("/")
+    if url:
+        if not url.startswith(("http://", "https://")):
+            raise ConfigError(f"BASE_URL must start with http:// or https://, not {url!r}")
+        return url
+    if env == "production":
+        raise ConfigError("BASE_URL must be set in production: links in mails are built from it.")
+    return "http://localhost" if env == "test" else "http://127.0.0.1:5000"
+
+
 def load_config() -> dict[str, object]:
     env = environment()
     return {
@@ -72,4 +84,20 @@ def load_config() -> dict[str, object]:
         "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_DIR / "translations"),
         "LANGUAGES": ("fr", "en"),
         "SQL_ECHO": False,
+        "BASE_URL": base_url(env),
+        # mail: delivered by `flask --app wsgi send-mail`; without SMTP_URL, written as .eml
+        # files in MAIL_DIR (development) so that nobody needs a mail server to try the app
+        "SMTP_URL": os.environ.get("SMTP_URL", ""),
+        "MAIL_FROM": os.environ.get("MAIL_FROM", "Coalition <coalition@localhost>"),
+        "MAIL_DIR": os.environ.get("MAIL_DIR", str(INSTANCE_DIR / "mail")),
+        # counters of attempts shared by every worker: the database, or Redis when set
+        "REDIS_URL": os.environ.get("REDIS_URL", ""),
+        # failed logins: per account and per client address, within the window (seconds)
+        "LOGIN_ACCOUNT_LIMIT": int(os.environ.get("LOGIN_ACCOUNT_LIMIT", "10")),
+        "LOGIN_CLIENT_LIMIT": int(os.environ.get("LOGIN_CLIENT_LIMIT", "50")),
+        "LOGIN_WINDOW": int(os.environ.get("LOGIN_WINDOW", "900")),
+        # password reset requests: per address and per client within the window (seconds)
+        "RESET_ADDRESS_LIMIT": int(os.environ.get("RESET_ADDRESS_LIMIT", "5")),
+        "RESET_CLIENT_LIMIT": int(os.environ.get("RESET_CLIENT_LIMIT", "20")),
+        "RESET_WINDOW": int(os.environ.get("RESET_WINDOW", "3600")),
     }

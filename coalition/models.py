@@ -1,7 +1,7 @@
 """Every model, imported once so that Base.metadata knows the whole schema."""
 
 from coalition.actors.models import Actor, Holding
-from coalition.auth.models import Membership, User
+from coalition.auth.models import AccountToken, Membership, User
 from coalition.coalitions.models import Axis, Coalition, Lever
 from coalition.consultations.models import (
     Answer,
@@ -17,13 +17,17 @@ from coalition.consultations.models import (
     Workshop,
 )
 from coalition.core.audit import AuditEvent
+from coalition.core.limits import ThrottleCounter
 from coalition.db import Base
 from coalition.diagnostics.models import DiagnosticEntry, DiagnosticSnapshot
+from coalition.mail.models import OutboxMessage
 from coalition.meetings.models import ActionReview, AgendaItem, Attendance, Decision, Meeting
+from coalition.people.models import Invitation
 from coalition.resources.models import Resource, Tag
 from coalition.roadmap.models import Action, Commitment, Objective
 
 __all__ = [
+    "AccountToken",
     "Action",
     "ActionReview",
     "Actor",
@@ -43,16 +47,19 @@ __all__ = [
     "DiagnosticEntry",
     "DiagnosticSnapshot",
     "Holding",
+    "Invitation",
     "Lever",
     "Meeting",
     "Membership",
     "Objective",
+    "OutboxMessage",
     "Question",
     "Resource",
     "Stall",
     "Submission",
     "Tag",
     "Tally",
+    "ThrottleCounter",
     "UseCase",
     "User",
     "Workshop",

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from coalition.db import Base, Timestamps, UTCDateTime, enum_type
+from coalition.db import Base, Timestamps, UTCDateTime, enum_type, utcnow
 
 
 def new_session_token() -> str:
@@ -38,6 +38,8 @@ class User(Timestamps, Base):
     # Used as flask-login's user id: replacing it ends every session of this user.
     session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # the language of the mails this person gets (one of the app's LANGUAGES)
+    language: Mapped[str] = mapped_column(String(8), default="fr", server_default="fr")
 
     memberships: Mapped[list["Membership"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True
@@ -71,3 +73,26 @@ class Membership(Timestamps, Base):
     )
 
     user: Mapped[User] = relationship(back_populates="memberships")
+
+
+class TokenPurpose(enum.StrEnum):
+    password_reset = "password_reset"  # noqa: S105 - a purpose, not a password
+    email_change = "email_change"
+
+
+class AccountToken(Base):
+    """A single-use link sent by mail about an account, stored only as the hash of its secret.
+
+    `used_at` is set when the link is followed, and also when it is voided (a newer request,
+    a password change): a token with `used_at` set never works again."""
+
+    __tablename__ = "account_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[TokenPurpose] = mapped_column(enum_type(TokenPurpose, "purpose"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    new_email: Mapped[str | None] = mapped_column(String(254))  # for an email change
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

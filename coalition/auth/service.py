@@ -1,5 +1,6 @@
 """Accounts and memberships: creation, authentication, password changes."""
 
+from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -23,6 +24,15 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
+def valid_email(email: str) -> bool:
+    """A well-formed address (its syntax only: nothing is looked up on the network)."""
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError:
+        return False
+    return len(email) <= 254
+
+
 def find_user_by_email(session: Session, email: str) -> User | None:
     query = select(User).where(User.email == normalise_email(email))
     return session.scalars(query.options(selectinload(User.memberships))).one_or_none()
@@ -38,7 +48,7 @@ def create_user(
     by: User | None = None,
 ) -> User:
     email = normalise_email(email)
-    if "@" not in email or len(email) > 254:
+    if not valid_email(email):
         raise ValidationError(_l("Adresse e-mail invalide."), field="email")
     if not name.strip():
         raise ValidationError(_l("Le nom est obligatoire."), field="name")

@@ -2,12 +2,13 @@
 
 import enum
 import secrets
+from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from coalition.db import Base, Timestamps, Versioned, enum_type
+from coalition.db import Base, Timestamps, UTCDateTime, Versioned, enum_type
 
 
 class Phase(enum.StrEnum):
@@ -41,7 +42,7 @@ class Coalition(Timestamps, Versioned, Base):
     )
 
 
-class Axis(Base):
+class Axis(Timestamps, Versioned, Base):
     __tablename__ = "axes"
     __table_args__ = (UniqueConstraint("coalition_id", "name"),)
 
@@ -50,9 +51,11 @@ class Axis(Base):
     name: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
     position: Mapped[int] = mapped_column(default=0)
+    # retired, never deleted once anything refers to it: kept in history, offered in no form
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
-class Lever(Base):
+class Lever(Timestamps, Versioned, Base):
     __tablename__ = "levers"
     __table_args__ = (UniqueConstraint("coalition_id", "name"),)
 
@@ -61,3 +64,5 @@ class Lever(Base):
     name: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
     position: Mapped[int] = mapped_column(default=0)
+    # retired, never deleted once anything refers to it: kept in history, offered in no form
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -77,6 +77,10 @@ def _sees_workshop(user: User | None, workshop: Any) -> bool:
     return workshop.is_published or is_facilitator(user, workshop.coalition_id)
 
 
+def _administers(user: User | None, target: Any) -> bool:
+    return user is not None and user.is_admin
+
+
 def _edits_actor(user: User | None, actor: Actor) -> bool:
     return speaks_for(user, actor) or is_facilitator(user, actor.coalition_id)
 
@@ -86,13 +90,18 @@ POLICY: dict[str, Callable[[User | None, Any], bool]] = {
     "site.view": _anyone,
     "coalition.view": _anyone,
     "actor.view": _sees_actor,  # actors who opted out of the directory: participants only
-    # one's own account
+    # one's own account; recovering it by mail (forgotten password, invitations): anyone
     "account.manage": _signed_in,
+    "account.recover": _anyone,
+    # the installation: coalitions and accounts
+    "installation.manage": _administers,
     # inside a coalition: its members and facilitators
     "coalition.participate": _participates,  # e.g. the history of changes
     "actor.edit": _edits_actor,  # levers held and commitments: the actor's members, facilitators
     # running a coalition: its facilitators (and admins)
-    "actor.manage": _runs,  # create, edit, retire actors
+    "actor.manage": _runs,  # create, edit, retire and import actors
+    "coalition.frame": _runs,  # name, context, phase, axes, levers, partners
+    "people.manage": _runs,  # invite people, change their role or actor, remove them
     "action.propose": _participates,  # members propose actions; facilitators create them
     "roadmap.manage": _runs,  # objectives, actions, their status and proposals
     "meeting.manage": _runs,  # schedule, agenda, attendance, minutes, decisions, reviews

@@ -15,6 +15,7 @@ def test_production_refuses_to_start_without_a_secret_key(monkeypatch: pytest.Mo
 def test_production_cookies_are_secure(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COALITION_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.setenv("BASE_URL", "https://coalition.example.org")
     monkeypatch.setenv("DATABASE_URL", "sqlite://")
     app = create_app()
     assert app.config["SESSION_COOKIE_SECURE"] is True
@@ -46,3 +47,17 @@ def test_unknown_environment_is_refused(monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setenv("COALITION_ENV", "staging")
     with pytest.raises(config.ConfigError, match="COALITION_ENV"):
         config.environment()
+
+
+def test_production_refuses_to_start_without_a_base_url(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COALITION_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.delenv("BASE_URL", raising=False)
+    with pytest.raises(config.ConfigError, match="BASE_URL"):
+        config.load_config()
+
+
+def test_a_base_url_must_be_http(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BASE_URL", "coalition.example.org")
+    with pytest.raises(config.ConfigError, match="BASE_URL"):
+        config.load_config()

@@ -8,8 +8,13 @@ from sqlalchemy.orm import Session
 
 from tests import factories as f
 from tests.conftest import ROLES, World, post_form
+from tests.actors import test_import_permissions as import_permissions
+from tests.admin import test_permissions as admin_permissions
+from tests.auth import test_account_permissions as account_permissions
+from tests.coalitions import test_framing_permissions as framing_permissions
 from tests.consultations import test_permissions as consultation_permissions
 from tests.consultations import test_workshop_permissions as workshop_permissions
+from tests.people import test_permissions as people_permissions
 
 ALL = [200] * 6
 #            anonymous, member, other member, facilitator, other facilitator, admin
@@ -285,6 +290,14 @@ def test_every_route_is_in_the_permission_table(app: Flask) -> None:
         for _, url, _, _ in ROUTES
     }
     covered |= consultation_permissions.RULES | workshop_permissions.RULES
+    for table in (
+        account_permissions,
+        admin_permissions,
+        framing_permissions,
+        import_permissions,
+        people_permissions,
+    ):
+        covered |= table.RULES
     rules = {rule.rule for rule in app.url_map.iter_rules() if rule.endpoint != "static"}
     assert rules == covered
 

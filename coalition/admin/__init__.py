@@ -1,0 +1,1 @@
+"""The installation's administration: coalitions and accounts."""

@@ -1,0 +1,1 @@
+"""The people of a coalition: invitations, roles, removals (the "Personnes" page)."""

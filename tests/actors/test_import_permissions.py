@@ -1,0 +1,7 @@
+"""Every route of the actors import, for every role."""
+
+# the URL rules this table covers, as Flask writes them (tests/core/test_permissions.py checks
+# that every rule of the app is covered by some table)
+RULES: set[str] = {
+    "/c/<slug>/actors/import",
+}

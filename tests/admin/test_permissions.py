@@ -1,0 +1,8 @@
+"""Every route of the installation's administration, for every role."""
+
+# the URL rules this table covers, as Flask writes them (tests/core/test_permissions.py checks
+# that every rule of the app is covered by some table)
+RULES: set[str] = {
+    "/admin/",
+    "/admin/users",
+}
