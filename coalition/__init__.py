@@ -59,6 +59,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from coalition.cli import register_commands
 
     register_commands(app)
+    from coalition.mail.delivery import init_mail
+
+    init_mail(app)
     return app
 
 
