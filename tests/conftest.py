@@ -213,3 +213,24 @@ class World:
 @pytest.fixture
 def world(db: Session) -> World:
     return World(db)
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[Any]:
+    """A real SMTP server (aiosmtpd) on 127.0.0.1 and a free port, stopped after the test.
+
+    `smtp_server.url` is its `smtp://127.0.0.1:<port>` address (for SMTP_URL);
+    `smtp_server.deliver(app)` runs one `send-mail` pass of the app through it;
+    `smtp_server.messages` holds what it received, parsed (`email.policy.default`);
+    `smtp_server.last_to(address)`, `.text(message)`, `.html(message)`;
+    `smtp_server.refuse(address)` makes it answer 550 to that recipient;
+    `smtp_server.link(address, contains="/invitations/")`: the first link in the text of the last
+    mail to that address, to follow with the client, e.g.
+    `client.get(urlsplit(smtp_server.link(email)).path)`.
+    """
+    from tests.mail.smtp_server import SmtpServer
+
+    server = SmtpServer()
+    server.start()
+    yield server
+    server.stop()

@@ -115,7 +115,7 @@ def _manage_page(
 ) -> ResponseReturnValue:
     """The "my organisation" page; a refused form comes back filled in, with its errors."""
     profile = queries.actor_profile(session, actor, with_history=False)
-    levers = coalition_queries.coalition_levers(session, coalition)
+    levers = coalition_queries.coalition_levers(session, coalition, with_retired=False)
     actions = queries.open_actions(session, coalition)
     forms: dict[str, Any] = {}
     for holding in profile.holdings:

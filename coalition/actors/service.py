@@ -122,6 +122,32 @@ def update_actor(
     return actor
 
 
+def set_partner(
+    session: Session,
+    actor: Actor,
+    *,
+    is_partner: bool,
+    seen_version: int | None,
+    by: User | None,
+) -> Actor:
+    """Mark the actor as a partner of the coalition (the home page lists them), or not."""
+    check_version("actor", actor, seen_version)
+    before = audit.snapshot(actor, ACTOR_FIELDS)
+    actor.is_partner = is_partner
+    if audit.changed(actor, before, ACTOR_FIELDS):
+        _record(
+            session,
+            "actor",
+            actor,
+            "update",
+            actor=actor,
+            by=by,
+            before=before,
+            fields=ACTOR_FIELDS,
+        )
+    return actor
+
+
 # -- holdings -----------------------------------------------------------------------------
 
 
@@ -142,6 +168,10 @@ def add_holding(
 ) -> Holding:
     if lever.coalition_id != actor.coalition_id:
         raise ValidationError(_l("Ce levier n'appartient pas à cette coalition."), field="lever")
+    if lever.retired_at is not None:
+        raise ValidationError(
+            _l("Ce levier est retiré du cadrage : il ne peut plus être ajouté."), field="lever"
+        )
     capacity = _check_capacity(capacity)
     exists = session.scalar(
         select(Holding.id).where(Holding.actor_id == actor.id, Holding.lever_id == lever.id)

@@ -1,5 +1,6 @@
 """Login, logout, password change and the interface language."""
 
+import math
 from urllib.parse import urlsplit
 
 from flask import (
@@ -14,16 +15,20 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import login_user, logout_user
 
 from coalition.auth import service
 from coalition.auth.forms import LanguageForm, LoginForm, PasswordChangeForm
+from coalition.core import limits
 from coalition.core.errors import ValidationError
 from coalition.core.forms import apply_domain_error
 from coalition.core.permissions import require, viewer
 from coalition.db import db_session
 
 bp = Blueprint("auth", __name__)
+LOGIN_ACCOUNT = "login-account"  # failed logins per normalised email
+LOGIN_CLIENT = "login-client"  # failed logins per client address
 
 
 def new_session() -> None:
@@ -49,17 +54,45 @@ def login() -> ResponseReturnValue:
     require("site.view")
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
+        email = service.normalise_email(form.email.data or "")
+        client = request.remote_addr or ""
+        window = current_app.config["LOGIN_WINDOW"]
+        if _login_held_back(email, client, window):  # the password is not even checked
+            seconds = limits.window_left(window)
+            minutes = math.ceil(seconds / 60)
+            form.form_errors.append(
+                ngettext(
+                    "Trop de tentatives de connexion ont échoué : réessayez dans %(num)d minute.",
+                    "Trop de tentatives de connexion ont échoué : réessayez dans %(num)d minutes.",
+                    minutes,
+                )
+            )
+            page = render_template("auth/login.html", form=form)
+            return page, 429, {"Retry-After": str(seconds)}
         session_ = db_session()
-        user = service.authenticate(session_, form.email.data or "", form.password.data or "")
+        user = service.authenticate(session_, email, form.password.data or "")
         if user is not None:
             session_.commit()
+            limits.clear(LOGIN_ACCOUNT, email)
             new_session()  # a new session at login: nothing carried over from before
             login_user(user)
             flash(_("Vous êtes connecté·e."), "success")
             return redirect(safe_next(form.next.data) or url_for("coalitions.index"))
+        session_.rollback()  # nothing to keep; each counter is written in its own transaction
+        limits.hit(LOGIN_ACCOUNT, email, window=window)
+        limits.hit(LOGIN_CLIENT, client, window=window)
         form.form_errors.append(_("Adresse e-mail ou mot de passe incorrect."))
     status = 400 if request.method == "POST" else 200
     return render_template("auth/login.html", form=form), status
+
+
+def _login_held_back(email: str, client: str, window: int) -> bool:
+    """Whether this account (existing or not) or this client failed too often lately."""
+    config = current_app.config
+    return (
+        limits.count(LOGIN_ACCOUNT, email, window=window) >= config["LOGIN_ACCOUNT_LIMIT"]
+        or limits.count(LOGIN_CLIENT, client, window=window) >= config["LOGIN_CLIENT_LIMIT"]
+    )
 
 
 @bp.post("/logout")

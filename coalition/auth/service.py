@@ -1,12 +1,21 @@
 """Accounts and memberships: creation, authentication, password changes."""
 
+from datetime import datetime
+
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from coalition.actors.models import Actor
-from coalition.auth.models import Membership, MembershipRole, User, new_session_token
+from coalition.auth.models import (
+    AccountToken,
+    Membership,
+    MembershipRole,
+    TokenPurpose,
+    User,
+    new_session_token,
+)
 from coalition.auth.passwords import (
     DUMMY_HASH,
     hash_password,
@@ -93,7 +102,25 @@ def end_sessions(user: User) -> None:
     user.session_token = new_session_token()
 
 
-def change_password(session: Session, user: User, *, current: str, new: str) -> None:
+def void_tokens(session: Session, user: User, purpose: TokenPurpose, *, now: datetime) -> None:
+    """Make every unused link of this purpose sent to this user stop working."""
+    session.execute(
+        update(AccountToken)
+        .where(
+            AccountToken.user_id == user.id,
+            AccountToken.purpose == purpose,
+            AccountToken.used_at.is_(None),
+        )
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def change_password(
+    session: Session, user: User, *, current: str, new: str, now: datetime | None = None
+) -> None:
+    """Change one's password knowing the current one: every session ends, and every
+    password reset link still unused stops working."""
     if not verify_password(user.password_hash, current):
         raise ValidationError(_l("Le mot de passe actuel est incorrect."), field="current_password")
     problem = password_problem(new)
@@ -101,6 +128,7 @@ def change_password(session: Session, user: User, *, current: str, new: str) -> 
         raise ValidationError(problem, field="new_password")
     user.password_hash = hash_password(new)
     end_sessions(user)
+    void_tokens(session, user, TokenPurpose.password_reset, now=now or utcnow())
     audit.record(
         session,
         entity="user",

@@ -48,7 +48,7 @@ def list_coalitions(session: Session) -> list[CoalitionSummary]:
 class CoalitionHome:
     coalition: Coalition
     family_counts: dict[Family, int]
-    axes: list[Axis]
+    axes: list[Axis]  # current ones: retired axes are history
     lever_count: int
     partners: list[Actor]
     next_meeting: Meeting | None
@@ -65,11 +65,11 @@ def coalition_home(
         select(present.c.family, func.count()).group_by(present.c.family)
     ):
         counts[Family(family)] = count
-    axes = session.scalars(
-        select(Axis).where(Axis.coalition_id == coalition.id).order_by(Axis.position, Axis.name)
-    ).all()
+    axes = coalition_axes(session, coalition, with_retired=False)
     lever_count = session.scalar(
-        select(func.count()).select_from(Lever).where(Lever.coalition_id == coalition.id)
+        select(func.count())
+        .select_from(Lever)
+        .where(Lever.coalition_id == coalition.id, Lever.retired_at.is_(None))
     )
     partners = session.scalars(
         visible_actors(coalition, viewer)
@@ -117,19 +117,21 @@ def coalition_home(
     )
 
 
-def coalition_levers(session: Session, coalition: Coalition) -> list[Lever]:
-    return list(
-        session.scalars(
-            select(Lever)
-            .where(Lever.coalition_id == coalition.id)
-            .order_by(Lever.position, Lever.name)
-        )
-    )
+def coalition_levers(
+    session: Session, coalition: Coalition, *, with_retired: bool = True
+) -> list[Lever]:
+    """The coalition's levers in their order; forms that choose one pass with_retired=False."""
+    query = select(Lever).where(Lever.coalition_id == coalition.id)
+    if not with_retired:
+        query = query.where(Lever.retired_at.is_(None))
+    return list(session.scalars(query.order_by(Lever.position, Lever.name)))
 
 
-def coalition_axes(session: Session, coalition: Coalition) -> list[Axis]:
-    return list(
-        session.scalars(
-            select(Axis).where(Axis.coalition_id == coalition.id).order_by(Axis.position, Axis.name)
-        )
-    )
+def coalition_axes(
+    session: Session, coalition: Coalition, *, with_retired: bool = True
+) -> list[Axis]:
+    """The coalition's axes in their order; forms that choose one pass with_retired=False."""
+    query = select(Axis).where(Axis.coalition_id == coalition.id)
+    if not with_retired:
+        query = query.where(Axis.retired_at.is_(None))
+    return list(session.scalars(query.order_by(Axis.position, Axis.name)))

@@ -20,7 +20,7 @@ from coalition.consultations.answering import (
     record_submission,
 )
 from coalition.consultations.models import Consultation, Source, Stall
-from coalition.consultations.ratelimit import RateLimiter
+from coalition.core import limits
 from coalition.core.errors import DomainError
 
 
@@ -46,15 +46,13 @@ def fresh_form(consultation: Consultation) -> AnswerForm:
     return form
 
 
-def rate_limiter() -> RateLimiter:
-    limiter = current_app.extensions.get("consultation_rate_limiter")
-    if limiter is None:
-        limiter = RateLimiter(
-            current_app.config["CONSULTATION_ANSWER_LIMIT"],
-            current_app.config["CONSULTATION_ANSWER_WINDOW"],
-        )
-        current_app.extensions["consultation_rate_limiter"] = limiter
-    return limiter
+def too_many_answers() -> bool:
+    """Count this post against its client's limit, shared by every worker and host; True past
+    it. Call it before the request's session begins (see core.limits)."""
+    config = current_app.config
+    window = config["CONSULTATION_ANSWER_WINDOW"]
+    hits = limits.hit("answer", request.remote_addr or "", window=window)
+    return hits > config["CONSULTATION_ANSWER_LIMIT"]
 
 
 def take_answer(

@@ -24,8 +24,8 @@ from coalition.consultations.answer_form import (
     AnswerForm,
     Outcome,
     fresh_form,
-    rate_limiter,
     take_answer,
+    too_many_answers,
 )
 from coalition.consultations.charts import answer_bars
 from coalition.consultations.models import Channel, Consultation, ConsultationStatus, Source
@@ -66,13 +66,15 @@ def _answer_page(
 
 @bp.route("/c/<slug>/consultations/<int:consultation_id>", methods=["GET", "POST"])
 def answer(slug: str, consultation_id: int) -> ResponseReturnValue:
+    # counted first, in its own transaction, before this request's session begins
+    too_many = request.method == "POST" and too_many_answers()
     session = db_session()
     coalition = coalition_or_404(session, slug)
     consultation = queries.consultation_or_404(session, coalition, consultation_id)
     require("consultation.view", consultation, hide=True)
     if request.method == "GET":
         return _answer_page(coalition, consultation, fresh_form(consultation), Outcome(200))
-    if not rate_limiter().allow(request.remote_addr or ""):
+    if too_many:
         message = _(
             "Trop de réponses sont parties de cette connexion en peu de temps : "
             "réessayez dans quelques minutes."

@@ -2,28 +2,39 @@
 worker and host: in the database by default, in Redis when REDIS_URL is set.
 
 A key is only ever stored as a keyed hash (HMAC with the app's secret key), so no address or
-email is written anywhere; counters expire with their window.
+email is written anywhere; counters expire with their window (expired rows are swept at most
+once a minute per process, not at every hit).
 
 Counting uses two fixed windows, the current one and the previous one weighted by how much of
 it still overlaps the sliding window: an approximation that never under-counts by more than
 the previous window's overlap.
 
-On SQLite a counter is written in its own short transaction: call these functions before the
-request's write session has begun, or after it has committed or rolled back, else the two
-transactions wait for each other.
+In the database a counter is written in its own short transaction. On SQLite, which has one
+writer at a time, call `hit` and `clear` before the request's write session has begun, or after
+it has committed or rolled back: else the two transactions would wait for each other, so these
+functions refuse (RuntimeError). `count` only reads and may be called at any time.
 """
 
 import hashlib
 import hmac
+import math
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Protocol
 
-from flask import current_app
-from sqlalchemy import BigInteger, String, delete, select
+import redis
+from flask import Flask, current_app, g, has_request_context, request
+from sqlalchemy import BigInteger, String, delete, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from coalition.db import Base, UTCDateTime, get_database
+from coalition.db import READ_METHODS, Base, Database, UTCDateTime, get_database
+
+EXTENSION = "coalition_limits"
+CLEANUP_INTERVAL = 60  # seconds between two sweeps of expired rows, per process
+REDIS_PREFIX = "coalition:limits:"
+clock: Callable[[], float] = time.time  # tests replace it to stop time
 
 
 class ThrottleCounter(Base):
@@ -35,9 +46,56 @@ class ThrottleCounter(Base):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
 
 
+def hit(name: str, key: str, *, window: int) -> int:
+    """Count one attempt; the number of attempts in the sliding window, this one included."""
+    now = clock()
+    current, previous = _store().hit(_key_hash(name, key), _start(now, window), window)
+    return _weighted(current, previous, now, window)
+
+
+def count(name: str, key: str, *, window: int) -> int:
+    """The attempts in the sliding window, without counting one more."""
+    now = clock()
+    current, previous = _store().counts(_key_hash(name, key), _start(now, window), window)
+    return _weighted(current, previous, now, window)
+
+
+def clear(name: str, key: str) -> None:
+    """Forget the attempts of this key (after a successful login, say)."""
+    _store().clear(_key_hash(name, key))
+
+
+def window_left(window: int) -> int:
+    """Seconds until the current fixed window ends: a key held back now, whose attempts stop
+    being counted meanwhile, is let through again by then at the latest."""
+    return max(1, math.ceil(window - clock() % window))
+
+
+def init_app(app: Flask, *, redis_client: "redis.Redis | None" = None) -> "Store":
+    """The app's counters: Redis when a client is given or REDIS_URL is set, else the
+    database. Made once per app, on first use if not before."""
+    url = str(app.config.get("REDIS_URL") or "")
+    if redis_client is None and url:
+        redis_client = redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=5)
+    store: Store = (
+        RedisStore(redis_client) if redis_client is not None else DatabaseStore(get_database(app))
+    )
+    app.extensions[EXTENSION] = store
+    return store
+
+
+def _store() -> "Store":
+    store: Store | None = current_app.extensions.get(EXTENSION)
+    return store if store is not None else init_app(current_app)
+
+
 def _key_hash(name: str, key: str) -> str:
     secret = str(current_app.config["SECRET_KEY"]).encode()
     return hmac.new(secret, f"{name}\0{key}".encode(), hashlib.sha256).hexdigest()
+
+
+def _start(now: float, window: int) -> int:
+    return int(now // window) * window
 
 
 def _weighted(current: int, previous: int, now: float, window: int) -> int:
@@ -45,46 +103,77 @@ def _weighted(current: int, previous: int, now: float, window: int) -> int:
     return current + int(previous * overlap)
 
 
-def hit(name: str, key: str, *, window: int) -> int:
-    """Count one attempt; the number of attempts in the sliding window, this one included."""
-    key_hash = _key_hash(name, key)
-    now = time.time()
-    start = int(now // window) * window
-    expires = datetime.fromtimestamp(start + 2 * window, UTC)
-    database = get_database(current_app)
-    with database.new_session() as session:
-        dialect = (
-            postgresql if session.bind and session.bind.dialect.name == "postgresql" else sqlite
-        )
-        insert = dialect.insert(ThrottleCounter).values(
-            key_hash=key_hash, window_start=start, count=1, expires_at=expires
-        )
-        upsert = insert.on_conflict_do_update(
-            index_elements=["key_hash", "window_start"],
-            set_={"count": ThrottleCounter.count + 1},
-        ).returning(ThrottleCounter.count)
-        current = int(session.execute(upsert).scalar_one())
-        previous = session.scalar(
-            select(ThrottleCounter.count).where(
-                ThrottleCounter.key_hash == key_hash, ThrottleCounter.window_start == start - window
-            )
-        )
-        session.execute(
-            delete(ThrottleCounter).where(
-                ThrottleCounter.expires_at < datetime.fromtimestamp(now, UTC)
-            )
-        )
-        session.commit()
-    return _weighted(current, previous or 0, now, window)
+class Store(Protocol):
+    """Counts of the window starting at `start` and of the one before it."""
+
+    def hit(self, key_hash: str, start: int, window: int) -> tuple[int, int]: ...
+
+    def counts(self, key_hash: str, start: int, window: int) -> tuple[int, int]: ...
+
+    def clear(self, key_hash: str) -> None: ...
 
 
-def count(name: str, key: str, *, window: int) -> int:
-    """The attempts in the sliding window, without counting one more."""
-    key_hash = _key_hash(name, key)
-    now = time.time()
-    start = int(now // window) * window
-    database = get_database(current_app)
-    with database.new_session(write=False) as session:
+class DatabaseStore:
+    """One row per key and fixed window, upserted (SQLite and PostgreSQL)."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+        self.next_cleanup = 0.0
+
+    @property
+    def dialect(self) -> str:
+        return self.database.engine.dialect.name
+
+    def hit(self, key_hash: str, start: int, window: int) -> tuple[int, int]:
+        self._refuse_inside_write_transaction()
+        insert = (postgresql if self.dialect == "postgresql" else sqlite).insert
+        upsert = (
+            insert(ThrottleCounter)
+            .values(
+                key_hash=key_hash,
+                window_start=start,
+                count=1,
+                expires_at=_utc(start + 2 * window),
+            )
+            .on_conflict_do_update(
+                index_elements=["key_hash", "window_start"],
+                set_={"count": ThrottleCounter.count + 1},
+            )
+        )
+        with self.database.new_session() as session:
+            session.execute(upsert)
+            counts = self._read(session, key_hash, start, window)
+            session.commit()
+        if clock() >= self.next_cleanup:
+            self.sweep()
+        return counts
+
+    def counts(self, key_hash: str, start: int, window: int) -> tuple[int, int]:
+        with self.database.new_session(write=False) as session:
+            return self._read(session, key_hash, start, window)
+
+    def clear(self, key_hash: str) -> None:
+        self._refuse_inside_write_transaction()
+        with self.database.new_session() as session:
+            session.execute(delete(ThrottleCounter).where(ThrottleCounter.key_hash == key_hash))
+            session.commit()
+
+    def sweep(self) -> None:
+        """Delete the expired rows (on PostgreSQL, skipping those another sweep holds)."""
+        now = clock()
+        self.next_cleanup = now + CLEANUP_INTERVAL
+        expired = ThrottleCounter.expires_at < _utc(now)
+        statement = delete(ThrottleCounter).where(expired)
+        if self.dialect == "postgresql":
+            keys = (ThrottleCounter.key_hash, ThrottleCounter.window_start)
+            locked = select(*keys).where(expired).with_for_update(skip_locked=True)
+            statement = delete(ThrottleCounter).where(tuple_(*keys).in_(locked))
+        with self.database.new_session() as session:
+            session.execute(statement)
+            session.commit()
+
+    @staticmethod
+    def _read(session: Session, key_hash: str, start: int, window: int) -> tuple[int, int]:
         rows = dict(
             session.execute(
                 select(ThrottleCounter.window_start, ThrottleCounter.count).where(
@@ -93,14 +182,47 @@ def count(name: str, key: str, *, window: int) -> int:
                 )
             ).all()
         )
-    return _weighted(rows.get(start, 0), rows.get(start - window, 0), now, window)
+        return rows.get(start, 0), rows.get(start - window, 0)
+
+    def _refuse_inside_write_transaction(self) -> None:
+        if self.dialect != "sqlite":
+            return
+        session: Session | None = g.get("db_session")
+        write = not has_request_context() or request.method not in READ_METHODS
+        if session is not None and write and session.in_transaction():
+            raise RuntimeError(
+                "limits.hit/clear inside the request's write transaction would wait for it "
+                "on SQLite: call them before it begins, or after commit or rollback"
+            )
 
 
-def clear(name: str, key: str) -> None:
-    """Forget the attempts of this key (after a successful login, say)."""
-    database = get_database(current_app)
-    with database.new_session() as session:
-        session.execute(
-            delete(ThrottleCounter).where(ThrottleCounter.key_hash == _key_hash(name, key))
+class RedisStore:
+    """One hash per key, a field per fixed window: HINCRBY and EXPIREAT in one transaction;
+    the field two windows back is dropped at each hit, so a hash holds two fields at most."""
+
+    def __init__(self, client: "redis.Redis", *, prefix: str = REDIS_PREFIX) -> None:
+        self.client = client
+        self.prefix = prefix
+
+    def hit(self, key_hash: str, start: int, window: int) -> tuple[int, int]:
+        name = self.prefix + key_hash
+        with self.client.pipeline(transaction=True) as pipe:
+            pipe.hincrby(name, str(start), 1)
+            pipe.hdel(name, str(start - 2 * window))
+            pipe.expireat(name, start + 2 * window)
+            pipe.hget(name, str(start - window))
+            current, _, _, previous = pipe.execute()
+        return int(current), int(previous or 0)
+
+    def counts(self, key_hash: str, start: int, window: int) -> tuple[int, int]:
+        current, previous = self.client.hmget(
+            self.prefix + key_hash, [str(start), str(start - window)]
         )
-        session.commit()
+        return int(current or 0), int(previous or 0)
+
+    def clear(self, key_hash: str) -> None:
+        self.client.delete(self.prefix + key_hash)
+
+
+def _utc(timestamp: float) -> datetime:
+    return datetime.fromtimestamp(timestamp, UTC)

@@ -36,7 +36,8 @@ from coalition.roadmap.models import Action, Commitment, CommitmentStatus, actio
 
 
 def graph_data(session: Session, coalition: Coalition, viewer: User | None) -> GraphData:
-    """Actors still in the coalition (the public sees listed ones), levers, axes, actions,
+    """Actors still in the coalition (the public sees listed ones), current levers and axes
+    (retired ones are history: their holdings and links drop out of the graph), actions,
     holdings and live commitments: six queries."""
     visible = visible_actors(coalition, viewer).where(Actor.status != ActorStatus.left)
     actors = [
@@ -47,7 +48,7 @@ def graph_data(session: Session, coalition: Coalition, viewer: User | None) -> G
         LeverRow(id, name)
         for id, name in session.execute(
             select(Lever.id, Lever.name)
-            .where(Lever.coalition_id == coalition.id)
+            .where(Lever.coalition_id == coalition.id, Lever.retired_at.is_(None))
             .order_by(Lever.position, Lever.name)
         )
     ]
@@ -55,7 +56,7 @@ def graph_data(session: Session, coalition: Coalition, viewer: User | None) -> G
         AxisRow(id, name)
         for id, name in session.execute(
             select(Axis.id, Axis.name)
-            .where(Axis.coalition_id == coalition.id)
+            .where(Axis.coalition_id == coalition.id, Axis.retired_at.is_(None))
             .order_by(Axis.position, Axis.name)
         )
     ]

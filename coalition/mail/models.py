@@ -22,6 +22,8 @@ class OutboxMessage(Base):
     # extra headers (Message-ID is chosen when the message is written, so a retry keeps it)
     headers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # attempts begun: counted when a sender takes the message, which also moves
+    # next_attempt_at past a lease so that no other sender takes it meanwhile (mail.delivery)
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_error: Mapped[str | None] = mapped_column(Text)

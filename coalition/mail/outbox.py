@@ -32,7 +32,8 @@ def queue_mail(
     """Add a message to the outbox; `subject` may be a lazy translation."""
     if language not in current_app.config["LANGUAGES"]:
         language = "fr"
-    context = context or {}
+    # `locale()` in the templates (the layout's `lang`) is the mail's language, not the request's
+    context = {**(context or {}), "locale": lambda: language}
     with force_locale(language):
         subject_text = str(subject)
         text = render_template(f"mail/{template}.txt", subject=subject_text, **context)

@@ -12,6 +12,7 @@ from werkzeug.datastructures import MultiDict
 from coalition.actors.models import Actor, Family
 from coalition.coalitions import queries as coalition_queries
 from coalition.coalitions.models import Coalition
+from coalition.coalitions.naming import shown_name
 from coalition.coalitions.queries import coalition_or_404
 from coalition.core import labels
 from coalition.core.errors import DomainError
@@ -115,8 +116,8 @@ def _listing(slug: str, tag: str | None = None) -> ResponseReturnValue:
         query=query,
         result=result,
         resources=_page_of(session, result.ids),
-        axes={str(axis.id): axis.name for axis in axes},
-        levers={str(lever.id): lever.name for lever in levers},
+        axes={str(axis.id): shown_name(axis) for axis in axes},  # retired ones: for history
+        levers={str(lever.id): shown_name(lever) for lever in levers},
         tag=tag,
         link=lambda **changes: search_link(slug, query, **changes),
         kind_names=dict(choices(labels.resource_kind)),
@@ -158,13 +159,14 @@ def _resource_page(
     )
     if contributor is not None and not can(viewer(), "actor.view", contributor):
         contributor = None
-    axis_name = coalition_queries.coalition_axes(session, coalition)
+    axes = coalition_queries.coalition_axes(session, coalition)
     return render_template(
         "resources/resource.html",
         coalition=coalition,
         resource=resource,
         contributor=contributor,
-        axis={axis.id: axis.name for axis in axis_name}.get(resource.axis_id or 0),
+        axis={axis.id: shown_name(axis) for axis in axes}.get(resource.axis_id or 0),
+        lever_names=", ".join(shown_name(lever) for lever in resource.levers),
         form=form or ModerationForm(formdata=None, obj=resource),
     ), status
 
@@ -184,9 +186,12 @@ def submit(slug: str) -> ResponseReturnValue:
     require("resource.submit", coalition)
     form = ResourceForm()
     form.axis.choices = row_choices(
-        coalition_queries.coalition_axes(session, coalition), empty=_("— aucune —")
+        coalition_queries.coalition_axes(session, coalition, with_retired=False),
+        empty=_("— aucune —"),
     )
-    form.levers.choices = row_choices(coalition_queries.coalition_levers(session, coalition))
+    form.levers.choices = row_choices(
+        coalition_queries.coalition_levers(session, coalition, with_retired=False)
+    )
     duplicate = None
     status = 200
     if form.validate_on_submit():

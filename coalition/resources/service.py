@@ -88,11 +88,20 @@ def _check(session: Session, coalition: Coalition, details: ResourceDetails) -> 
             raise ValidationError(
                 _l("Cette approche n'appartient pas à cette coalition."), field="axis"
             )
+        if axis.retired_at is not None:
+            raise ValidationError(
+                _l("Cette approche est retirée du cadrage : choisissez-en une autre."),
+                field="axis",
+            )
     levers = list(session.scalars(select(Lever).where(Lever.id.in_(details.lever_ids))))
     if len(levers) != len(set(details.lever_ids)) or any(
         lever.coalition_id != coalition.id for lever in levers
     ):
         raise ValidationError(_l("Ce levier n'appartient pas à cette coalition."), field="levers")
+    if any(lever.retired_at is not None for lever in levers):
+        raise ValidationError(
+            _l("Un levier choisi est retiré du cadrage : décochez-le."), field="levers"
+        )
     same = session.scalars(
         select(Resource).where(Resource.coalition_id == coalition.id, Resource.url == details.url)
     ).first()

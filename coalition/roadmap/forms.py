@@ -1,6 +1,6 @@
 """What people send about the roadmap: the board's filters, the forms of actions and objectives."""
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from enum import StrEnum
 from typing import Any, TypeVar
 
@@ -20,6 +20,8 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from coalition.actors.filters import lever_from_args
 from coalition.actors.forms import VersionedForm
 from coalition.actors.models import Family
+from coalition.coalitions.models import Axis, Lever
+from coalition.coalitions.naming import shown_name
 from coalition.roadmap.models import HORIZON_LABELS, OBJECTIVE_STATUS_LABELS, Horizon
 from coalition.roadmap.queries import BoardView, RoadmapFilters
 
@@ -36,6 +38,19 @@ def row_choices(rows: Iterable[Any], *, empty: Any = None) -> list[SelectChoice]
     first = [SelectChoice("", empty)] if empty is not None else []
     return first + [
         SelectChoice(str(row.id), getattr(row, "name", None) or row.title) for row in rows
+    ]
+
+
+def framing_choices(
+    rows: Iterable[Axis | Lever], keep: Collection[int] = (), *, empty: Any = None
+) -> list[SelectChoice]:
+    """A select's options from axes or levers: the current ones, and the retired ones in `keep`
+    (those the record already refers to, so that an edit does not drop them), marked."""
+    first = [SelectChoice("", empty)] if empty is not None else []
+    return first + [
+        SelectChoice(str(row.id), shown_name(row))
+        for row in rows
+        if row.retired_at is None or row.id in keep
     ]
 
 

@@ -19,6 +19,7 @@ from coalition.actors.models import Actor, ActorStatus, Family
 from coalition.actors.queries import visible_actors
 from coalition.auth.models import User
 from coalition.coalitions.models import Axis, Coalition, Lever
+from coalition.coalitions.naming import shown_name
 from coalition.core.permissions import is_participant
 from coalition.meetings.models import ActionReview, Decision, Meeting, MeetingStatus
 from coalition.roadmap.models import (
@@ -183,7 +184,7 @@ def board(
     conditions = _conditions(coalition, viewer, filters)
     ids = select(Action.id).where(*conditions)
     actions = session.scalars(select(Action).where(*conditions).order_by(Action.title, Action.id))
-    lever_names = {lever.id: lever.name for lever in levers}  # in the coalition's order
+    lever_names = {lever.id: shown_name(lever) for lever in levers}  # in the coalition's order
     rank = {lever_id: n for n, lever_id in enumerate(lever_names)}
     used: dict[int, list[int]] = {}
     for action_id, lever_id in session.execute(

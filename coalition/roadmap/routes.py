@@ -23,6 +23,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from coalition.actors.forms import VersionedForm
 from coalition.coalitions import queries as coalition_queries
 from coalition.coalitions.models import Axis, Coalition
+from coalition.coalitions.naming import shown_name
 from coalition.coalitions.queries import coalition_or_404
 from coalition.core import labels
 from coalition.core.errors import DomainError, ValidationError
@@ -36,6 +37,7 @@ from coalition.roadmap.forms import (
     ActionForm,
     DecideForm,
     ObjectiveForm,
+    framing_choices,
     label_choices,
     parse_roadmap_filters,
     row_choices,
@@ -124,7 +126,11 @@ def _groups(cards: list[Card], view: BoardView, axes: list[Axis]) -> list[Group]
     by_axis: dict[int | None, list[Card]] = {}
     for card in cards:
         by_axis.setdefault(card.action.axis_id, []).append(card)
-    groups = [Group(f"axis-{axis.id}", axis.name, by_axis.get(axis.id, [])) for axis in axes]
+    groups = [
+        Group(f"axis-{axis.id}", shown_name(axis), by_axis.get(axis.id, []))
+        for axis in axes
+        if axis.retired_at is None or axis.id in by_axis  # a retired axis, while actions have it
+    ]
     return [*groups, Group("none", _("Sans approche"), by_axis.get(None, []))]
 
 
@@ -216,11 +222,18 @@ def action(slug: str, action_id: int) -> ResponseReturnValue:
 
 
 def _choose_from(
-    session: Session, coalition: Coalition, form: ActionForm, lead: int | None
+    session: Session,
+    coalition: Coalition,
+    form: ActionForm,
+    lead: int | None,
+    action: Action | None = None,
 ) -> None:
-    """The selects offer the coalition's rows; the lead, actors still in it (and the current)."""
-    form.axis.choices = row_choices(
-        coalition_queries.coalition_axes(session, coalition), empty=_("— aucune —")
+    """The selects offer the coalition's rows; the lead, actors still in it (and the current);
+    axes and levers, the current ones (and the retired ones the action already has)."""
+    form.axis.choices = framing_choices(
+        coalition_queries.coalition_axes(session, coalition),
+        [action.axis_id] if action and action.axis_id else [],
+        empty=_("— aucune —"),
     )
     form.objective.choices = row_choices(
         queries.coalition_objectives(session, coalition), empty=_("— aucun —")
@@ -228,7 +241,10 @@ def _choose_from(
     form.lead_actor.choices = row_choices(
         queries.lead_candidates(session, coalition, lead), empty=_("— aucun —")
     )
-    form.levers.choices = row_choices(coalition_queries.coalition_levers(session, coalition))
+    form.levers.choices = framing_choices(
+        coalition_queries.coalition_levers(session, coalition),
+        {lever.id for lever in action.levers} if action else (),
+    )
 
 
 def _id(value: str | None, field: str) -> int | None:
@@ -324,7 +340,7 @@ def edit_action(slug: str, action_id: int) -> ResponseReturnValue:
     # on a POST, only what was sent counts: a missing version must not pass for the current one
     form = ActionForm() if request.method == "POST" else ActionForm(data=_as_form_data(action))
     form.status.choices = label_choices(labels.action_status)
-    _choose_from(session, coalition, form, action.lead_actor_id)
+    _choose_from(session, coalition, form, action.lead_actor_id, action)
     if not form.validate_on_submit():
         return _action_form(coalition, form, action, 400 if form.is_submitted() else 200)
 

@@ -145,8 +145,11 @@ class ActionDetails:
     success_criteria: str = ""
 
 
-def _check_details(session: Session, coalition_id: int, details: ActionDetails) -> list[Lever]:
-    """The details belong to this coalition; returns the levers named."""
+def _check_details(
+    session: Session, coalition_id: int, details: ActionDetails, current: Action | None = None
+) -> list[Lever]:
+    """The details belong to this coalition; returns the levers named. A retired axis or lever
+    is refused, unless the action already has it (`current`)."""
     details.title = details.title.strip()
     if not details.title:
         raise ValidationError(_l("Le titre est obligatoire."), field="title")
@@ -162,11 +165,22 @@ def _check_details(session: Session, coalition_id: int, details: ActionDetails) 
                 raise ValidationError(
                     _l("Ce choix n'appartient pas à cette coalition."), field=name
                 )
+            kept = current is not None and current.axis_id == value
+            if isinstance(found, Axis) and found.retired_at is not None and not kept:
+                raise ValidationError(
+                    _l("Cette approche est retirée du cadrage : choisissez-en une autre."),
+                    field="axis",
+                )
     levers = list(session.scalars(select(Lever).where(Lever.id.in_(details.lever_ids))))
     if len(levers) != len(set(details.lever_ids)) or any(
         lever.coalition_id != coalition_id for lever in levers
     ):
         raise ValidationError(_l("Ce levier n'appartient pas à cette coalition."), field="levers")
+    had = {lever.id for lever in current.levers} if current is not None else set()
+    if any(lever.retired_at is not None and lever.id not in had for lever in levers):
+        raise ValidationError(
+            _l("Un levier choisi est retiré du cadrage : décochez-le."), field="levers"
+        )
     return levers
 
 
@@ -216,7 +230,7 @@ def update_action(
 ) -> Action:
     check_version("action", action, seen_version)
     check_transition(action.status, status)
-    levers = _check_details(session, action.coalition_id, details)
+    levers = _check_details(session, action.coalition_id, details, action)
     before = audit.snapshot(action, ACTION_FIELDS)
     before_levers = sorted(lever.id for lever in action.levers)
     _apply_details(action, details, levers)

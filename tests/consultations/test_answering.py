@@ -1,4 +1,4 @@
-"""Checking anonymous answers against the questionnaire, storing them once, limiting bursts."""
+"""Checking anonymous answers against the questionnaire, storing them once."""
 
 import pytest
 from sqlalchemy.orm import Session
@@ -13,7 +13,6 @@ from coalition.consultations.answering import (
     record_submission,
 )
 from coalition.consultations.models import Channel, ConsultationStatus, Source
-from coalition.consultations.ratelimit import RateLimiter
 from coalition.core.errors import ValidationError
 from tests.conftest import World
 from tests.consultations.conftest import Questions, choice_id, counts, make_consultation
@@ -102,20 +101,3 @@ def test_a_submission_is_stored_once_and_only_where_the_consultation_runs(
     with pytest.raises(ValidationError, match="pas ouverte"):
         record_submission(db, consultation, answers, source=Source.paper, form_token="b")
     assert counts(db) == (1, 1)
-
-
-def test_the_rate_limit_slides_with_time_and_tells_clients_apart() -> None:
-    now = [0.0]
-    limiter = RateLimiter(3, 60, clock=lambda: now[0])
-    assert [limiter.allow("1.2.3.4") for _ in range(4)] == [True, True, True, False]
-    assert limiter.allow("5.6.7.8")
-    now[0] = 59.9
-    assert not limiter.allow("1.2.3.4")
-    now[0] = 60.1
-    assert limiter.allow("1.2.3.4")
-
-
-def test_the_rate_limit_keeps_no_address() -> None:
-    limiter = RateLimiter(3, 60)
-    limiter.allow("192.0.2.7")
-    assert all(b"192.0.2.7" not in key for key in limiter._hits)

@@ -1,0 +1,51 @@
+"""The installation's forms: a new coalition, more facilitators for one."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Regexp
+
+from coalition.admin.service import NAME_MAX, SLUG_RE, SLUG_RULE
+
+
+def _stripped(value: str | None) -> str | None:
+    return value.strip() if value else value
+
+
+def _emails_field() -> TextAreaField:
+    return TextAreaField(
+        _l("Adresses des animateurs ou animatrices"),
+        description=_l(
+            "Une ou plusieurs adresses, séparées par des virgules, des points-virgules, des "
+            "espaces ou des retours à la ligne. Chacune reçoit un lien d'invitation valable "
+            "14 jours."
+        ),
+        validators=[DataRequired(_l("Indiquez au moins une adresse e-mail.")), Length(max=10000)],
+    )
+
+
+class FacilitatorsForm(FlaskForm):
+    emails = _emails_field()
+
+
+class CoalitionForm(FlaskForm):
+    slug = StringField(
+        _l("Adresse courte"),
+        description=_l("Dans l'adresse de ses pages : /c/adresse-courte. Elle ne change plus."),
+        filters=[_stripped],
+        validators=[
+            DataRequired(_l("L'adresse courte est obligatoire.")),
+            Regexp(f"^{SLUG_RE.pattern}$", message=SLUG_RULE),
+        ],
+    )
+    name = StringField(
+        _l("Nom"),
+        filters=[_stripped],
+        validators=[
+            DataRequired(_l("Le nom est obligatoire.")),
+            Length(
+                max=NAME_MAX, message=_l("Le nom compte au plus %(max)d caractères.", max=NAME_MAX)
+            ),
+        ],
+    )
+    emails = _emails_field()

@@ -1,0 +1,76 @@
+"""What a facilitator sends to frame the coalition: its presentation, axes, levers, partners."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length
+
+from coalition.actors.forms import VersionedForm
+from coalition.coalitions.models import PHASE_LABELS, Phase
+from coalition.coalitions.service import (
+    CONTEXT_LENGTH,
+    DESCRIPTION_LENGTH,
+    NAME_LENGTH,
+    TAGLINE_LENGTH,
+)
+
+CHOOSE_PHASE = _l("Choisissez une phase de la liste.")
+
+
+def _at_most(limit: int) -> Length:
+    return Length(
+        max=limit, message=_l("%(limit)d caractères au plus, s'il vous plaît.", limit=limit)
+    )
+
+
+def _name() -> StringField:
+    return StringField(
+        _l("Nom"),
+        validators=[DataRequired(_l("Le nom est obligatoire.")), _at_most(NAME_LENGTH)],
+    )
+
+
+class FramingForm(VersionedForm):
+    name = _name()
+    tagline = StringField(
+        _l("Accroche"),
+        description=_l("Une phrase, sous le nom, sur la page d'accueil."),
+        validators=[_at_most(TAGLINE_LENGTH)],
+    )
+    context = TextAreaField(
+        _l("Contexte"),
+        description=_l(
+            "Pourquoi la coalition existe, ce qu'elle vise. En Markdown : **gras**, listes avec "
+            "« - », liens."
+        ),
+        validators=[_at_most(CONTEXT_LENGTH)],
+    )
+    phase = SelectField(
+        _l("Phase"),
+        choices=[SelectChoice(phase.value, label) for phase, label in PHASE_LABELS.items()],
+        validate_choice=False,  # AnyOf says it in French
+        validators=[InputRequired(CHOOSE_PHASE), AnyOf([p.value for p in Phase], CHOOSE_PHASE)],
+    )
+
+
+class ItemForm(FlaskForm):
+    """A new axis or lever."""
+
+    name = _name()
+    description = TextAreaField(_l("Description"), validators=[_at_most(DESCRIPTION_LENGTH)])
+
+
+class ItemEditForm(VersionedForm):
+    name = _name()
+    description = TextAreaField(_l("Description"), validators=[_at_most(DESCRIPTION_LENGTH)])
+
+
+class MoveForm(FlaskForm):
+    direction = StringField(
+        validators=[AnyOf(["up", "down"], _l("Choisissez de monter ou de descendre."))]
+    )
+
+
+class PartnerForm(VersionedForm):
+    is_partner = StringField(validators=[AnyOf(["yes", "no"], _l("Choisissez oui ou non."))])
