@@ -2,14 +2,25 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import StringField, TextAreaField
+from wtforms import Field, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Regexp
+from wtforms.validators import ValidationError as FieldError
 
-from coalition.admin.service import NAME_MAX, SLUG_RE, SLUG_RULE
+from coalition.admin.service import NAME_MAX, SLUG_RE, SLUG_RULE, parse_addresses
+from coalition.core.errors import DomainError
 
 
 def _stripped(value: str | None) -> str | None:
     return value.strip() if value else value
+
+
+def _addresses(form: FlaskForm, field: Field) -> None:
+    """Every address of the list well formed (checked with the other fields, before the
+    service checks them again)."""
+    try:
+        parse_addresses(field.data or "")
+    except DomainError as error:
+        raise FieldError(str(error)) from error
 
 
 def _emails_field() -> TextAreaField:
@@ -20,7 +31,11 @@ def _emails_field() -> TextAreaField:
             "espaces ou des retours à la ligne. Chacune reçoit un lien d'invitation valable "
             "14 jours."
         ),
-        validators=[DataRequired(_l("Indiquez au moins une adresse e-mail.")), Length(max=10000)],
+        validators=[
+            DataRequired(_l("Indiquez au moins une adresse e-mail.")),
+            Length(max=10000, message=_l("Au plus %(max)d caractères.", max=10000)),
+            _addresses,
+        ],
     )
 
 

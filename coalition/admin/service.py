@@ -22,6 +22,7 @@ SLUG_RULE = _l(
     "sans tiret au début ni à la fin."
 )
 ADDRESS_SEPARATORS = re.compile(r"[\s,;]+")
+MAX_ADDRESSES = 100  # in one form
 
 
 def parse_addresses(text: str) -> list[str]:
@@ -30,6 +31,10 @@ def parse_addresses(text: str) -> list[str]:
     addresses = list(dict.fromkeys(normalise_email(a) for a in ADDRESS_SEPARATORS.split(text) if a))
     if not addresses:
         raise ValidationError(_l("Indiquez au moins une adresse e-mail."), field="emails")
+    if len(addresses) > MAX_ADDRESSES:
+        raise ValidationError(
+            _l("Au plus %(max)d adresses à la fois.", max=MAX_ADDRESSES), field="emails"
+        )
     malformed = [address for address in addresses if not valid_email(address)]
     if malformed:
         raise ValidationError(

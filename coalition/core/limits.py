@@ -67,7 +67,7 @@ def clear(name: str, key: str) -> None:
 
 def window_left(window: int) -> int:
     """Seconds until the current fixed window ends: a key held back now, whose attempts stop
-    being counted meanwhile, is let through again by then at the latest."""
+    being counted meanwhile, is let through again right after that at the latest."""
     return max(1, math.ceil(window - clock() % window))
 
 

@@ -5,7 +5,7 @@ from datetime import datetime
 
 from flask import abort
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from coalition.actors.models import Actor, ActorStatus
 from coalition.auth.models import Membership, User
@@ -13,6 +13,11 @@ from coalition.coalitions.models import Coalition
 from coalition.core.tokens import token_hash
 from coalition.people.models import Invitation
 from coalition.people.service import InvitationState, state_of
+
+
+# A user read here may be the viewer, whose memberships every page reads (permissions, menu):
+# loaded with them, so that a page drawn again after a rollback finds them.
+_WITH_MEMBERSHIPS = selectinload(User.memberships)
 
 
 @dataclass(frozen=True)
@@ -41,6 +46,7 @@ def people(session: Session, coalition: Coalition) -> list[Person]:
         .outerjoin(Actor, Actor.id == Membership.actor_id)
         .where(Membership.coalition_id == coalition.id)
         .order_by(Membership.role, User.name, User.id)  # "facilitator" < "member"
+        .options(_WITH_MEMBERSHIPS)
     ).all()
     return [Person(membership, user, actor_name) for membership, user, actor_name in rows]
 
@@ -80,6 +86,7 @@ def person_or_404(session: Session, coalition: Coalition, membership_id: int) ->
         .join(User, User.id == Membership.user_id)
         .outerjoin(Actor, Actor.id == Membership.actor_id)
         .where(Membership.id == membership_id, Membership.coalition_id == coalition.id)
+        .options(_WITH_MEMBERSHIPS)
     ).one_or_none()
     if row is None:
         abort(404)

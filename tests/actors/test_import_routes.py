@@ -116,7 +116,7 @@ def test_twenty_actors_from_libreoffice_preview_confirm_then_again_unchanged(
         Family.use, ActorKind.association, "Die", "https://org1.example",
     )  # fmt: skip
     query = select(Holding.lever_id, Holding.capacity).where(Holding.actor_id == fablab.id)
-    capacities = dict(db.execute(query).tuples().all())
+    capacities = dict(db.execute(query).all())
     assert capacities == {world.lever.id: 1, world.other_lever.id: 3}
 
     directory = text(facilitator.get(done.headers["Location"]))
@@ -207,10 +207,11 @@ def test_no_file_chosen(facilitator: FlaskClient) -> None:
 @pytest.mark.parametrize(
     ("row", "message"),
     [
-        ("Nouveau;Banque;", "Ligne 3, colonne B (« famille ») : La famille « Banque » n'exist"),
-        ("Nouveau;;", "Ligne 3, colonne B (« famille ») : La famille est obligatoire"),
-        ("Nouveau;Usage;2", "Ligne 3, colonne C (« Ancien levier ») : Le levier « Ancien levier »"),
-        ("Nouveau;Usage;9", "Capacité « 9 » inconnue"),
+        ("Nouveau;Banque;;", "Ligne 3, colonne B (« famille ») : La famille « Banque » n'exist"),
+        ("Nouveau;;;", "Ligne 3, colonne B (« famille ») : La famille est obligatoire"),
+        ("Nouveau;Usage;2;",
+         "Ligne 3, colonne C (« Ancien levier ») : Le levier « Ancien levier » est"),
+        ("Nouveau;Usage;;9", "Ligne 3, colonne D (« Levier 1 ») : Capacité « 9 » inconnue"),
     ],
 )  # fmt: skip
 def test_rows_in_error_are_listed_and_nothing_can_be_confirmed(
@@ -218,7 +219,7 @@ def test_rows_in_error_are_listed_and_nothing_can_be_confirmed(
 ) -> None:
     f.lever(db, world.coalition, name="Ancien levier", retired_at=datetime.now(UTC))
     before = counts(db)
-    data = f"nom;famille;Ancien levier\r\nActeur A;Usage;\r\n{row}\r\n".encode()
+    data = f"nom;famille;Ancien levier;Levier 1\r\nActeur A;Usage;;\r\n{row}\r\n".encode()
     response = upload(facilitator, data)
     body = text(response)
     assert response.status_code == 400

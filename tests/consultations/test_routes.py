@@ -2,8 +2,10 @@
 
 import csv
 import io
+import time
 from typing import Any
 
+import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -18,6 +20,8 @@ from coalition.consultations.models import (
     Submission,
     TextReview,
 )
+from coalition.core import limits
+from coalition.core.limits import ThrottleCounter
 from tests.conftest import World, post_form
 from tests.consultations.conftest import Questions, answer_form, choice_id, counts, valid_answers
 
@@ -152,6 +156,14 @@ def test_forged_tokens_and_the_honeypot_store_nothing(
     assert counts(db) == (0, 0)
 
 
+@pytest.fixture
+def frozen_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Time stands still at the start of a window: no burst straddles two windows."""
+    start = (int(time.time()) // 3600 + 24) * 3600
+    monkeypatch.setattr(limits, "clock", lambda: float(start))
+
+
+@pytest.mark.usefixtures("frozen_clock")
 def test_a_burst_from_one_client_meets_the_rate_limit(
     client: FlaskClient, db: Session, consultation: Consultation
 ) -> None:
@@ -171,6 +183,42 @@ def test_a_burst_from_one_client_meets_the_rate_limit(
     data = {**answer_form(other, url(consultation)), **valid_answers(q)}
     response = other.post(url(consultation), data=data, environ_base={"REMOTE_ADDR": "10.0.0.2"})
     assert response.status_code == 303
+    # counted under a keyed hash: no address anywhere
+    assert all("127.0.0.1" not in key for key in db.scalars(select(ThrottleCounter.key_hash)))
+
+
+@pytest.mark.usefixtures("frozen_clock")
+@pytest.mark.parametrize("store", ["database", "redis"])
+def test_the_answer_limit_holds_for_the_whole_installation(
+    connection: Any, database_url: str, db: Session, consultation: Consultation, store: str
+) -> None:
+    """Two workers (two apps over the same database, or the same Redis) share one count."""
+    import fakeredis
+
+    from coalition import create_app
+    from tests.conftest import TestDatabase
+
+    server = fakeredis.FakeServer()
+    workers = []
+    for _ in range(2):
+        app = create_app(
+            {
+                "DATABASE": TestDatabase(connection),
+                "DATABASE_URL": database_url,
+                "CONSULTATION_ANSWER_LIMIT": 3,
+            }
+        )
+        if store == "redis":
+            limits.init_app(app, redis_client=fakeredis.FakeRedis(server=server))
+        workers.append(app.test_client())
+    q = Questions.of(consultation)
+    statuses = []
+    for n in range(6):
+        worker = workers[n % 2]
+        data = {**answer_form(worker, url(consultation)), **valid_answers(q)}
+        statuses.append(worker.post(url(consultation), data=data).status_code)
+    assert statuses == [303, 303, 303, 429, 429, 429]
+    assert counts(db)[0] == 3
 
 
 def test_no_address_is_stored(client: FlaskClient, db: Session, consultation: Consultation) -> None:
@@ -312,6 +360,7 @@ def test_facilitators_approve_or_set_aside_free_text(
     assert answer.text_review == TextReview.approved
 
 
+@pytest.mark.usefixtures("frozen_clock")
 def test_behind_a_trusted_proxy_clients_are_told_apart_by_their_forwarded_address(
     connection: Any, database_url: str, db: Session, consultation: Consultation
 ) -> None:

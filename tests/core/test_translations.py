@@ -7,7 +7,11 @@ from babel.messages.pofile import read_po
 
 PROJECT_DIR = Path(__file__).parents[2]
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None}
-METHODS = [("coalition/**.py", "python"), ("templates/**.html", "jinja2")]
+METHODS = [
+    ("coalition/**.py", "python"),
+    ("templates/**.html", "jinja2"),
+    ("templates/**.txt", "jinja2"),
+]
 
 
 def source_messages() -> set[str]:
