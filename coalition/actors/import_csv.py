@@ -153,17 +153,27 @@ def spreadsheet_csv(rows: Iterable[Sequence[str]]) -> bytes:
 # -- from the preview to the confirmation ---------------------------------------------------
 
 
-def seal(secret_key: str, coalition_id: int, text: str, encoding: str) -> str:
+@dataclass(frozen=True)
+class Sealed:
+    text: str
+    encoding: str
+    shown: str | None  # the digest of the preview the user saw (import_plan.Plan.digest)
+
+
+def seal(
+    secret_key: str, coalition_id: int, text: str, encoding: str, shown: str | None = None
+) -> str:
     """The file's text, signed for this coalition, to carry from the preview to the confirm."""
     serializer = URLSafeTimedSerializer(secret_key, salt=SEAL_SALT)
-    return serializer.dumps({"coalition": coalition_id, "text": text, "encoding": encoding})
+    payload = {"coalition": coalition_id, "text": text, "encoding": encoding, "shown": shown}
+    return serializer.dumps(payload)
 
 
 def unseal(
     secret_key: str, coalition_id: int, token: str, *, max_age: int = SEAL_MAX_AGE
-) -> tuple[str, str]:
-    """The text and encoding a preview sealed, or FileRefused when the token was altered,
-    is too old or belongs to another coalition."""
+) -> Sealed:
+    """What a preview sealed, or FileRefused when the token was altered, is too old or
+    belongs to another coalition."""
     serializer = URLSafeTimedSerializer(secret_key, salt=SEAL_SALT)
     try:
         sealed = serializer.loads(token, max_age=max_age)
@@ -176,4 +186,5 @@ def unseal(
                 "(rien n'a été importé)."
             )
         )
-    return str(sealed["text"]), str(sealed["encoding"])
+    shown = sealed.get("shown")
+    return Sealed(str(sealed["text"]), str(sealed["encoding"]), str(shown) if shown else None)

@@ -6,6 +6,7 @@ holding). Any row in error and nothing may be applied.
 """
 
 import enum
+import hashlib
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -74,6 +75,11 @@ class Plan:
     @property
     def has_errors(self) -> bool:
         return any(entry.outcome == Outcome.error for entry in self.entries)
+
+    def digest(self) -> str:
+        """A fingerprint of what the plan would do: the same file against the same actors."""
+        seen = [(e.row, e.name, e.outcome.value, e.changes) for e in self.entries]
+        return hashlib.sha256(repr(seen).encode()).hexdigest()[:32]
 
     @property
     def has_changes(self) -> bool:

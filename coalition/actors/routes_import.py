@@ -118,7 +118,8 @@ def _preview_page(
     problem: str | None = None,
 ) -> ResponseReturnValue:
     confirm = ImportConfirmForm(formdata=None)
-    confirm.sealed.data = seal(current_app.config["SECRET_KEY"], coalition.id, text, encoding)
+    key = current_app.config["SECRET_KEY"]
+    confirm.sealed.data = seal(key, coalition.id, text, encoding, shown=found.digest())
     return render_template(
         "actors/import_preview.html",
         coalition=coalition,
@@ -160,13 +161,20 @@ def confirm(slug: str) -> ResponseReturnValue:
     try:
         if not form.validate_on_submit():
             raise FileRefused(_("Cet aperçu n'est plus valable : envoyez le fichier à nouveau."))
-        text, encoding = unseal(current_app.config["SECRET_KEY"], coalition.id, form.sealed.data)
+        sealed = unseal(current_app.config["SECRET_KEY"], coalition.id, form.sealed.data)
+        text, encoding = sealed.text, sealed.encoding
         found = _plan(session, coalition, text, encoding)  # the database as it is now
     except FileRefused as refused:
         return _upload_page(coalition, ImportUploadForm(formdata=None), status=400, refused=refused)
     if found.has_errors:
         problem = _("Rien n'a été importé : corrigez les lignes en erreur puis envoyez le fichier.")
         return _preview_page(coalition, found, text, encoding, problem=problem)
+    if sealed.shown is not None and sealed.shown != found.digest():
+        problem = _(
+            "Rien n'a été importé : les acteurs ont changé depuis l'aperçu. Voici l'aperçu à "
+            "jour ; confirmez de nouveau s'il vous convient."
+        )
+        return _preview_page(coalition, found, text, encoding, status=409, problem=problem)
     try:
         applied = apply_plan(session, coalition, found, by=viewer())
         session.commit()

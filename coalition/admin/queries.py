@@ -63,7 +63,7 @@ def coalitions_with_staff(session: Session, *, now: datetime) -> list[CoalitionS
 
 def fold(text: str) -> str:
     """Lower case, without accents: what a search compares."""
-    text = text.lower().replace("œ", "oe").replace("æ", "ae")
+    text = text.lower().replace("œ", "oe").replace("æ", "ae").replace("ø", "o")
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
@@ -76,7 +76,7 @@ class folded(FunctionElement[str]):
     inherit_cache = True
 
 
-@compiles(folded)
+@compiles(folded)  # SQLite
 def _folded_by_python(element: folded, compiler: SQLCompiler, **kw: Any) -> str:
     return f"{SQLITE_FOLD}({compiler.process(element.clauses, **kw)})"
 

@@ -1,5 +1,7 @@
 """One's account: name, language, email change; a forgotten password."""
 
+import math
+
 from flask import (
     Blueprint,
     current_app,
@@ -12,6 +14,7 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import logout_user
 from sqlalchemy.exc import IntegrityError
 
@@ -187,16 +190,19 @@ def forgot_password() -> ResponseReturnValue:
     refused = submitted and _reset_refused(address)
     require("account.recover")
     if refused:
-        minutes = max(1, int(current_app.config["RESET_WINDOW"]) // 60)
+        seconds = limits.window_left(int(current_app.config["RESET_WINDOW"]))
+        minutes = math.ceil(seconds / 60)
         form.form_errors.append(
-            _(
+            ngettext(
                 "Trop de demandes de nouveau mot de passe pour cette adresse ou depuis votre "
-                "connexion : aucun message n'a été envoyé. Réessayez dans %(minutes)s minutes.",
-                minutes=minutes,
+                "connexion : aucun message n'a été envoyé. Réessayez dans %(num)d minute.",
+                "Trop de demandes de nouveau mot de passe pour cette adresse ou depuis votre "
+                "connexion : aucun message n'a été envoyé. Réessayez dans %(num)d minutes.",
+                minutes,
             )
         )
         page = render_template("auth/forgot_password.html", form=form)
-        return page, 429, {"Retry-After": str(minutes * 60)}
+        return page, 429, {"Retry-After": str(seconds)}
     if submitted:
         session_ = db_session()
         service_account.request_password_reset(session_, address, now=utcnow())

@@ -98,8 +98,13 @@ def index(slug: str) -> ResponseReturnValue:
 def _new_actor(form: InviteForm) -> ActorDetails | None:
     """The actor to create, when the form asks for one (chosen, or only its name typed)."""
     name = (form.new_actor_name.data or "").strip()
-    if form.actor.data != NEW_ACTOR and not (name and not form.actor.data):
+    if form.actor.data != NEW_ACTOR and not name:
         return None
+    if form.actor.data not in ("", NEW_ACTOR):
+        raise ValidationError(
+            _("Choisissez un acteur existant ou décrivez-en un nouveau, pas les deux."),
+            field="actor",
+        )
     if form.new_actor_family.data not in set(Family):
         raise ValidationError(
             _("Choisissez la famille du nouvel acteur."), field="new_actor_family"
@@ -116,7 +121,7 @@ def invite(slug: str) -> ResponseReturnValue:
     try:
         role = _role(form.role.data)
         new_actor = _new_actor(form) if role == MembershipRole.member else None
-        chosen = None if new_actor is not None and form.actor.data == NEW_ACTOR else form.actor.data
+        chosen = None if new_actor is not None else form.actor.data
         invitations = service.invite_many(
             session,
             coalition,

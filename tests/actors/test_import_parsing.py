@@ -7,6 +7,7 @@ import pytest
 
 from coalition.actors.import_csv import (
     FileRefused,
+    Sealed,
     column_letter,
     decode,
     guess_separator,
@@ -266,8 +267,8 @@ def test_the_template_reads_back_as_a_spreadsheet_and_through_the_import() -> No
 
 
 def test_a_sealed_text_comes_back_only_for_its_coalition_and_unaltered() -> None:
-    token = seal("secret", 7, "nom\r\nA\r\n", "utf-8")
-    assert unseal("secret", 7, token) == ("nom\r\nA\r\n", "utf-8")
+    token = seal("secret", 7, "nom\r\nA\r\n", "utf-8", shown="abc")
+    assert unseal("secret", 7, token) == Sealed("nom\r\nA\r\n", "utf-8", "abc")
     for key, coalition, sealed in [
         ("secret", 8, token),
         ("other", 7, token),

@@ -130,8 +130,11 @@ def test_twenty_actors_from_libreoffice_preview_confirm_then_again_unchanged(
     assert "<strong>20</strong> inchangés" in body and "<strong>0</strong> nouveaux" in body
     assert "Rien à changer" in body
     assert 'name="sealed"' not in body or "Confirmer" not in body
-    # confirming the first preview once more changes nothing either
-    assert confirm(facilitator, sealed(preview)).status_code == 303
+    # confirming the first preview once more: the actors changed since, nothing is written
+    replayed = confirm(facilitator, sealed(preview))
+    assert replayed.status_code == 409
+    assert "les acteurs ont changé depuis l'aperçu" in text(replayed)
+    assert "<strong>20</strong> inchangés" in text(replayed)
     assert counts(db) == (actors, holdings, events)
 
 
@@ -332,3 +335,21 @@ def test_the_template_opens_as_a_spreadsheet_and_imports_back(
     preview = upload(facilitator, data)
     assert preview.status_code == 200
     assert "<strong>1</strong> nouveaux" in text(preview)
+
+
+def test_a_preview_overtaken_by_a_change_is_shown_again_before_anything_is_written(
+    facilitator: FlaskClient, db: Session, world: World
+) -> None:
+    preview = upload(facilitator, b"nom;famille;Levier 1\r\nActeur A;Offre;3\r\n")
+    assert "Levier « Levier 1 » : 2 – moyenne → 3 – forte" in text(preview)
+    world.holding.capacity = 1  # a member edits the holding meanwhile
+    db.flush()
+    before = counts(db)
+    stale = confirm(facilitator, sealed(preview))
+    assert stale.status_code == 409
+    assert "les acteurs ont changé depuis l'aperçu" in text(stale)
+    assert "Levier « Levier 1 » : 1 – faible → 3 – forte" in text(stale)
+    assert counts(db) == before
+    assert confirm(facilitator, sealed(stale)).status_code == 303
+    db.expire_all()
+    assert db.get(Holding, world.holding.id).capacity == 3  # type: ignore[union-attr]

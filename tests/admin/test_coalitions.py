@@ -98,6 +98,12 @@ BAD_COALITIONS = [
         400,
         "Adresse e-mail invalide : pas-une-adresse, x@",
     ),
+    (
+        {"emails": " ".join(f"p{n}@example.org" for n in range(101))},
+        "emails",
+        400,
+        "Au plus 100 adresses à la fois.",
+    ),
 ]
 
 
@@ -120,6 +126,19 @@ def test_a_refused_coalition_writes_nothing(
     assert f'id="{field}-error"' in page  # shown next to its field
     if field != "name":
         assert 'value="Coalition test"' in page  # the form comes back filled in
+    assert row_counts(db) == before
+
+
+def test_every_mistake_is_told_at_once(client: FlaskClient, world: World, db: Session) -> None:
+    world.log_in(client, "admin")
+    before = row_counts(db)
+    bad = {"slug": "Avec Espaces", "name": "", "emails": "ok@example.org pas-une-adresse"}
+    response = post_form(client, "/admin/coalitions", bad, form_url="/admin/")
+    assert response.status_code == 400
+    page = page_text(response)
+    for field in ("slug", "name", "emails"):
+        assert f'id="{field}-error"' in page
+    assert "Adresse e-mail invalide : pas-une-adresse" in page
     assert row_counts(db) == before
 
 
@@ -183,3 +202,32 @@ def test_an_address_already_invited_is_refused_until_the_invitation_ends(
     assert again.status_code == 409
     assert "invitation en attente" in page_text(again)
     assert row_counts(db) == before
+
+
+def test_the_list_issues_the_same_statements_at_2_and_20_coalitions(
+    client: FlaskClient,
+    world: World,
+    db: Session,
+    count_queries,  # type: ignore[no-untyped-def]
+) -> None:
+    from tests import factories as f
+
+    world.log_in(client, "admin")
+
+    def statements() -> int:
+        with count_queries() as counter:
+            assert client.get("/admin/").status_code == 200
+        return counter.count
+
+    small = statements()
+    for n in range(18):
+        coalition = f.coalition(db)
+        for _ in range(3):
+            f.membership(db, f.user(db), coalition, MembershipRole.facilitator)
+        post_form(
+            client,
+            f"/admin/coalitions/{coalition.slug}/facilitators",
+            {f"c{coalition.id}-emails": f"invite{n}@example.org"},
+            form_url="/",
+        )
+    assert statements() == small

@@ -40,7 +40,10 @@ def test_the_list_shows_accounts_with_their_coalitions_and_roles(
     assert "Ma coalition</a> : Membre (Acteur A)" in row
     assert "Autre coalition</a> : Animateur ou animatrice" in row
     assert "actif" in row and "Désactiver" in row
-    assert "votre compte" in page  # the admin's own row has no button
+    assert "jamais" in row  # never logged in
+    own = page[page.index(f'id="u{world.users["admin"].id}"') :].split("</tr>")[0]
+    assert "votre compte" in own and "Désactiver" not in own  # no button on one's own row
+    assert "<time datetime=" in own  # the admin has just logged in
     assert "5 comptes" in page  # the world's four and the admin
 
 

@@ -88,6 +88,4 @@ def test_other_coalitions_items_are_not_found(
     assert client.get(f"{F}/axes/{foreign_axis.id}").status_code == 404
     assert client.get(f"{F}/things/{foreign_axis.id}").status_code == 404
     data = {"is_partner": "yes", "version": "1"}
-    check_access(
-        client, "POST", f"{F}/partners/{foreign_actor.id}", data, "facilitator", [404] * 6
-    )
+    check_access(client, "POST", f"{F}/partners/{foreign_actor.id}", data, "facilitator", [404] * 6)

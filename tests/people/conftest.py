@@ -64,7 +64,7 @@ def invite(
             now=now or utcnow(),
         )
         db.flush()
-    return last_link(db, email)
+    return last_link(db, email.strip().lower())
 
 
 def invite_form(client: FlaskClient, data: dict[str, str]) -> Any:

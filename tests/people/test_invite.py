@@ -53,7 +53,9 @@ def test_several_addresses_each_get_their_own_link(
     client: FlaskClient, world: World, db: Session
 ) -> None:
     world.log_in(client, "facilitator")
-    emails = "un@example.org, deux@example.org;trois@example.org\nquatre@example.org  un@example.org"
+    emails = (
+        "un@example.org, deux@example.org;trois@example.org\nquatre@example.org  un@example.org"
+    )
     response = invite_form(client, {"emails": emails, "role": "facilitator"})
     assert response.status_code == 302
     sent = [i.email for i in invitations(db)]
@@ -142,7 +144,12 @@ def test_a_facilitator_invitation_ignores_the_actor(
         ({"emails": "x@example.org", "role": "chef", "actor": "{actor}"}, "Choisissez un rôle"),
         ({"emails": "x@example.org", "actor": "{actor}"}, "Choisissez un rôle"),
         (
-            {"emails": "x@example.org", "role": "member", "actor": "new", "new_actor_family": "use"},
+            {
+                "emails": "x@example.org",
+                "role": "member",
+                "actor": "new",
+                "new_actor_family": "use",
+            },
             "Le nom est obligatoire",
         ),
         (
@@ -205,7 +212,7 @@ def test_one_bad_address_names_every_refused_one(
     assert "Adresse e-mail invalide : faux@" in html
     assert "Adresse e-mail invalide : aussi@faux" in html
     assert f"{world.users['facilitator'].email} fait déjà partie" in html
-    assert "emails\">ok@example.org" not in html or "ok@example.org" in html  # input kept
+    assert "ok@example.org, faux@, " in html  # the list typed is kept
     assert before.unchanged()
 
 
