@@ -14,7 +14,6 @@ from coalition.core.tokens import token_hash
 from coalition.people.models import Invitation
 from coalition.people.service import InvitationState, state_of
 
-
 # A user read here may be the viewer, whose memberships every page reads (permissions, menu):
 # loaded with them, so that a page drawn again after a rollback finds them.
 _WITH_MEMBERSHIPS = selectinload(User.memberships)

@@ -1,5 +1,7 @@
 """Inviting people from the "Personnes" page: one or several addresses, all or nothing."""
 
+from typing import Any
+
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -256,8 +258,8 @@ def test_the_page_lists_people_and_invitations(
 
 
 def test_the_page_costs_the_same_whatever_the_number_of_people(
-    app: Flask, client: FlaskClient, world: World, db: Session, count_queries
-) -> None:  # type: ignore[no-untyped-def]
+    app: Flask, client: FlaskClient, world: World, db: Session, count_queries: Any
+) -> None:
     world.log_in(client, "facilitator")
 
     def statements() -> int:

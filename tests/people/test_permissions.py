@@ -9,8 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from coalition.auth.models import Membership, MembershipRole
+from coalition.people.models import Invitation
 from tests import factories as f
-from tests.conftest import ROLES, World, check_access
+from tests.conftest import ROLES, World, check_access, post_form
 from tests.people.conftest import invite
 
 FACILITATORS = [302, 403, 403, 200, 403, 200]
@@ -20,11 +21,13 @@ MANAGERS = [302, 403, 403, 302, 403, 302]  # a facilitator's write redirects
 INVITED = [200, 403, 403, 403, 403, 403]
 JOINED = [303, 403, 403, 403, 403, 403]
 P = "/c/ma-coalition/people"
-NEWCOMER = {"name": "Nina Nouvelle", "password": "une phrase assez longue", "confirm_password": "une phrase assez longue"}  # fmt: skip
+PASSWORD = "une phrase assez longue"
+NEWCOMER = {"name": "Nina Nouvelle", "password": PASSWORD, "confirm_password": PASSWORD}
+INVITE = {"emails": "nouvelle@example.org", "role": "facilitator"}
 
 ROUTES: list[tuple[str, str, dict[str, str] | None, list[int]]] = [
     ("GET", P, None, FACILITATORS),
-    ("POST", P + "/invitations", {"emails": "nouvelle@example.org", "role": "facilitator"}, MANAGERS),
+    ("POST", P + "/invitations", INVITE, MANAGERS),
     ("POST", P + "/invitations/{invitation}/resend", {}, MANAGERS),
     ("POST", P + "/invitations/{invitation}/revoke", {}, MANAGERS),
     ("GET", P + "/{membership}", None, FACILITATORS),
@@ -46,10 +49,7 @@ RULES: set[str] = {
 @pytest.fixture
 def places(app: Flask, db: Session, world: World) -> dict[str, Any]:
     path = invite(app, db, world, "invitee@example.org")
-    pending = invite(app, db, world, "attente@example.org", role=MembershipRole.facilitator)
-    assert pending
-    from coalition.people.models import Invitation
-
+    invite(app, db, world, "attente@example.org", role=MembershipRole.facilitator)
     invitation = db.scalars(
         select(Invitation).where(Invitation.email == "attente@example.org")
     ).one()
@@ -92,13 +92,9 @@ def test_a_person_of_another_coalition_is_not_found(
     world.log_in(client, "facilitator")
     assert client.get(f"{P}/{stranger.id}").status_code == 404
     invite(app, db, world, "ailleurs@example.org")
-    from coalition.people.models import Invitation
-
     invitation = db.scalars(select(Invitation)).one()
     invitation.coalition_id = world.other_coalition.id
     db.flush()
     world.log_in(client, "admin")
-    from tests.conftest import post_form
-
     response = post_form(client, f"{P}/invitations/{invitation.id}/revoke", {}, form_url=P)
     assert response.status_code == 404
