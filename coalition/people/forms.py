@@ -69,7 +69,7 @@ class MembershipForm(FlaskForm):
 
 
 class ConfirmForm(FlaskForm):
-    """A button that only needs the CSRF token: resend, revoke, remove, accept."""
+    """A button that only sends the CSRF token (accepting an invitation)."""
 
 
 class JoinForm(FlaskForm):

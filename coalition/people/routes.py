@@ -20,7 +20,6 @@ from coalition.db import db_session, utcnow
 from coalition.people import queries, service, service_memberships
 from coalition.people.forms import (
     NEW_ACTOR,
-    ConfirmForm,
     InviteForm,
     MembershipForm,
     actor_choices,
@@ -84,7 +83,6 @@ def _page(
         people=queries.people(session, coalition),
         invitations=queries.open_invitations(session, coalition, now=utcnow()),
         form=form,
-        confirm=ConfirmForm(formdata=None),
         problems=problems or [],
     ), status
 
@@ -153,9 +151,7 @@ def invite(slug: str) -> ResponseReturnValue:
 def _invitation_write(slug: str, invitation_id: int, action: str) -> ResponseReturnValue:
     session, coalition = _load(slug)
     invitation = queries.invitation_or_404(session, coalition, invitation_id)
-    form = ConfirmForm()
-    if not form.validate_on_submit():
-        return _page(session, coalition, problems=[_("Le formulaire a expiré.")], status=400)
+    # (the CSRF token these buttons send was checked before the view, by CSRFProtect)
     email = invitation.email
     try:
         if action == "resend":
@@ -209,7 +205,6 @@ def _person_page(
         coalition=coalition,
         person=person,
         form=form,
-        confirm=ConfirmForm(formdata=None),
         problems=problems or [],
     ), status
 
@@ -255,10 +250,6 @@ def person(slug: str, membership_id: int) -> ResponseReturnValue:
 def remove(slug: str, membership_id: int) -> ResponseReturnValue:
     session, coalition = _load(slug)
     found = queries.person_or_404(session, coalition, membership_id)
-    if not ConfirmForm().validate_on_submit():
-        return _person_page(
-            session, coalition, found, problems=[_("Le formulaire a expiré.")], status=400
-        )
     try:
         service_memberships.remove_membership(session, found.membership, coalition, by=viewer())
         session.commit()

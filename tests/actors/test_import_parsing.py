@@ -150,7 +150,7 @@ def test_files_that_are_not_a_sheet_of_actors_are_refused(data: bytes, message: 
 
 def test_too_many_rows_are_refused() -> None:
     rows = "".join(f"Acteur {n};usage\r\n" for n in range(MAX_ROWS + 1))
-    assert "plus de 5" in str(refusal(("nom;famille\r\n" + rows).encode()))
+    assert "plus de 2\u202f000 acteurs" in str(refusal(("nom;famille\r\n" + rows).encode()))
     rows = "".join(f"Acteur {n};usage\r\n" for n in range(MAX_ROWS))
     assert len(read(("nom;famille\r\n" + rows).encode()).rows) == MAX_ROWS
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from coalition.actors import service
 from coalition.actors.import_csv import MAX_BYTES, seal
+from coalition.actors.importing import MAX_ROWS
 from coalition.actors.models import Actor, ActorKind, Family, Holding
 from coalition.core.audit import AuditEvent
 from coalition.core.errors import ValidationError
@@ -187,7 +188,7 @@ def test_an_existing_actor_is_updated_and_its_other_holdings_left_alone(
             "Ligne 1, colonne C (« levier : levier 1 ») : Cette colonne répète la colonne B",
         ),
         (b"nom;Couleur\r\nA;bleu\r\n", "acteurs.csv", "colonne B (« Couleur ») : Colonne inconnue"),
-        (b"nom;famille\r\n" + b"A;Usage\r\n" * 5001, "acteurs.csv", "plus de 5"),
+        (b"nom;famille\r\n" + b"A;Usage\r\n" * (MAX_ROWS + 1), "acteurs.csv", "plus de 2"),
     ],
 )
 def test_files_that_cannot_be_imported_are_refused_with_a_clear_message(
@@ -353,3 +354,16 @@ def test_a_preview_overtaken_by_a_change_is_shown_again_before_anything_is_writt
     assert confirm(facilitator, sealed(stale)).status_code == 303
     db.expire_all()
     assert db.get(Holding, world.holding.id).capacity == 3  # type: ignore[union-attr]
+
+
+def test_in_english_the_template_has_english_headers_that_import_back(
+    facilitator: FlaskClient,
+) -> None:
+    post_form(facilitator, "/language", {"lang": "en"}, form_url=IMPORT)
+    data = facilitator.get(IMPORT + "/template.csv").get_data()
+    header, example = csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""), delimiter=";")
+    assert header == ["name", "family", "kind", "territory", "website", "Levier 1", "Levier 2"]
+    assert example[1:3] == ["Use", "Lab, fab lab or community space"]
+    preview = upload(facilitator, data)
+    assert preview.status_code == 200
+    assert "<strong>1</strong>" in preview.get_data(as_text=True)

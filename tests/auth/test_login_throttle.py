@@ -23,12 +23,18 @@ OTHER_CLIENT = {"REMOTE_ADDR": "198.51.100.9"}
 
 
 @pytest.fixture(autouse=True)
-def small_limits(app: Flask, monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    """Limits of 3 failures per account and 5 per client in 900 s; time stands still."""
-    app.config.update(LOGIN_ACCOUNT_LIMIT=3, LOGIN_CLIENT_LIMIT=5, LOGIN_WINDOW=900)
+def small_limits(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """Time stands still (tests move it by hand)."""
     now = [START]
     monkeypatch.setattr(limits, "clock", lambda: now[0])
     return now
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """Limits of 3 failures per account and 5 per client in 900 s."""
+    app.config.update(LOGIN_ACCOUNT_LIMIT=3, LOGIN_CLIENT_LIMIT=5, LOGIN_WINDOW=900)
+    return app.test_client()
 
 
 def attempt(client: FlaskClient, email: str, password: str, **environ: str) -> Any:
@@ -178,3 +184,38 @@ def test_failures_and_refusals_change_nothing_but_the_counters(
     hashes = db.scalars(select(ThrottleCounter.key_hash)).all()
     assert len(hashes) == 2 and all(user.email not in key for key in hashes)
     assert db.scalar(select(func.sum(ThrottleCounter.count))) == 6
+
+
+def test_with_its_own_connections_a_failed_login_counts_without_waiting(
+    database: Any, database_url: str
+) -> None:
+    """As in production, each session its own connection (on SQLite, one writer at a time):
+    the request's transaction ends before the counters write theirs, so nothing waits."""
+    from sqlalchemy import delete
+
+    from coalition import create_app
+    from coalition.auth.models import User
+    from coalition.db import Database
+
+    app = create_app({"DATABASE": Database(database_url), "DATABASE_URL": database_url})
+    app.config.update(LOGIN_ACCOUNT_LIMIT=2, LOGIN_CLIENT_LIMIT=50, LOGIN_WINDOW=900)
+    database = app.extensions["coalition_db"]
+    with database.transaction() as session:
+        user = f.user(session, email=f"own-{time.time_ns()}@example.org")
+    client = app.test_client()
+    try:
+        started = time.monotonic()
+        statuses = [attempt(client, user.email, "mauvais-mot-de-passe").status_code]
+        statuses.append(attempt(client, user.email, f.PASSWORD).status_code)  # clears
+        statuses.append(attempt(client, user.email, "mauvais-mot-de-passe").status_code)
+        statuses.append(attempt(client, user.email, "faux-encore").status_code)
+        statuses.append(attempt(client, user.email, f.PASSWORD).status_code)
+        assert statuses == [400, 302, 400, 400, 429]
+        assert time.monotonic() - started < 10  # no lock waited for (the busy timeout is 15 s)
+    finally:
+        with app.app_context():
+            limits.clear("login-account", user.email)
+            limits.clear("login-client", "127.0.0.1")
+        with database.transaction() as session:
+            session.execute(delete(User).where(User.id == user.id))
+        database.engine.dispose()

@@ -1,5 +1,6 @@
 """Inviting people from the "Personnes" page: one or several addresses, all or nothing."""
 
+import re
 from typing import Any
 
 import pytest
@@ -255,6 +256,8 @@ def test_the_page_lists_people_and_invitations(
     assert "Animateur ou animatrice" in page and "Acteur B" in page
     assert "attente@example.org" in page and "Renvoyer" in page and "Révoquer" in page
     assert 'class="table-scroll"' in page
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert len(ids) == len(set(ids)), sorted(ids)
 
 
 def test_the_page_costs_the_same_whatever_the_number_of_people(

@@ -1,5 +1,6 @@
 """Changing a person's role or actor, and removing them from the coalition."""
 
+import re
 from typing import Any
 
 import pytest
@@ -39,6 +40,8 @@ def test_a_member_is_given_another_actor(client: FlaskClient, world: World, db: 
     world.log_in(client, "facilitator")
     page = client.get(f"{PEOPLE}/{m.id}").get_data(as_text=True)
     assert world.users["member"].email in page and "Retirer" in page
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert len(ids) == len(set(ids)), sorted(ids)
     response = change(client, m, {"role": "member", "actor": str(world.other_actor.id)})
     assert response.status_code == 302 and response.headers["Location"] == PEOPLE
     db.expire_all()

@@ -120,3 +120,16 @@ def test_resending_when_a_newer_invitation_is_pending_is_refused(
     assert response.status_code == 409
     assert "une autre invitation en attente" in response.get_data(as_text=True)
     assert before.unchanged()
+
+
+def test_a_button_without_its_csrf_token_changes_nothing(
+    app: Flask, client: FlaskClient, world: World, db: Session
+) -> None:
+    invite(app, db, world, "nina@example.org")
+    invitation = the_invitation(db, "nina@example.org")
+    world.log_in(client, "facilitator")
+    before = Snapshot(db)
+    for action in ("resend", "revoke"):
+        response = client.post(f"{PEOPLE}/invitations/{invitation.id}/{action}")
+        assert response.status_code == 400
+    assert before.unchanged()
