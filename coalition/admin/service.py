@@ -8,10 +8,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from coalition.auth.models import MembershipRole, User
-from coalition.auth.service import end_sessions, normalise_email, valid_email
+from coalition.auth.service import end_sessions, valid_email
 from coalition.coalitions.models import Coalition
 from coalition.core import audit
 from coalition.core.errors import Conflict, ValidationError
+from coalition.people import service as people_service
 from coalition.people.models import Invitation
 from coalition.people.service import invite
 
@@ -21,20 +22,12 @@ SLUG_RULE = _l(
     "De 2 à 64 caractères : lettres minuscules sans accent, chiffres et tirets, "
     "sans tiret au début ni à la fin."
 )
-ADDRESS_SEPARATORS = re.compile(r"[\s,;]+")
-MAX_ADDRESSES = 100  # in one form
 
 
 def parse_addresses(text: str) -> list[str]:
-    """The addresses of a list typed by hand (commas, semicolons, spaces or new lines between
-    them), normalised, each once, in their order; refused whole if one is malformed."""
-    addresses = list(dict.fromkeys(normalise_email(a) for a in ADDRESS_SEPARATORS.split(text) if a))
-    if not addresses:
-        raise ValidationError(_l("Indiquez au moins une adresse e-mail."), field="emails")
-    if len(addresses) > MAX_ADDRESSES:
-        raise ValidationError(
-            _l("Au plus %(max)d adresses à la fois.", max=MAX_ADDRESSES), field="emails"
-        )
+    """The addresses of a list typed by hand, as the People page reads them; refused whole if
+    one is malformed."""
+    addresses = people_service.parse_addresses(text)
     malformed = [address for address in addresses if not valid_email(address)]
     if malformed:
         raise ValidationError(
