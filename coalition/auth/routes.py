@@ -75,6 +75,7 @@ def login() -> ResponseReturnValue:
             session_.commit()
             limits.clear(LOGIN_ACCOUNT, email)
             new_session()  # a new session at login: nothing carried over from before
+            session.setdefault("lang", user.language)  # unless chosen before logging in
             login_user(user)
             flash(_("Vous êtes connecté·e."), "success")
             return redirect(safe_next(form.next.data) or url_for("coalitions.index"))

@@ -94,6 +94,11 @@ DATASETS: dict[str, Dataset] = {
                 DataColumn("id", _l("Identifiant du levier"), INTEGER),
                 DataColumn("name", _l("Nom du levier"), TEXT),
                 DataColumn("description", _l("Description du levier"), TEXT),
+                DataColumn(
+                    "is_retired",
+                    _l("Levier retiré par la coalition (gardé pour l'historique)"),
+                    BOOLEAN,
+                ),
             ),
         ),
         Dataset(

@@ -82,11 +82,19 @@ def actors(session: Session, coalition: Coalition) -> list[Row]:
 
 def levers(session: Session, coalition: Coalition) -> list[Row]:
     rows = session.execute(
-        select(Lever.id, Lever.name, Lever.description)
+        select(Lever.id, Lever.name, Lever.description, Lever.retired_at)
         .where(Lever.coalition_id == coalition.id)
         .order_by(Lever.position, Lever.name)
     )
-    return [{"id": row.id, "name": row.name, "description": row.description} for row in rows]
+    return [
+        {
+            "id": row.id,
+            "name": row.name,
+            "description": row.description,
+            "is_retired": row.retired_at is not None,
+        }
+        for row in rows
+    ]
 
 
 def holdings(session: Session, coalition: Coalition) -> list[Row]:

@@ -221,3 +221,15 @@ def test_the_chosen_language_survives_login_and_logout(client: FlaskClient, db: 
     assert '<html lang="en">' in client.get("/").get_data(as_text=True)
     post_form(client, "/logout", {}, form_url="/")
     assert '<html lang="en">' in client.get("/").get_data(as_text=True)
+
+
+def test_login_takes_the_account_language_unless_one_was_chosen(
+    client: FlaskClient, app: Flask, db: Session
+) -> None:
+    user = f.user(db, language="en")
+    f.log_in(client, user)
+    assert '<html lang="en">' in client.get("/").get_data(as_text=True)
+    chooser = app.test_client()
+    post_form(chooser, "/language", {"lang": "fr", "next": "/"}, form_url="/")
+    f.log_in(chooser, user)
+    assert '<html lang="fr">' in chooser.get("/").get_data(as_text=True)

@@ -307,6 +307,7 @@ def test_levers_and_holdings(client: FlaskClient, open_world: Any) -> None:
         ("Médiation", "Médiation numérique"),
         ("Achat public", ""),
     ]
+    assert [row["is_retired"] for row in levers] == ["false", "false"]
     holdings = read_csv(client, "/c/ouverte/data/holdings.csv")
     assert [(row["actor"], row["lever"], row["capacity"], row["note"]) for row in holdings] == [
         ("Acteur parti", "Achat public", "1", ""),
@@ -314,6 +315,16 @@ def test_levers_and_holdings(client: FlaskClient, open_world: Any) -> None:
     ]
     assert holdings[1]["actor_id"] == str(open_world.actor.id)
     assert holdings[1]["lever_id"] == str(open_world.lever.id)
+
+
+def test_a_retired_lever_stays_in_the_data_marked_retired(
+    client: FlaskClient, open_world: Any, db: Session
+) -> None:
+    open_world.lever.retired_at = datetime(2026, 12, 1, tzinfo=UTC)
+    db.flush()
+    levers = {row["name"]: row for row in read_json(client, "/c/ouverte/data/levers.json")}
+    assert levers["Médiation"]["is_retired"] is True
+    assert levers["Achat public"]["is_retired"] is False
 
 
 def test_actions_show_the_latest_review_and_only_a_listed_lead(
