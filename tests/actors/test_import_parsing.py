@@ -2,10 +2,12 @@
 
 import csv
 import io
+from random import Random
 
 import pytest
 
 from coalition.actors.import_csv import (
+    MAX_BYTES,
     FileRefused,
     Sealed,
     column_letter,
@@ -27,6 +29,7 @@ from coalition.actors.importing import (
     template_rows,
 )
 from coalition.actors.models import ActorKind, Family
+from coalition.actors.routes_import import CONFIRM_BODY_LIMIT
 
 TRAINING, PURCHASE = LeverRef(1, "Formation"), LeverRef(2, "Achat public")
 OLD = LeverRef(3, "Vieux", is_retired=True)
@@ -278,3 +281,10 @@ def test_a_sealed_text_comes_back_only_for_its_coalition_and_unaltered() -> None
             unseal(key, coalition, sealed)
     with pytest.raises(FileRefused):
         unseal("secret", 7, token, max_age=-1)
+
+
+def test_the_largest_file_sealed_fits_in_the_confirmation_body() -> None:
+    random = Random(1)
+    alphabet = [chr(c) for c in (*range(32, 127), *range(0xA0, 0x100))]  # accents: JSON escapes
+    text = "".join(random.choice(alphabet) for _ in range(MAX_BYTES))
+    assert len(seal("secret", 1, text, "windows-1252", shown="x" * 32)) < CONFIRM_BODY_LIMIT / 2
