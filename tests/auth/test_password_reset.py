@@ -292,7 +292,7 @@ def test_links_come_from_base_url_never_from_the_host_header(
     app.config["BASE_URL"] = "https://coalition.example.org"
     user = f.user(db)
     forged = {"Host": "evil.example"}
-    html = text_of(client.get(FORGOT, headers=forged))
+    html = client.get(FORGOT, headers=forged).get_data(as_text=True)
     csrf = html.split('name="csrf_token" type="hidden" value="', 1)[1].split('"', 1)[0]
     response = client.post(FORGOT, data={"email": user.email, "csrf_token": csrf}, headers=forged)
     assert response.status_code == 302
