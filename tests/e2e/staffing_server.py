@@ -18,7 +18,7 @@ from coalition.mail.delivery import send_pass
 from tests.mail.smtp_server import SmtpServer
 
 ADMIN_EMAIL, ADMIN_NAME = "admin@example.org", "Alice Admin"
-ADMIN_PASSWORD = "vigie-de-la-lagune-2026"  # noqa: S105 - a test account on a throwaway database
+ADMIN_PASSWORD = "vigie-de-la-lagune-2026"  # a test account on a throwaway database
 
 
 @dataclass
