@@ -125,9 +125,15 @@ def check_access(
     data: dict[str, str] | None,
     role: str,
     expected: list[int],
+    *,
+    places: dict[str, Any] | None = None,
 ) -> None:
     """Request a route as `role` (already logged in) and check the status the table expects;
-    the public is sent to log in, and never back to a form by a GET."""
+    the public is sent to log in, and never back to a form by a GET. `places` fill the
+    `{name}` fields of the URL and of the form's keys and values."""
+    if places is not None:
+        url = url.format(**places)
+        data = {k.format(**places): v.format(**places) for k, v in (data or {}).items()}
     if method == "GET":
         response = client.get(url)
     else:

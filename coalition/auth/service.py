@@ -116,27 +116,32 @@ def void_tokens(session: Session, user: User, purpose: TokenPurpose, *, now: dat
     )
 
 
-def change_password(
-    session: Session, user: User, *, current: str, new: str, now: datetime | None = None
-) -> None:
-    """Change one's password knowing the current one: every session ends, and every
-    password reset link still unused stops working."""
-    if not verify_password(user.password_hash, current):
-        raise ValidationError(_l("Le mot de passe actuel est incorrect."), field="current_password")
+def set_password(session: Session, user: User, new: str, *, action: str, now: datetime) -> None:
+    """Give the account a new password: every session ends, and every password reset link
+    still unused stops working."""
     problem = password_problem(new)
     if problem:
         raise ValidationError(problem, field="new_password")
     user.password_hash = hash_password(new)
     end_sessions(user)
-    void_tokens(session, user, TokenPurpose.password_reset, now=now or utcnow())
+    void_tokens(session, user, TokenPurpose.password_reset, now=now)
     audit.record(
         session,
         entity="user",
         entity_id=user.id,
-        action="change_password",
+        action=action,
         user_id=user.id,
         coalition_id=None,
     )
+
+
+def change_password(
+    session: Session, user: User, *, current: str, new: str, now: datetime | None = None
+) -> None:
+    """Change one's password knowing the current one (see `set_password`)."""
+    if not verify_password(user.password_hash, current):
+        raise ValidationError(_l("Le mot de passe actuel est incorrect."), field="current_password")
+    set_password(session, user, new, action="change_password", now=now or utcnow())
 
 
 def add_membership(

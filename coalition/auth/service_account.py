@@ -12,8 +12,13 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from coalition.auth.models import AccountToken, TokenPurpose, User
-from coalition.auth.passwords import hash_password, password_problem, verify_password
-from coalition.auth.service import end_sessions, normalise_email, valid_email, void_tokens
+from coalition.auth.passwords import verify_password
+from coalition.auth.service import (
+    normalise_email,
+    set_password,
+    valid_email,
+    void_tokens,
+)
 from coalition.core import audit
 from coalition.core.errors import Conflict, DomainError, ValidationError
 from coalition.core.links import external_url
@@ -127,21 +132,8 @@ def reset_password(
 ) -> None:
     """Set a new password from a reset link: the link and the other reset links stop
     working, and every session of the account ends."""
-    problem = password_problem(new)
-    if problem:
-        raise ValidationError(problem, field="new_password")
-    _consume(session, found, now=now)
-    user.password_hash = hash_password(new)
-    void_tokens(session, user, TokenPurpose.password_reset, now=now)
-    end_sessions(user)
-    audit.record(
-        session,
-        entity="user",
-        entity_id=user.id,
-        action="reset_password",
-        user_id=user.id,
-        coalition_id=None,
-    )
+    _consume(session, found, now=now)  # a refused password rolls the whole request back
+    set_password(session, user, new, action="reset_password", now=now)
 
 
 # -- the account page ---------------------------------------------------------------------

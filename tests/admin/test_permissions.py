@@ -51,8 +51,7 @@ def test_route_access_per_role(
 ) -> None:
     world.log_in(client, role)
     places = {"member": world.users["member"].id, "coalition": world.coalition.id}
-    form = {k.format(**places): v for k, v in (data or {}).items()}
-    check_access(client, method, url.format(**places), form, role, expected)
+    check_access(client, method, url, data, role, expected, places=places)
 
 
 def test_unknown_targets_are_not_found(client: FlaskClient, world: World) -> None:

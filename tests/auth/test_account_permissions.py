@@ -91,8 +91,7 @@ def test_route_access_per_role(
     expected: list[int],
 ) -> None:
     world.log_in(client, role)
-    form = {k: v.format(**links) for k, v in (data or {}).items()}
-    check_access(client, method, url.format(**links), form, role, expected)
+    check_access(client, method, url, data, role, expected, places=links)
 
 
 def test_the_account_page_is_one_s_own(client: FlaskClient, world: World) -> None:

@@ -79,8 +79,7 @@ def test_route_access_per_role(
     expected: list[int],
 ) -> None:
     world.log_in(client, role)
-    form = {k.format(**places): v.format(**places) for k, v in (data or {}).items()}
-    check_access(client, method, url.format(**places), form, role, expected)
+    check_access(client, method, url, data, role, expected, places=places)
 
 
 def test_a_person_of_another_coalition_is_not_found(
