@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import AnyOf, DataRequired, InputRequired, Length
+from wtforms.validators import AnyOf, DataRequired, Length
 
 from coalition.actors.forms import VersionedForm
 from coalition.coalitions.models import PHASE_LABELS, Phase
@@ -50,7 +50,8 @@ class FramingForm(VersionedForm):
         _l("Phase"),
         choices=[SelectChoice(phase.value, label) for phase, label in PHASE_LABELS.items()],
         validate_choice=False,  # AnyOf says it in French
-        validators=[InputRequired(CHOOSE_PHASE), AnyOf([p.value for p in Phase], CHOOSE_PHASE)],
+        # no InputRequired: it renders a "required" select that the Nu checker refuses
+        validators=[AnyOf([p.value for p in Phase], CHOOSE_PHASE)],
     )
 
 
