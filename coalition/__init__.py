@@ -13,6 +13,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from coalition import db
 from coalition.config import PROJECT_DIR, load_config
+from coalition.core.input import init_input
 
 csrf = CSRFProtect()
 babel = Babel()
@@ -47,6 +48,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
     database = app.config.get("DATABASE")
     db.init_app(app, database if isinstance(database, db.Database) else None)
+    init_input(app)  # before the blueprints: their routes take its id converter
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     _init_login(app)

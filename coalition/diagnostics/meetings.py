@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 
 from coalition.coalitions.models import Coalition
 from coalition.coalitions.queries import coalition_or_404
-from coalition.core.errors import DomainError
+from coalition.core.errors import DomainError, ValidationError
+from coalition.core.input import parse_id
 from coalition.core.permissions import require, viewer
 from coalition.core.versions import StaleEdit
 from coalition.db import db_session, utcnow
@@ -163,12 +164,12 @@ def add_suggestion(slug: str, meeting_id: int) -> ResponseReturnValue:
     session, coalition, meeting = _load(slug, meeting_id)
     require("meeting.manage", coalition)
     action_id = request.form.get("action", "")
-    action = (
-        session.get(Action, int(action_id)) if action_id.isascii() and action_id.isdigit() else None
-    )
-    title = request.form.get("title", "")[:300]
+    action = session.get(Action, parse_id(action_id)) if parse_id(action_id) else None
+    title = request.form.get("title", "")
 
     def write() -> None:
+        if action_id and (action is None or action.coalition_id != coalition.id):
+            raise ValidationError(_("Cette action n'existe pas."))
         meetings_service.add_agenda_item(
             session, meeting, title=title, duration_minutes=15, action=action, by=viewer()
         )
@@ -282,13 +283,13 @@ def compare(slug: str) -> ResponseReturnValue:
     require("coalition.view", coalition)
     chosen = []
     for key in ("a", "b"):
-        value = request.args.get(key, "")
+        meeting_id = parse_id(request.args.get(key))
         snapshot = None
-        if value.isascii() and value.isdigit():
+        if meeting_id is not None:
             snapshot = session.scalars(
                 select(DiagnosticSnapshot).where(
                     DiagnosticSnapshot.coalition_id == coalition.id,
-                    DiagnosticSnapshot.meeting_id == int(value),
+                    DiagnosticSnapshot.meeting_id == meeting_id,
                 )
             ).one_or_none()
         if snapshot is None:

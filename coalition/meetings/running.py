@@ -13,6 +13,7 @@ from coalition.coalitions.models import Coalition
 from coalition.coalitions.queries import coalition_or_404
 from coalition.core.errors import DomainError, ValidationError
 from coalition.core.forms import apply_domain_error
+from coalition.core.input import coerce_id, parse_id
 from coalition.core.permissions import require, viewer
 from coalition.core.versions import StaleEdit
 from coalition.db import db_session
@@ -36,7 +37,8 @@ def _load(slug: str, meeting_id: int) -> tuple[Coalition, Meeting]:
 def _action(value: str | None) -> Action | None:
     if not value:
         return None
-    action = db_session().get(Action, int(value)) if value.isascii() and value.isdigit() else None
+    action_id = parse_id(value)
+    action = db_session().get(Action, action_id) if action_id else None
     if action is None:
         raise ValidationError(_("Cette action n'existe pas."), field="action")
     return action
@@ -127,7 +129,7 @@ def record_attendance(slug: str, meeting_id: int) -> ResponseReturnValue:
     try:
         for key, value in request.form.items():
             if key.startswith("presence-"):
-                actor_id = int(key.removeprefix("presence-"))
+                actor_id = coerce_id(key.removeprefix("presence-"))
                 presences[actor_id] = Presence(value) if value else None
         service.record_attendance(db_session(), meeting, presences, by=viewer())
     except (ValueError, DomainError):
