@@ -1,11 +1,17 @@
-"""What changed since the previous meeting, from the audit log."""
+"""What changed since the previous meeting, from the audit log.
+
+For the public, the audit log is read through what the public sees now: an actor is named by
+its current name only when the public graph holds it, never by a name kept in an event.
+"""
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from coalition.diagnostics.facts import (
     CHANGE_KEYS,
     LEFT,
+    UNNAMED,
     WITHDRAWN,
     ChangeFacts,
     DiagnosticInputs,
@@ -24,6 +30,8 @@ def changes_since(inputs: DiagnosticInputs) -> dict[str, list[Item]]:
     for event in sorted(inputs.changes, key=lambda event: event.at):
         sort = CHANGE_SORTERS.get(event.entity)
         change = sort(event, names) if sort else None
+        if change is not None and inputs.public:
+            change = for_public(change, event, names, inputs.unnamed_label)
         if change is not None:
             found[change[0]].append(change[1])
     found["new_resources"] = [
@@ -99,6 +107,27 @@ def actor_change(event: ChangeFacts, names: Names) -> Change:
     label = str(_field(event, "name") or "") or names.actor(event.entity_id)
     return key, Item(kind="actor", id=event.entity_id, label=label)
 
+
+def for_public(change: tuple[str, Item], event: ChangeFacts, names: Names, unnamed: str) -> Change:
+    """The change as the public may read it, or None. Changes to actions are public. A change
+    about an actor is kept when the public graph holds the actor, under its current name; an
+    actor who left while in the directory is counted without its name; anything else about
+    an actor the public does not see (opted out, left, deleted) is left out."""
+    key, item = change
+    if event.entity == "action":
+        return change
+    if event.entity not in ACTOR_ENTITIES:
+        return None
+    actor_id = event.entity_id if event.entity == "actor" else event.actor_id
+    name = names.node("actor", actor_id)
+    if name:
+        return (key, replace(item, label=name)) if event.entity == "actor" else change
+    if key == "actors_left" and (event.after or {}).get("is_listed") is True:
+        return key, Item(kind=UNNAMED, id=0, label=unnamed)
+    return None
+
+
+ACTOR_ENTITIES = ("actor", "commitment", "holding")
 
 CHANGE_SORTERS: dict[str, Callable[[ChangeFacts, Names], Change]] = {
     "commitment": commitment_change,

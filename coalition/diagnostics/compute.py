@@ -24,6 +24,7 @@ from coalition.diagnostics.facts import (
     GROWING_COUNTS,
     LEVER_KEYS,
     OPEN_EXCLUDED,
+    UNNAMED,
     ActionFacts,
     Comparison,
     Diagnostic,
@@ -39,6 +40,7 @@ from coalition.diagnostics.graph import (
     communities,
     coverage_matrix,
     empty_cells,
+    node_id,
     row_id,
     single_holder_levers,
     unheld_levers,
@@ -57,7 +59,13 @@ def compute_diagnostic(inputs: DiagnosticInputs) -> Diagnostic:
         changes=changes_since(inputs),
         actions=action_lists(inputs, committers),
         levers=lever_lists(graph),
-        actors=actor_lists(graph, inputs.attendance, committers, broker_items(working, everyone)),
+        actors=actor_lists(
+            graph,
+            inputs.attendance,
+            committers,
+            broker_items(working, everyone),
+            unnamed=inputs.unnamed_label if inputs.public else None,
+        ),
         communities=community_items(working),
         attendance=attendance_rows(inputs.attendance),
     )
@@ -183,7 +191,11 @@ def actor_lists(
     attendance: AttendanceReport,
     committers: dict[int, list[str]],
     broker_list: list[Item],
+    *,
+    unnamed: str | None = None,
 ) -> dict[str, list[Item]]:
+    """`unnamed`: for the public, who may not read anyone's attendance, the label each actor
+    absent twice is counted under; None names them. Only the graph's actors are counted."""
     committed = {actor for actors in committers.values() for actor in actors}
     idle = [
         _actor_item(graph, node)
@@ -193,7 +205,11 @@ def actor_lists(
     return {
         "without_commitment": sorted(idle, key=_label_order),
         "absent_twice": [
-            Item(kind="actor", id=actor.id, label=actor.name) for actor in attendance.flagged
+            Item(kind="actor", id=actor.id, label=actor.name)
+            if unnamed is None
+            else Item(kind=UNNAMED, id=0, label=unnamed)
+            for actor in attendance.flagged
+            if node_id("actor", actor.id) in graph
         ],
         "brokers": broker_list,
     }

@@ -37,6 +37,7 @@ COMPARED_CHANGES = ("withdrawn_commitments", "actors_left")
 GROWING_COUNTS = ("open_actions", "holdings", "commitments")  # more is better
 WITHDRAWN = "withdrawn"
 LEFT = "left"
+UNNAMED = "unnamed"  # the kind of an item that counts an actor without naming it
 
 
 @dataclass(frozen=True)
@@ -83,12 +84,18 @@ class DiagnosticInputs:
     changes: Sequence[ChangeFacts]
     new_resources: Sequence[ResourceFacts]
     today: date
+    # For the public (a published diagnostic): only the actors of the graph, the ones the
+    # public sees, are named; an actor it may know of but not see named (one who left, one
+    # absent twice: attendance is for participants) is counted under `unnamed_label`, and
+    # what touches the others is left out. Participants see every actor named.
+    public: bool = False
+    unnamed_label: str = ""
 
 
 @dataclass(frozen=True)
 class Item:
-    kind: str  # "action" | "actor" | "lever" | "resource" | "cell"
-    id: int  # the row id (for "cell": the lever id)
+    kind: str  # "action" | "actor" | "lever" | "resource" | "cell" | "unnamed"
+    id: int  # the row id (for "cell": the lever id; for "unnamed": 0)
     label: str
     detail: str = ""
 

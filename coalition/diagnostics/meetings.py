@@ -187,9 +187,8 @@ def publish(slug: str, meeting_id: int) -> ResponseReturnValue:
 
     def write() -> None:
         service.check_can_prepare(meeting)
-        live = snapshots.live_diagnostic(session, coalition, meeting, None, today=today)
         entries = snapshots.meeting_entries(session, meeting)
-        data = snapshots.diagnostic_data(session, coalition, meeting, live, entries)
+        data = snapshots.published_data(session, coalition, meeting, entries, today=today)
         service.publish(session, meeting, data, by=viewer())
 
     try:

@@ -3,6 +3,7 @@
 from datetime import date, datetime
 
 import networkx as nx
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -11,6 +12,7 @@ from coalition.actors.queries import visible_actors
 from coalition.auth.models import User
 from coalition.coalitions.models import Axis, Coalition, Lever
 from coalition.core.audit import AuditEvent
+from coalition.core.permissions import is_participant
 from coalition.diagnostics.facts import (
     ActionFacts,
     ChangeFacts,
@@ -27,8 +29,10 @@ from coalition.diagnostics.graph import (
     HoldingRow,
     LeverRow,
     build_graph,
+    node_id,
     row_id,
 )
+from coalition.meetings import attendance
 from coalition.meetings.models import ActionReview, Meeting, MeetingStatus
 from coalition.meetings.queries import attendance_over_time
 from coalition.resources.models import Resource, ResourceStatus
@@ -126,8 +130,11 @@ def since_previous_meeting(session: Session, meeting: Meeting) -> datetime | Non
 def diagnostic_inputs(
     session: Session, coalition: Coalition, meeting: Meeting, viewer: User | None, *, today: date
 ) -> DiagnosticInputs:
-    """Everything the diagnostic of a meeting is computed from, in a fixed number of queries."""
+    """Everything the diagnostic of a meeting is computed from, in a fixed number of queries,
+    as the viewer may see it: for the public (viewer None, as when it is published), the
+    actors the public sees, published resources and closed consultations only."""
     since = since_previous_meeting(session, meeting)
+    graph = build_graph(graph_data(session, coalition, viewer))
     actions = [
         ActionFacts(id, title, status.value, target_date, lead)
         for id, title, status, target_date, lead in session.execute(
@@ -176,12 +183,32 @@ def diagnostic_inputs(
                 )
             )
         ]
+    public = not is_participant(viewer, coalition.id)
     return DiagnosticInputs(
-        graph=build_graph(graph_data(session, coalition, viewer)),
+        graph=graph,
         actions=actions,
         reviews=reviews,
-        attendance=attendance_over_time(session, coalition),
+        attendance=attendance_of(attendance_over_time(session, coalition), graph),
         changes=changes,
         new_resources=new_resources,
         today=today,
+        public=public,
+        unnamed_label=_("Un acteur non nommé") if public else "",
     )
+
+
+def attendance_of(
+    report: attendance.AttendanceReport, graph: nx.Graph
+) -> attendance.AttendanceReport:
+    """The attendance of the graph's actors only (for the public, those of the directory):
+    the others count neither in their family's figures nor among the absent."""
+    kept = [row for row in report.actors if graph.has_node(node_id("actor", row.actor.id))]
+    if len(kept) == len(report.actors):
+        return report
+    presences = [
+        attendance.PresenceRow(meeting.id, row.actor.id, cell)
+        for row in kept
+        for meeting, cell in zip(report.meetings, row.cells, strict=True)
+        if cell is not None
+    ]
+    return attendance.attendance_report(report.meetings, [row.actor for row in kept], presences)

@@ -196,6 +196,20 @@ def diagnostic_data(
     }
 
 
+def published_data(
+    session: Session,
+    coalition: Coalition,
+    meeting: Meeting,
+    entries: list[DiagnosticEntry],
+    *,
+    today: date,
+) -> dict[str, Any]:
+    """What publishing freezes: the diagnostic as the public sees it, whoever publishes it
+    (the facilitators' page shows them more: opted-out and departed actors, attendance)."""
+    live = live_diagnostic(session, coalition, meeting, None, today=today)
+    return diagnostic_data(session, coalition, meeting, live, entries)
+
+
 def _attendance_figure(diagnostic: Diagnostic) -> dict[str, Any]:
     rows = diagnostic.attendance
     return charts.attendance_rates_figure(
@@ -231,8 +245,6 @@ def publish_starting_diagnostic(session: Session, coalition: Coalition) -> bool:
             .order_by(DiagnosticEntry.position, DiagnosticEntry.id)
         )
     )
-    live = live_diagnostic(session, coalition, first, None, today=first.starts_at.date())
-    service.publish(
-        session, first, diagnostic_data(session, coalition, first, live, starting), by=None
-    )
+    data = published_data(session, coalition, first, starting, today=first.starts_at.date())
+    service.publish(session, first, data, by=None)
     return True
