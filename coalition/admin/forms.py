@@ -50,6 +50,7 @@ class CoalitionForm(FlaskForm):
         filters=[_stripped],
         validators=[
             DataRequired(_l("L'adresse courte est obligatoire.")),
+            Length(max=64),
             Regexp(f"^{SLUG_RE.pattern}$", message=SLUG_RULE),
         ],
     )

@@ -41,8 +41,8 @@ def new_session() -> None:
 
 def safe_next(target: str | None) -> str | None:
     """The local path to go back to, or None when it is missing or points elsewhere."""
-    if not target:
-        return None
+    if not target or any(c < " " or c in "\\\x7f" for c in target):
+        return None  # a line break would split the Location header; "\\" reads as "/" in browsers
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return None

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 from wtforms import HiddenField, StringField
+from wtforms.validators import Length
 
 from coalition.consultations.answering import (
     InvalidAnswers,
@@ -27,7 +28,7 @@ from coalition.core.errors import DomainError
 class AnswerForm(FlaskForm):
     form_token = HiddenField()
     # A honeypot: hidden from people (and from screen readers), filled by robots.
-    website = StringField()
+    website = StringField(validators=[Length(max=200)])
 
 
 @dataclass

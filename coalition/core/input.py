@@ -69,7 +69,8 @@ def check_texts(session: Session, _flush: UOWTransaction, _instances: object) ->
             if not isinstance(value, str):
                 continue
             if "\x00" in value:
-                raise ValidationError(_l("Ce texte contient un caractère nul."), field=attribute.key)
+                message = _l("Ce texte contient un caractère nul.")
+                raise ValidationError(message, field=attribute.key)
             column_type = attribute.columns[0].type
             length = column_type.length if isinstance(column_type, String) else None
             if length is not None and len(value) > length:

@@ -74,7 +74,9 @@ class ScheduleForm(MeetingPlaceFields):
 
 
 class MeetingEditForm(VersionedForm):
-    title = StringField(_l("Titre"), validators=[DataRequired(_l("Le titre est obligatoire."))])
+    title = StringField(
+        _l("Titre"), validators=[DataRequired(_l("Le titre est obligatoire.")), Length(max=300)]
+    )
     day = DateField(_l("Date"), validators=[InputRequired(_l("Indiquez une date."))])
     start_time = TimeField(_l("Heure de début"), validators=[InputRequired(TIME_REQUIRED)])
     end_time = TimeField(_l("Heure de fin"), validators=[InputRequired(TIME_REQUIRED)])

@@ -50,9 +50,9 @@ class PageParser(HTMLParser):
             return
         elif tag == "input" and a.get("type") not in ("submit", "button", "reset", "file"):
             kind = a.get("type")
-            if kind in ("checkbox", "radio") and "checked" not in a:
-                if any(f.name == a["name"] for f in self.forms[-1].fields):
-                    return
+            unchecked = kind in ("checkbox", "radio") and "checked" not in a
+            if unchecked and any(f.name == a["name"] for f in self.forms[-1].fields):
+                return
             self.forms[-1].fields.append(Field(a["name"], kind, a.get("value", "on")))
         elif tag == "select":
             self._select = Field(a["name"], "select")

@@ -5,8 +5,8 @@ page; a test below checks that the crawl reaches the whole URL map.
 """
 
 import hashlib
-from datetime import UTC, datetime, timedelta
 import re
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -199,7 +199,7 @@ def test_hostile_paths_and_query_strings_are_never_a_server_error(
     for form in site.forms.values():
         if form.method == "get":
             for value in (*BIG, NUL, LONG[:5000], CRLF):
-                query = urlencode({name: value for name in form.values()})
+                query = urlencode(dict.fromkeys(form.values(), value))
                 failures.request("GET", f"{urlsplit(form.action).path}?{query}")
     assert not failures.found, "\n".join(failures.found)
 
