@@ -4,7 +4,7 @@ from typing import Any
 
 from flask import Flask, Response, current_app, g, has_request_context, request, session
 from flask_babel import Babel, format_date, format_datetime, format_decimal
-from flask_login import LoginManager
+from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
 from jinja2 import StrictUndefined
 from sqlalchemy import select
@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from coalition import db
-from coalition.config import PROJECT_DIR, load_config
+from coalition.config import PROJECT_DIR, load_config, refuse_debugger
 from coalition.core.input import init_input
 
 csrf = CSRFProtect()
@@ -24,6 +24,9 @@ CONTENT_SECURITY_POLICY = (
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
     "form-action 'self'; frame-ancestors 'none'"
 )
+
+
+CACHEABLE_ENDPOINTS = {"static", "assets.plotly_js", "assets.plotly_css"}  # the same for all
 
 
 def select_locale() -> str:
@@ -42,6 +45,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.from_mapping(load_config())
     if config:
         app.config.from_mapping(config)
+    refuse_debugger(app.config["COALITION_ENV"], app.debug)
 
     proxies = int(app.config.get("TRUSTED_PROXIES", 0))
     if proxies:  # the client's address and scheme, as the proxies saw them
@@ -163,6 +167,8 @@ def _register_security_headers(app: Flask) -> None:
         )
         if app.config["SESSION_COOKIE_SECURE"]:
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        if current_user.is_authenticated and request.endpoint not in CACHEABLE_ENDPOINTS:
+            response.headers["Cache-Control"] = "no-store"  # nobody's page left in a cache
         return response
 
     if app.config["COALITION_ENV"] != "production":

@@ -7,6 +7,7 @@ from pathlib import Path
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = PROJECT_DIR / "instance"
 ENVIRONMENTS = ("development", "production", "test")
+MIN_SECRET_BYTES = 32
 
 
 class ConfigError(RuntimeError):
@@ -34,10 +35,13 @@ def database_url() -> str:
 def secret_key(env: str) -> str:
     """SECRET_KEY from the environment; in development, one generated once and kept."""
     key = os.environ.get("SECRET_KEY")
+    if env == "production" and len((key or "").encode()) < MIN_SECRET_BYTES:
+        raise ConfigError(
+            f"SECRET_KEY must be set in production (COALITION_ENV=production), {MIN_SECRET_BYTES}"
+            " bytes at least: python -c 'import secrets; print(secrets.token_hex(32))'"
+        )
     if key:
         return key
-    if env == "production":
-        raise ConfigError("SECRET_KEY must be set in production (COALITION_ENV=production).")
     if env == "test":
         return "test-secret-key"
     INSTANCE_DIR.mkdir(exist_ok=True)
@@ -58,6 +62,12 @@ def base_url(env: str) -> str:
     if env == "production":
         raise ConfigError("BASE_URL must be set in production: links in mails are built from it.")
     return "http://localhost" if env == "test" else "http://127.0.0.1:5000"
+
+
+def refuse_debugger(env: str, debug: bool) -> None:
+    """Werkzeug's debugger runs any code typed in the browser: never in production."""
+    if env == "production" and debug:
+        raise ConfigError("The debugger is on (FLASK_DEBUG): never in production.")
 
 
 def load_config() -> dict[str, object]:

@@ -61,3 +61,38 @@ def test_a_base_url_must_be_http(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("BASE_URL", "coalition.example.org")
     with pytest.raises(config.ConfigError, match="BASE_URL"):
         config.load_config()
+
+
+def production(monkeypatch: pytest.MonkeyPatch, secret: str = "x" * 40) -> None:
+    monkeypatch.setenv("COALITION_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", secret)
+    monkeypatch.setenv("BASE_URL", "https://coalition.example.org")
+    monkeypatch.setenv("DATABASE_URL", "sqlite://")
+    monkeypatch.delenv("FLASK_DEBUG", raising=False)
+
+
+def test_production_refuses_a_secret_key_shorter_than_32_bytes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    production(monkeypatch, secret="x" * 31)
+    with pytest.raises(config.ConfigError, match="32 bytes"):
+        create_app()
+    production(monkeypatch, secret="é" * 16)  # 32 bytes in UTF-8
+    assert create_app().config["SECRET_KEY"] == "é" * 16
+
+
+@pytest.mark.parametrize("value", ["1", "true"])
+def test_production_refuses_to_start_with_the_debugger(
+    monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    production(monkeypatch)
+    monkeypatch.setenv("FLASK_DEBUG", value)  # what `flask run --debug` sets too
+    with pytest.raises(config.ConfigError, match="debugger"):
+        create_app()
+
+
+def test_development_may_use_the_debugger(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COALITION_ENV", "development")
+    monkeypatch.setenv("FLASK_DEBUG", "1")
+    monkeypatch.setenv("SECRET_KEY", "dev")
+    assert create_app().debug is True
