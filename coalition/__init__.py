@@ -101,6 +101,7 @@ def _register_blueprints(app: Flask) -> None:
     from coalition.consultations.stall import bp as stall_bp
     from coalition.consultations.workshops import bp as workshops_bp
     from coalition.core.assets import bp as assets_bp
+    from coalition.core.health import bp as health_bp
     from coalition.diagnostics.meetings import bp as diagnostic_bp
     from coalition.diagnostics.routes import bp as diagnostics_bp
     from coalition.meetings.routes import bp as meetings_bp
@@ -130,6 +131,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(framing_bp)
     app.register_blueprint(people_bp)
     app.register_blueprint(actor_import_bp)
+    app.register_blueprint(health_bp)
 
 
 def _register_template_helpers(app: Flask) -> None:

@@ -12,6 +12,7 @@ from coalition.actors.models import Actor
 from coalition.auth import service as auth_service
 from coalition.auth.models import MembershipRole, User
 from coalition.coalitions.models import Coalition
+from coalition.core.backup_commands import register_backup_commands
 from coalition.core.errors import DomainError
 from coalition.db import get_database
 from coalition.diagnostics.snapshots import publish_starting_diagnostic
@@ -32,6 +33,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(generate_command)
     app.cli.add_command(reindex_command)
     app.cli.add_command(send_mail_command)
+    register_backup_commands(app)
 
 
 @click.command("seed")

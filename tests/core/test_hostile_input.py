@@ -196,6 +196,7 @@ def test_hostile_paths_and_query_strings_are_never_a_server_error(
             for value in (NUL, LONG[:5000], CRLF):
                 failures.request("GET", f"{path}?{urlencode(dict.fromkeys(QUERY_KEYS, value))}")
             failures.request("GET", path.replace("/c/", "/c/%00", 1))
+            failures.request("GET", f"{path}?q=%FF%FE&page=%C0%80&lever=%ED%A0%80")  # not UTF-8
     for form in site.forms.values():
         if form.method == "get":
             for value in (*BIG, NUL, LONG[:5000], CRLF):
