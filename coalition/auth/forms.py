@@ -10,6 +10,11 @@ from coalition.auth.service import normalise_email, valid_email
 
 # each language named in itself, whatever the interface language
 LANGUAGE_CHOICES = [SelectChoice("fr", "Français"), SelectChoice("en", "English")]
+# under every field where a new password is chosen (see passwords.password_problem)
+NEW_PASSWORD_HINT = _l(
+    "Au moins 8 caractères, sans votre nom ni votre adresse e-mail. Une phrase de quatre ou "
+    "cinq mots pris au hasard est à la fois sûre et facile à retenir."
+)
 
 
 def well_formed_email(form: Any, field: Field) -> None:
@@ -39,7 +44,7 @@ class PasswordChangeForm(FlaskForm):
     )
     new_password = PasswordField(
         _l("Nouveau mot de passe"),
-        description=_l("Au moins 8 caractères ; les mots de passe courants sont refusés."),
+        description=NEW_PASSWORD_HINT,
         validators=[DataRequired(_l("Choisissez un nouveau mot de passe."))],
         render_kw={"autocomplete": "new-password"},
     )
@@ -61,7 +66,7 @@ class LanguageForm(FlaskForm):
 def _new_password_fields() -> tuple[PasswordField, PasswordField]:
     new = PasswordField(
         _l("Nouveau mot de passe"),
-        description=_l("Au moins 8 caractères ; les mots de passe courants sont refusés."),
+        description=NEW_PASSWORD_HINT,
         validators=[DataRequired(_l("Choisissez un nouveau mot de passe.")), Length(max=256)],
         render_kw={"autocomplete": "new-password"},
     )

@@ -1,4 +1,5 @@
-"""One's account: name, language, email change; a forgotten password."""
+"""One's account: name, language, email change, logging out the other sessions; a
+forgotten password."""
 
 import math
 
@@ -15,7 +16,7 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from flask_login import logout_user
+from flask_login import login_user, logout_user
 from sqlalchemy.exc import IntegrityError
 
 from coalition.auth import queries_account, service_account
@@ -112,6 +113,23 @@ def request_email_change() -> ResponseReturnValue:
             "Un lien de confirmation, valable 24 heures, a été envoyé à %(email)s. "
             "Votre adresse changera quand vous l'aurez suivi.",
             email=address,
+        ),
+        "success",
+    )
+    return redirect(url_for("account.settings"))
+
+
+@bp.post("/account/sessions/end-others")
+def end_other_sessions() -> ResponseReturnValue:
+    require("account.manage")  # the CSRF token was checked before the view
+    user = _me()
+    service_account.end_other_sessions(db_session(), user)
+    db_session().commit()
+    login_user(user)  # this session goes on with the new token; every other one ends
+    flash(
+        _(
+            "Vos autres sessions sont fermées : sur les autres appareils et navigateurs, il "
+            "faudra se connecter à nouveau. Cette session-ci reste ouverte."
         ),
         "success",
     )

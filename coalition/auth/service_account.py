@@ -1,4 +1,5 @@
-"""Keeping one's account: name and language, a forgotten password, a new email address.
+"""Keeping one's account: name and language, a forgotten password, a new email address,
+the other sessions.
 
 The links sent by mail are AccountTokens: single-use, stored as the hash of their secret,
 built from BASE_URL (core.links.external_url), never from the request.
@@ -14,6 +15,7 @@ from sqlalchemy.orm import Session
 from coalition.auth.models import AccountToken, TokenPurpose, User
 from coalition.auth.passwords import verify_password
 from coalition.auth.service import (
+    end_sessions,
     normalise_email,
     set_password,
     valid_email,
@@ -163,6 +165,21 @@ def update_profile(session: Session, user: User, *, name: str, language: str, by
             before=before,
             after=audit.snapshot(user, PROFILE_FIELDS),
         )
+
+
+def end_other_sessions(session: Session, user: User) -> None:
+    """Log out every other browser or device signed in to this account: all its sessions
+    end, and the caller signs the current one in again (flask-login's `login_user`) with
+    the account's new session token. Remember-me cookies name the old token too."""
+    end_sessions(user)
+    audit.record(
+        session,
+        entity="user",
+        entity_id=user.id,
+        action="end_other_sessions",
+        user_id=user.id,
+        coalition_id=None,
+    )
 
 
 def request_email_change(

@@ -119,7 +119,10 @@ POLICY: dict[str, Callable[[User | None, Any], bool]] = {
 
 def viewer() -> User | None:
     """The signed-in user, or None for the public."""
-    return current_user if current_user.is_authenticated else None
+    if not current_user.is_authenticated:
+        return None
+    user: User = current_user._get_current_object()  # the account, not flask-login's proxy
+    return user
 
 
 def can(user: User | None, permission: str, target: Any = None) -> bool:

@@ -7,6 +7,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length
 
 from coalition.actors.models import FAMILY_LABELS, Actor
+from coalition.auth.forms import NEW_PASSWORD_HINT
 from coalition.auth.models import MEMBERSHIP_ROLE_LABELS
 
 NEW_ACTOR = "new"  # the actor choice that creates one from the fields below it
@@ -81,7 +82,7 @@ class JoinForm(FlaskForm):
     )
     password = PasswordField(
         _l("Mot de passe"),
-        description=_l("Au moins 8 caractères ; les mots de passe courants sont refusés."),
+        description=NEW_PASSWORD_HINT,
         validators=[DataRequired(_l("Choisissez un mot de passe.")), Length(max=256)],
         render_kw={"autocomplete": "new-password"},
     )

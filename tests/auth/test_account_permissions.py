@@ -28,6 +28,7 @@ ROUTES: list[tuple[str, str, dict[str, str] | None, list[int]]] = [
         {"new_email": "nouvelle@example.org", "current_password": f.PASSWORD},
         DONE,
     ),
+    ("POST", "/account/sessions/end-others", {}, DONE),
     ("GET", "/account/email/{email_token}", None, ALL),
     ("POST", "/account/email/{email_token}", {}, DONE),
     ("GET", "/account/email/{reset_token}", None, GONE),
