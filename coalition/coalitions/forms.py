@@ -7,7 +7,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length
 
 from coalition.actors.forms import VersionedForm
-from coalition.coalitions.models import PHASE_LABELS, Phase
+from coalition.coalitions.models import DATA_LICENCES, PHASE_LABELS, DataLicence, Phase
 from coalition.coalitions.service import (
     CONTEXT_LENGTH,
     DESCRIPTION_LENGTH,
@@ -16,6 +16,7 @@ from coalition.coalitions.service import (
 )
 
 CHOOSE_PHASE = _l("Choisissez une phase de la liste.")
+CHOOSE_LICENCE = _l("Choisissez une licence de la liste.")
 
 
 def _at_most(limit: int) -> Length:
@@ -52,6 +53,21 @@ class FramingForm(VersionedForm):
         validate_choice=False,  # AnyOf says it in French
         # no InputRequired: it renders a "required" select that the Nu checker refuses
         validators=[AnyOf([p.value for p in Phase], CHOOSE_PHASE)],
+    )
+
+
+class DataLicenceForm(VersionedForm):
+    """On the framing page beside FramingForm: its hidden fields get ids of their own there."""
+
+    data_licence = SelectField(
+        _l("Licence des données ouvertes"),
+        choices=[SelectChoice(value.value, terms.label) for value, terms in DATA_LICENCES.items()],
+        description=_l(
+            "Elle vaut pour les téléchargements CSV et JSON et les fils d'actualité de la page "
+            "Données ouvertes. Ce qui a déjà été téléchargé reste sous la licence de l'époque."
+        ),
+        validate_choice=False,  # AnyOf says it in French
+        validators=[AnyOf([value.value for value in DataLicence], CHOOSE_LICENCE)],
     )
 
 

@@ -1,10 +1,12 @@
-"""A coalition, its axes (approaches) and its levers (means of action)."""
+"""A coalition (with the licence of its open data), its axes (approaches) and its levers."""
 
 import enum
 import secrets
+from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -26,6 +28,36 @@ PHASE_LABELS = {
 }
 
 
+class DataLicence(enum.StrEnum):
+    """Under which licence the coalition publishes its open data (values: SPDX ids, lower case)."""
+
+    etalab = "etalab-2.0"
+    odbl = "odbl-1.0"
+
+
+@dataclass(frozen=True)
+class LicenceTerms:
+    label: LazyString
+    url: str
+
+    @property
+    def link_header(self) -> str:
+        """The value of a `Link` header (RFC 8288) naming this licence for a response."""
+        return f'<{self.url}>; rel="license"'
+
+
+DATA_LICENCES = {
+    DataLicence.etalab: LicenceTerms(
+        _l("Licence Ouverte / Open Licence version 2.0"),
+        "https://www.etalab.gouv.fr/licence-ouverte-open-licence/",
+    ),
+    DataLicence.odbl: LicenceTerms(
+        _l("Open Database License (ODbL) version 1.0"),
+        "https://opendatacommons.org/licenses/odbl/1-0/",
+    ),
+}
+
+
 class Coalition(Timestamps, Versioned, Base):
     __tablename__ = "coalitions"
 
@@ -35,11 +67,20 @@ class Coalition(Timestamps, Versioned, Base):
     tagline: Mapped[str] = mapped_column(String(300), default="")
     context: Mapped[str] = mapped_column(Text, default="")
     phase: Mapped[Phase] = mapped_column(enum_type(Phase, "phase"), default=Phase.framing)
+    data_licence: Mapped[DataLicence] = mapped_column(
+        enum_type(DataLicence, "data_licence"),
+        default=DataLicence.etalab,
+        server_default=DataLicence.etalab.value,
+    )
     # A new random value whenever what the resource search holds changes, set by triggers
     # (migration 0005): see coalition.resources.search.
     search_stamp: Mapped[str] = mapped_column(
         String(16), default=lambda: secrets.token_hex(8), server_default=""
     )
+
+    @property
+    def data_licence_terms(self) -> LicenceTerms:
+        return DATA_LICENCES[self.data_licence]
 
 
 class Axis(Timestamps, Versioned, Base):

@@ -1,4 +1,4 @@
-"""Framing a coalition: name, tagline, context, phase; axes and levers; partners."""
+"""Framing a coalition: name, tagline, context, phase; data licence; axes and levers; partners."""
 
 from collections.abc import Callable
 from typing import Any
@@ -15,8 +15,15 @@ from coalition.actors import queries as actor_queries
 from coalition.actors import service as actor_service
 from coalition.actors.forms import VersionedForm
 from coalition.coalitions import service
-from coalition.coalitions.forms import FramingForm, ItemEditForm, ItemForm, MoveForm, PartnerForm
-from coalition.coalitions.models import Axis, Coalition, Lever
+from coalition.coalitions.forms import (
+    DataLicenceForm,
+    FramingForm,
+    ItemEditForm,
+    ItemForm,
+    MoveForm,
+    PartnerForm,
+)
+from coalition.coalitions.models import DATA_LICENCES, Axis, Coalition, Lever
 from coalition.coalitions.queries import coalition_or_404
 from coalition.coalitions.queries_framing import Item, framing_page, item_or_404, usage_of
 from coalition.core.errors import Conflict, DomainError
@@ -79,6 +86,7 @@ def _page(
     *,
     status: int = 200,
     form: FramingForm | None = None,
+    licence_form: DataLicenceForm | None = None,
     new: dict[str, ItemForm] | None = None,
     problems: list[str] | None = None,
     changes: list[Any] | None = None,
@@ -90,6 +98,8 @@ def _page(
         coalition=coalition,
         page=framing_page(session, coalition),
         form=form or FramingForm(formdata=None, obj=coalition),
+        licence_form=licence_form or DataLicenceForm(formdata=None, obj=coalition),
+        licences=DATA_LICENCES,
         new_forms={**new_forms, **(new or {})},
         problems=problems or [],
         changes=changes,
@@ -129,6 +139,30 @@ def edit(slug: str) -> ResponseReturnValue:
         changes = _changes(session, error)
     apply_domain_error(form, error)
     return _page(session, coalition, form=form, status=_status(error), changes=changes)
+
+
+@bp.post("/c/<slug>/framing/licence")
+def set_licence(slug: str) -> ResponseReturnValue:
+    session, coalition = _load(slug)
+    form = DataLicenceForm()
+    if not form.validate_on_submit():
+        return _page(session, coalition, licence_form=form, status=400)
+    error = _commit(
+        session,
+        lambda: service.set_data_licence(
+            session,
+            coalition,
+            form.data_licence.data or "",
+            seen_version=form.version.data,
+            by=viewer(),
+        ),
+    )
+    if error is None:
+        return _back(coalition, "licence", _("Licence des données ouvertes enregistrée."))
+    if isinstance(error, StaleEdit):
+        form.now_at(coalition.version)
+    apply_domain_error(form, error)
+    return _page(session, coalition, licence_form=form, status=_status(error))
 
 
 # -- axes and levers ----------------------------------------------------------------------

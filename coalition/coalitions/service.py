@@ -1,4 +1,5 @@
-"""Writes of the framing: the coalition's name, tagline, context and phase; its axes and levers.
+"""Writes of the framing: the coalition's name, tagline, context, phase and data licence; its
+axes and levers.
 
 An axis or lever that anything refers to (holdings, actions, resources) is retired, never
 deleted: it keeps its history and is offered in no form. Reordering changes positions only,
@@ -15,13 +16,13 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from coalition.auth.models import User
-from coalition.coalitions.models import Axis, Coalition, Phase
+from coalition.coalitions.models import Axis, Coalition, DataLicence, Phase
 from coalition.coalitions.queries_framing import Item, usage_of
 from coalition.core import audit
 from coalition.core.errors import Conflict, ValidationError
 from coalition.core.versions import check_version
 
-COALITION_FIELDS = ("name", "tagline", "context", "phase", "version")
+COALITION_FIELDS = ("name", "tagline", "context", "phase", "data_licence", "version")
 ITEM_FIELDS = ("name", "description", "position", "retired_at", "version")
 NAME_LENGTH, TAGLINE_LENGTH, CONTEXT_LENGTH, DESCRIPTION_LENGTH = 200, 300, 20_000, 5000
 
@@ -102,6 +103,40 @@ def update_framing(
     before = audit.snapshot(coalition, COALITION_FIELDS)
     coalition.name, coalition.tagline, coalition.context = name, tagline, context
     coalition.phase = phase
+    _log_coalition(session, coalition, before, by)
+    return coalition
+
+
+def data_licence(value: str) -> DataLicence:
+    """The licence a form names, or a ValidationError on the field."""
+    try:
+        return DataLicence(value)
+    except ValueError:
+        raise ValidationError(
+            _l("Choisissez une licence de la liste."), field="data_licence"
+        ) from None
+
+
+def set_data_licence(
+    session: Session,
+    coalition: Coalition,
+    value: str,
+    *,
+    seen_version: int | None,
+    by: User | None,
+) -> Coalition:
+    """The licence of the coalition's open data: it applies to every export from now on."""
+    check_version("coalition", coalition, seen_version)
+    licence = data_licence(value)
+    before = audit.snapshot(coalition, COALITION_FIELDS)
+    coalition.data_licence = licence
+    _log_coalition(session, coalition, before, by)
+    return coalition
+
+
+def _log_coalition(
+    session: Session, coalition: Coalition, before: dict[str, Any], by: User | None
+) -> None:
     if audit.changed(coalition, before, COALITION_FIELDS):
         audit.record_change(
             session,
@@ -113,7 +148,6 @@ def update_framing(
             before=before,
             fields=COALITION_FIELDS,
         )
-    return coalition
 
 
 # -- axes and levers ----------------------------------------------------------------------

@@ -247,13 +247,16 @@ def markdown(slug: str, meeting_id: int) -> ResponseReturnValue:
 
 @bp.get("/c/<slug>/meetings/<int:meeting_id>/diagnostic.json")
 def as_json(slug: str, meeting_id: int) -> ResponseReturnValue:
-    _coalition, meeting, snapshot = _published_or_404(slug, meeting_id)
+    coalition, meeting, snapshot = _published_or_404(slug, meeting_id)
+    terms = coalition.data_licence_terms
+    licence = {"id": coalition.data_licence.value, "title": str(terms.label), "url": terms.url}
     body = json.dumps(
-        {"published_at": snapshot.published_at.isoformat(), **snapshot.data},
+        {"published_at": snapshot.published_at.isoformat(), **snapshot.data, "license": licence},
         ensure_ascii=False,
         sort_keys=True,
     )
     response = Response(body, mimetype="application/json")
+    response.headers["Link"] = terms.link_header
     filename = f"{slug}-diagnostic-{meeting.number}.json"
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

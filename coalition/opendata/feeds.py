@@ -39,6 +39,8 @@ class Feed:
     since: datetime  # aware; the feed's `updated` while it has no entry
     subtitle: str = ""
     language: str = "fr"
+    rights: str = ""  # plain text: the licence of what the feed carries
+    licence_link: str = ""  # absolute URL of that licence (RFC 4946)
 
 
 def xml_text(text: str) -> str:
@@ -77,6 +79,10 @@ def atom_bytes(feed: Feed, entries: Sequence[FeedEntry]) -> bytes:
     _add(author, "name", feed.author)
     _link(root, "self", feed.self_link, "application/atom+xml")
     _link(root, "alternate", feed.alternate_link, "text/html")
+    if feed.licence_link:
+        _link(root, "license", feed.licence_link)
+    if feed.rights:
+        _add(root, "rights", feed.rights, type="text")
     _add(root, "generator", GENERATOR)
     for entry in entries:
         element = ET.SubElement(root, "entry")

@@ -6,7 +6,7 @@ from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
-from coalition.coalitions.models import Coalition
+from coalition.coalitions.models import Coalition, LicenceTerms
 from coalition.coalitions.queries import coalition_or_404
 from coalition.core.permissions import require
 from coalition.db import db_session
@@ -28,37 +28,44 @@ def index(slug: str) -> ResponseReturnValue:
         coalition=coalition,
         datasets=list(DATASETS.values()),
         feed_limit=tables.FEED_LIMIT,
+        licence=coalition.data_licence_terms,
     )
 
 
-def _download(body: str, mimetype: str, filename: str) -> Response:
-    response = Response(body, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+def _licensed(response: Response, coalition: Coalition) -> Response:
+    """The response, with a Link header naming the licence of what it carries."""
+    response.headers["Link"] = coalition.data_licence_terms.link_header
     return response
 
 
-def _dataset(slug: str, name: str) -> tuple[Dataset, list[tables.Row]]:
+def _download(coalition: Coalition, body: str, mimetype: str, filename: str) -> Response:
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return _licensed(response, coalition)
+
+
+def _dataset(slug: str, name: str) -> tuple[Coalition, Dataset, list[tables.Row]]:
     dataset = DATASETS.get(name)
     if dataset is None:
         abort(404)
     session = db_session()
     coalition = coalition_or_404(session, slug)
     require("coalition.view", coalition)
-    return dataset, tables.TABLES[name](session, coalition)
+    return coalition, dataset, tables.TABLES[name](session, coalition)
 
 
 @bp.get("/c/<slug>/data/<dataset>.csv")
 def csv_export(slug: str, dataset: str) -> ResponseReturnValue:
-    table, rows = _dataset(slug, dataset)
+    coalition, table, rows = _dataset(slug, dataset)
     body = tables.to_csv(table.header, rows)
-    return _download(body, "text/csv", f"{slug}-{table.name}.csv")
+    return _download(coalition, body, "text/csv", f"{slug}-{table.name}.csv")
 
 
 @bp.get("/c/<slug>/data/<dataset>.json")
 def json_export(slug: str, dataset: str) -> ResponseReturnValue:
-    table, rows = _dataset(slug, dataset)
+    coalition, table, rows = _dataset(slug, dataset)
     body = tables.to_json(table.header, rows)
-    return _download(body, "application/json", f"{slug}-{table.name}.json")
+    return _download(coalition, body, "application/json", f"{slug}-{table.name}.json")
 
 
 # -- Atom feeds ---------------------------------------------------------------------------
@@ -70,8 +77,14 @@ def _tag(coalition: Coalition, specific: str) -> str:
     return f"tag:{authority},{coalition.created_at.date().isoformat()}:{coalition.slug}/{specific}"
 
 
-def _atom(feed: Feed, entries: list[FeedEntry]) -> Response:
-    return Response(atom_bytes(feed, entries), mimetype="application/atom+xml")
+def _rights(terms: LicenceTerms) -> str:
+    """The Atom `rights` of a feed: the coalition's data licence, in words."""
+    return _("Ce fil est publié sous %(licence)s : %(url)s", licence=terms.label, url=terms.url)
+
+
+def _atom(coalition: Coalition, feed: Feed, entries: list[FeedEntry]) -> Response:
+    response = Response(atom_bytes(feed, entries), mimetype="application/atom+xml")
+    return _licensed(response, coalition)
 
 
 @bp.get("/c/<slug>/resources.atom")
@@ -87,9 +100,11 @@ def resources_feed(slug: str) -> ResponseReturnValue:
         alternate_link=url_for("resources.listing", slug=slug, _external=True),
         author=coalition.name,
         since=coalition.created_at,
+        rights=_rights(coalition.data_licence_terms),
+        licence_link=coalition.data_licence_terms.url,
     )
     entries = [_resource_entry(coalition, r) for r in tables.latest_resources(session, coalition)]
-    return _atom(feed, entries)
+    return _atom(coalition, feed, entries)
 
 
 def _resource_entry(coalition: Coalition, resource: Resource) -> FeedEntry:
@@ -118,9 +133,11 @@ def minutes_feed(slug: str) -> ResponseReturnValue:
         alternate_link=url_for("meetings.calendar", slug=slug, _external=True),
         author=coalition.name,
         since=coalition.created_at,
+        rights=_rights(coalition.data_licence_terms),
+        licence_link=coalition.data_licence_terms.url,
     )
     entries = [_minutes_entry(coalition, m) for m in tables.published_minutes(session, coalition)]
-    return _atom(feed, entries)
+    return _atom(coalition, feed, entries)
 
 
 def _minutes_entry(coalition: Coalition, meeting: Meeting) -> FeedEntry:

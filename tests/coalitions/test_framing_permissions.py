@@ -19,6 +19,7 @@ ITEM = f"/c/<slug>/framing/{KIND}/<int:item_id>"
 ROUTES: list[tuple[str, str, dict[str, str] | None, list[int]]] = [
     ("GET", F, None, FACILITATORS),
     ("POST", F, {"name": "Ma coalition", "phase": "diagnostic", "version": "1"}, MANAGERS),
+    ("POST", F + "/licence", {"data_licence": "odbl-1.0", "version": "1"}, MANAGERS),
     ("POST", F + "/axes", {"new-axes-name": "Nouvelle approche"}, MANAGERS),
     ("POST", F + "/levers", {"new-levers-name": "Nouveau levier"}, MANAGERS),
     ("GET", F + "/axes/{axis}", None, FACILITATORS),
@@ -39,6 +40,7 @@ ROUTES: list[tuple[str, str, dict[str, str] | None, list[int]]] = [
 # that every rule of the app is covered by some table)
 RULES: set[str] = {
     "/c/<slug>/framing",
+    "/c/<slug>/framing/licence",
     f"/c/<slug>/framing/{KIND}",
     ITEM,
     ITEM + "/move",

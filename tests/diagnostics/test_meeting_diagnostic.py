@@ -168,8 +168,12 @@ def test_exports(client: FlaskClient, world: World, db: Session, meeting: Meetin
     assert markdown.mimetype == "text/markdown"
     text = markdown.get_data(as_text=True)
     assert text.startswith("# Ma coalition") and "- Former les agents" in text
-    data = json.loads(client.get(f"{base}.json").get_data())
+    exported = client.get(f"{base}.json")
+    data = json.loads(exported.get_data())
     assert data["columns"]["hard"] == ["Former les agents"]
+    assert data["license"]["id"] == "etalab-2.0"  # the coalition's data licence, by default
+    assert data["license"]["url"] in exported.headers["Link"]
+    assert 'rel="license"' in exported.headers["Link"]
     assert data["computed"]["actions"]["blocked"][0]["label"] == "Action 1"
     printable = client.get(f"{base}/print").get_data(as_text=True)
     assert "print.css" in printable and "<nav" not in printable and "Former les agents" in printable

@@ -188,6 +188,7 @@ def test_the_resources_feed_lists_the_latest_published_ones(
     assert links == {
         "self": "http://localhost/c/flux/resources.atom",
         "alternate": "http://localhost/c/flux/resources",
+        "license": "https://www.etalab.gouv.fr/licence-ouverte-open-licence/",
     }
     body = response.get_data(as_text=True)
     assert "NON-PUBLIEE" not in body and "REFUSEE" not in body and "autre coalition" not in body
