@@ -2,6 +2,7 @@
 
 import re
 from datetime import datetime
+from typing import Any
 
 from alembic import command
 from alembic.autogenerate import compare_metadata
@@ -59,3 +60,57 @@ def test_migration_0005_stamps_the_coalitions_already_there(database: Database) 
         )
         connection.execute(text("DELETE FROM coalitions WHERE slug = 'avant-0005'"))
     assert re.fullmatch("[0-9a-f]{16}", stamp), stamp
+
+
+def test_migration_0008_scrubs_the_diagnostics_published_before(database: Database) -> None:
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from coalition.coalitions.models import Coalition
+    from coalition.diagnostics.models import DiagnosticSnapshot
+    from tests import factories as f
+
+    with database.engine.begin() as connection:
+        command.downgrade(alembic_config(connection), "0007")
+        session = Session(bind=connection)
+        coalition = f.coalition(session, slug="avant-0008")
+        shown = f.actor(session, coalition, name="Visible")
+        hidden = f.actor(session, coalition, name="Cachée", is_listed=False)
+
+        def actor(who: Any) -> dict[str, Any]:
+            return {"kind": "actor", "id": who.id, "label": who.name, "detail": ""}
+
+        def action(detail: str) -> dict[str, Any]:
+            return {"kind": "action", "id": 1, "label": "Former", "detail": detail}
+
+        leaky = {
+            "computed": {
+                "changes": {
+                    "new_actors": [actor(shown), actor(hidden)],
+                    "actors_left": [actor(hidden)],
+                    "new_commitments": [action("Visible"), action("Cachée")],
+                    "holdings_changed": [action("Cachée: 1 → 2")],
+                    "status_changes": [action("proposed→committed")],
+                },
+                "actors": {"absent_twice": [actor(shown), actor(hidden)], "brokers": []},
+            },
+            "columns": {"works": ["Cachée aide beaucoup"]},
+        }
+        snapshot = DiagnosticSnapshot(coalition_id=coalition.id, data=leaky)
+        session.add(snapshot)
+        session.flush()
+        command.upgrade(alembic_config(connection), "head")
+        data = connection.scalar(
+            select(DiagnosticSnapshot.data).where(DiagnosticSnapshot.id == snapshot.id)
+        )
+        connection.execute(Coalition.__table__.delete().where(Coalition.id == coalition.id))
+        session.close()
+    unnamed = {"kind": "unnamed", "id": 0, "label": "Un acteur non nommé", "detail": ""}
+    changes = data["computed"]["changes"]
+    assert changes["new_actors"] == [actor(shown)]
+    assert changes["actors_left"] == [unnamed]
+    assert changes["new_commitments"] == [action("Visible")]
+    assert changes["holdings_changed"] == []
+    assert changes["status_changes"] == [action("proposed→committed")]
+    assert data["computed"]["actors"]["absent_twice"] == [unnamed]
+    assert data["columns"] == leaky["columns"]  # written by the facilitator: kept
