@@ -141,7 +141,9 @@ def site(app: Flask, client: FlaskClient, db: Session) -> Site:
     admin = f.user(db, is_admin=True)
     with app.test_request_context():  # the mails are written in the request's language
         pages, public_pages = extra_data(db, coalition, admin)
-    public = crawl(app, app.test_client(), ["/", "/login", "/password/forgot", *public_pages])
+    public = crawl(
+        app, app.test_client(), ["/", "/login", "/password/forgot", "/healthz", *public_pages]
+    )
     f.log_in(client, admin)
     site = crawl(app, client, ["/", f"/c/{coalition.slug}/", "/admin/", "/admin/users", *pages])
     site.merge(public)
