@@ -1,5 +1,6 @@
 """Coalition: a workspace for multi-stakeholder coalitions."""
 
+from datetime import date, datetime
 from typing import Any
 
 from flask import Flask, Response, current_app, g, has_request_context, request, session
@@ -134,6 +135,11 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(health_bp)
 
 
+def machine_time(value: date) -> str:
+    """A date or a point in time for a `datetime` attribute: to the second, as HTML wants it."""
+    return value.isoformat(timespec="seconds") if isinstance(value, datetime) else value.isoformat()
+
+
 def _register_template_helpers(app: Flask) -> None:
     from coalition.core import labels
     from coalition.core.markdown import render_markdown
@@ -142,6 +148,7 @@ def _register_template_helpers(app: Flask) -> None:
 
     app.jinja_env.undefined = StrictUndefined  # a misspelt variable fails loudly
     app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.filters["iso"] = machine_time
     app.jinja_env.globals.update(
         can=can,
         choices=labels.choices,

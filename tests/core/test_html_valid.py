@@ -35,10 +35,13 @@ def _path_of_link(mail: OutboxMessage, path: str) -> str:
     return match.group(1)
 
 
-@pytest.mark.skipif(
+needs_vnu = pytest.mark.skipif(
     not VNU.exists() or shutil.which("java") is None,
     reason=f"no Nu checker at {VNU} or no java (.ci/run installs them)",
 )
+
+
+@needs_vnu
 def test_new_pages_and_mails_are_valid_html(
     client: FlaskClient, app: Flask, world: World, db: Session, tmp_path: Path
 ) -> None:
