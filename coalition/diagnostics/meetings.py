@@ -237,8 +237,12 @@ def printable(slug: str, meeting_id: int) -> ResponseReturnValue:
 
 @bp.get("/c/<slug>/meetings/<int:meeting_id>/diagnostic.md")
 def markdown(slug: str, meeting_id: int) -> ResponseReturnValue:
+    from coalition.core.markdown_escape import escape_markdown
+
     _coalition, meeting, snapshot = _published_or_404(slug, meeting_id)
-    body = render_template("diagnostics/diagnostic.md", snapshot=snapshot, data=snapshot.data)
+    body = render_template(
+        "diagnostics/diagnostic.md", snapshot=snapshot, data=snapshot.data, md=escape_markdown
+    )
     response = Response(body, mimetype="text/markdown")
     filename = f"{slug}-diagnostic-{meeting.number}.md"
     response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
