@@ -7,18 +7,35 @@ VTIMEZONE, so that calendar clients keep the wall time across daylight saving ch
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
-from functools import lru_cache
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event, Timezone
+from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard
 
 PARIS = ZoneInfo("Europe/Paris")
 PRODID = "-//Coalition//Coalition//FR"
 EVENT_STATUS = {"planned": "CONFIRMED", "held": "CONFIRMED", "cancelled": "CANCELLED"}
-# The VTIMEZONE lists each transition between these dates (icalendar's default stops in 2038).
-TIMEZONE_FIRST_DATE = date(2000, 1, 1)
-TIMEZONE_MIN_LAST_DATE = date(2038, 1, 1)
+
+
+@dataclass(frozen=True)
+class ZoneRule:
+    """One yearly change of offset, as a VTIMEZONE STANDARD or DAYLIGHT sub-component."""
+
+    name: str  # TZNAME
+    starts: datetime  # DTSTART: the first change, local wall time before it (RFC 5545)
+    offset_from: timedelta
+    offset_to: timedelta
+    month: int  # BYMONTH; the change falls on that month's last Sunday (BYDAY=-1SU)
+
+
+# Europe/Paris since 1996, when the EU set both changes at 01:00 UTC on the last Sunday of
+# March and of October. Written as yearly rules, not as a list of dates: ical.js (Thunderbird)
+# and vobject read only the first date of a comma-separated RDATE, and put summer meetings an
+# hour late. tests/meetings/test_ical_clients.py checks these rules against the tz database.
+PARIS_RULES = (
+    ZoneRule("CEST", datetime(1996, 3, 31, 2, 0), timedelta(hours=1), timedelta(hours=2), 3),
+    ZoneRule("CET", datetime(1996, 10, 27, 3, 0), timedelta(hours=2), timedelta(hours=1), 10),
+)
 
 
 @dataclass(frozen=True)
@@ -45,22 +62,29 @@ def calendar_bytes(events: Sequence[CalendarEvent], *, name: str) -> bytes:
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", name)
     calendar.add("x-wr-timezone", PARIS.key)
-    calendar.add_component(paris_timezone(events))
+    calendar.add_component(paris_timezone())
     for event in events:
         calendar.add_component(vevent(event))
     return calendar.to_ical()
 
 
-def paris_timezone(events: Sequence[CalendarEvent]) -> Timezone:
-    """The VTIMEZONE of Europe/Paris, covering every event."""
-    latest = max((event.ends_at.date() for event in events), default=TIMEZONE_MIN_LAST_DATE)
-    return timezone_until(max(TIMEZONE_MIN_LAST_DATE, latest + timedelta(days=1)))
+def paris_timezone() -> Timezone:
+    """The VTIMEZONE of Europe/Paris, as yearly rules that cover every date from 1996 on."""
+    timezone = Timezone()
+    timezone.add("tzid", PARIS.key)
+    for rule in PARIS_RULES:
+        timezone.add_component(zone_rule(rule))
+    return timezone
 
 
-@lru_cache(maxsize=8)
-def timezone_until(last_date: date) -> Timezone:
-    """Building a VTIMEZONE walks every transition: keep the few that are asked for."""
-    return Timezone.from_tzinfo(PARIS, first_date=TIMEZONE_FIRST_DATE, last_date=last_date)
+def zone_rule(rule: ZoneRule) -> TimezoneStandard | TimezoneDaylight:
+    component = TimezoneDaylight() if rule.offset_to > rule.offset_from else TimezoneStandard()
+    component.add("tzname", rule.name)
+    component.add("dtstart", rule.starts)
+    component.add("tzoffsetfrom", rule.offset_from)
+    component.add("tzoffsetto", rule.offset_to)
+    component.add("rrule", {"freq": "yearly", "bymonth": rule.month, "byday": "-1su"})
+    return component
 
 
 def vevent(event: CalendarEvent) -> Event:

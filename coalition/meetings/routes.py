@@ -14,6 +14,7 @@ from coalition.coalitions.queries import coalition_or_404
 from coalition.core import labels
 from coalition.core.errors import DomainError
 from coalition.core.forms import apply_domain_error
+from coalition.core.links import external_url
 from coalition.core.permissions import can, require, viewer
 from coalition.core.versions import StaleEdit
 from coalition.db import db_session, utcnow
@@ -55,7 +56,7 @@ def _event(meeting: Meeting, slug: str) -> CalendarEvent:
         status=meeting.status.value,
         updated_at=meeting.updated_at,
         location=meeting.place,
-        url=url_for("meetings.page", slug=slug, meeting_id=meeting.id, _external=True),
+        url=external_url("meetings.page", slug=slug, meeting_id=meeting.id),
         online_url=meeting.online_url,
     )
 
@@ -68,21 +69,30 @@ def _ics(body: bytes, filename: str) -> Response:
 
 @bp.get("/c/<slug>/meetings.ics")
 def feed(slug: str) -> ResponseReturnValue:
+    """The coalition's calendar; 304 when the client's copy (ETag, Last-Modified) is current."""
     session = db_session()
     coalition = coalition_or_404(session, slug)
     require("coalition.view", coalition)
     events = [_event(m, slug) for m in queries.meetings(session, coalition)]
-    return _ics(calendar_bytes(events, name=coalition.name), f"{slug}.ics")
+    response = _ics(calendar_bytes(events, name=coalition.name), f"{slug}.ics")
+    # Meetings are cancelled, never deleted: the latest change is among the listed ones.
+    response.last_modified = max([coalition.updated_at, *(e.updated_at for e in events)])
+    response.add_etag()
+    return response.make_conditional(request)
 
 
 @bp.get("/c/<slug>/meetings/<int:meeting_id>.ics")
 def meeting_ics(slug: str, meeting_id: int) -> ResponseReturnValue:
+    """One meeting as a calendar file; 304 when the client's copy is current."""
     session = db_session()
     coalition = coalition_or_404(session, slug)
     meeting = queries.meeting_or_404(session, coalition, meeting_id)
     require("coalition.view", coalition)
     body = calendar_bytes([_event(meeting, slug)], name=coalition.name)
-    return _ics(body, f"{slug}-{meeting.number}.ics")
+    response = _ics(body, f"{slug}-{meeting.number}.ics")
+    response.last_modified = max(coalition.updated_at, meeting.updated_at)
+    response.add_etag()
+    return response.make_conditional(request)
 
 
 @bp.get("/c/<slug>/meetings/<int:meeting_id>")

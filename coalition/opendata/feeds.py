@@ -2,7 +2,8 @@
 
 Pure functions: no database, no Flask. The caller gives the feed's identity and links and its
 entries, newest first; `atom_bytes` writes the XML with ElementTree, which escapes `<`, `&` and
-quotes. Characters XML 1.0 cannot carry at all (most control characters) are dropped.
+quotes. Characters XML 1.0 cannot carry at all (most control characters) are dropped. HTML
+content (`type="html"`) travels escaped, as RFC 4287 asks: readers unescape it, then render it.
 """
 
 import re
@@ -10,6 +11,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Literal
 
 ATOM_NAMESPACE = "http://www.w3.org/2005/Atom"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -25,7 +27,8 @@ class FeedEntry:
     updated: datetime  # aware
     published: datetime | None = None
     summary: str = ""  # plain text
-    content: str = ""  # plain text
+    content: str = ""  # plain text, or sanitised HTML when content_type is "html"
+    content_type: Literal["text", "html"] = "text"
     language: str | None = None
 
 
@@ -97,5 +100,5 @@ def atom_bytes(feed: Feed, entries: Sequence[FeedEntry]) -> bytes:
         if entry.summary:
             _add(element, "summary", entry.summary, type="text")
         if entry.content:
-            _add(element, "content", entry.content, type="text")
+            _add(element, "content", entry.content, type=entry.content_type)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)

@@ -1,13 +1,16 @@
 """Open data: the datasets page, their CSV and JSON exports, the Atom feeds."""
 
+from datetime import datetime
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from coalition.coalitions.models import Coalition, LicenceTerms
 from coalition.coalitions.queries import coalition_or_404
+from coalition.core.links import external_url
+from coalition.core.markdown import render_markdown
 from coalition.core.permissions import require
 from coalition.db import db_session
 from coalition.meetings.models import Meeting
@@ -69,11 +72,13 @@ def json_export(slug: str, dataset: str) -> ResponseReturnValue:
 
 
 # -- Atom feeds ---------------------------------------------------------------------------
+# Ids and links are built from BASE_URL, never from the request's Host: a reader that reaches
+# the feed under another name must see the same entries, not a copy of each.
 
 
 def _tag(coalition: Coalition, specific: str) -> str:
     """A tag: URI (RFC 4151) for an item of the coalition: stable whatever its URL."""
-    authority = urlsplit(request.host_url).hostname
+    authority = urlsplit(str(current_app.config["BASE_URL"])).hostname
     return f"tag:{authority},{coalition.created_at.date().isoformat()}:{coalition.slug}/{specific}"
 
 
@@ -82,9 +87,15 @@ def _rights(terms: LicenceTerms) -> str:
     return _("Ce fil est publié sous %(licence)s : %(url)s", licence=terms.label, url=terms.url)
 
 
-def _atom(coalition: Coalition, feed: Feed, entries: list[FeedEntry]) -> Response:
+def _atom(
+    coalition: Coalition, feed: Feed, entries: list[FeedEntry], changed: datetime
+) -> Response:
+    """The feed, with an ETag and a Last-Modified: 304 when the reader already has it."""
     response = Response(atom_bytes(feed, entries), mimetype="application/atom+xml")
-    return _licensed(response, coalition)
+    response.last_modified = changed
+    response.add_etag()
+    _licensed(response, coalition).make_conditional(request)  # 304 and no body if unchanged
+    return response
 
 
 @bp.get("/c/<slug>/resources.atom")
@@ -93,18 +104,18 @@ def resources_feed(slug: str) -> ResponseReturnValue:
     coalition = coalition_or_404(session, slug)
     require("coalition.view", coalition)
     feed = Feed(
-        id=url_for("opendata.resources_feed", slug=slug, _external=True),
+        id=external_url("opendata.resources_feed", slug=slug),
         title=_("%(coalition)s : ressources", coalition=coalition.name),
         subtitle=_("Les dernières ressources publiées par la coalition."),
-        self_link=url_for("opendata.resources_feed", slug=slug, _external=True),
-        alternate_link=url_for("resources.listing", slug=slug, _external=True),
+        self_link=external_url("opendata.resources_feed", slug=slug),
+        alternate_link=external_url("resources.listing", slug=slug),
         author=coalition.name,
         since=coalition.created_at,
         rights=_rights(coalition.data_licence_terms),
         licence_link=coalition.data_licence_terms.url,
     )
     entries = [_resource_entry(coalition, r) for r in tables.latest_resources(session, coalition)]
-    return _atom(coalition, feed, entries)
+    return _atom(coalition, feed, entries, tables.last_change(db_session(), coalition, Resource))
 
 
 def _resource_entry(coalition: Coalition, resource: Resource) -> FeedEntry:
@@ -126,18 +137,18 @@ def minutes_feed(slug: str) -> ResponseReturnValue:
     coalition = coalition_or_404(session, slug)
     require("coalition.view", coalition)
     feed = Feed(
-        id=url_for("opendata.minutes_feed", slug=slug, _external=True),
+        id=external_url("opendata.minutes_feed", slug=slug),
         title=_("%(coalition)s : comptes rendus des rencontres", coalition=coalition.name),
         subtitle=_("Les comptes rendus des rencontres, à leur publication."),
-        self_link=url_for("opendata.minutes_feed", slug=slug, _external=True),
-        alternate_link=url_for("meetings.calendar", slug=slug, _external=True),
+        self_link=external_url("opendata.minutes_feed", slug=slug),
+        alternate_link=external_url("meetings.calendar", slug=slug),
         author=coalition.name,
         since=coalition.created_at,
         rights=_rights(coalition.data_licence_terms),
         licence_link=coalition.data_licence_terms.url,
     )
     entries = [_minutes_entry(coalition, m) for m in tables.published_minutes(session, coalition)]
-    return _atom(coalition, feed, entries)
+    return _atom(coalition, feed, entries, tables.last_change(db_session(), coalition, Meeting))
 
 
 def _minutes_entry(coalition: Coalition, meeting: Meeting) -> FeedEntry:
@@ -145,8 +156,9 @@ def _minutes_entry(coalition: Coalition, meeting: Meeting) -> FeedEntry:
     return FeedEntry(
         id=_tag(coalition, f"minutes/{meeting.id}"),
         title=meeting.title,
-        link=url_for("meetings.page", slug=coalition.slug, meeting_id=meeting.id, _external=True),
+        link=external_url("meetings.page", slug=coalition.slug, meeting_id=meeting.id),
         updated=meeting.minutes_published_at,
         published=meeting.minutes_published_at,
-        content=meeting.minutes,
+        content=str(render_markdown(meeting.minutes)),  # what the meeting page shows
+        content_type="html",
     )

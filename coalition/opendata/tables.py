@@ -381,3 +381,17 @@ def to_csv(header: Sequence[str], rows: Iterable[Row]) -> str:
 def to_json(header: Sequence[str], rows: Iterable[Row]) -> str:
     """A list of objects with the header's keys, in its order; values as they are."""
     return json.dumps([{name: row[name] for name in header} for row in rows], ensure_ascii=False)
+
+
+def last_change(
+    session: Session, coalition: Coalition, model: type[Resource] | type[Meeting]
+) -> datetime:
+    """When a feed last changed: the coalition or any row of the kind it lists.
+
+    Rows that left the feed (a rejected resource, minutes withdrawn) count too, so that an
+    If-Modified-Since answered 304 never hides a removal.
+    """
+    latest = session.scalar(
+        select(func.max(model.updated_at)).where(model.coalition_id == coalition.id)
+    )
+    return max(coalition.updated_at, latest) if latest else coalition.updated_at

@@ -244,8 +244,11 @@ def test_the_minutes_feed_lists_published_minutes_only(client: FlaskClient, db: 
     assert first.find("atom:link", NS).get("href") == (  # type: ignore[union-attr]
         f"http://localhost/c/cr/meetings/{newer.id}"
     )
-    assert texts(first, "atom:content") == ["## Compte rendu 2\n\n- point"]
-    assert first.find("atom:content", NS).get("type") == "text"  # type: ignore[union-attr]
+    # Rendered like the meeting page, so that readers do not show "## Compte rendu 2".
+    (content,) = texts(first, "atom:content")
+    assert "<h2>Compte rendu 2</h2>" in content and "<li>point</li>" in content
+    assert "##" not in content
+    assert first.find("atom:content", NS).get("type") == "html"  # type: ignore[union-attr]
     assert texts(second, "atom:updated") == ["2030-03-01T09:30:00Z"]
     assert texts(second, "atom:id")[0].endswith(f"cr/minutes/{older.id}")
     assert texts(root, "atom:updated") == ["2030-04-10T09:30:00Z"]
