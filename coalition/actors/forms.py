@@ -23,6 +23,7 @@ from coalition.actors.models import (
     CAPACITY_LABELS,
     FAMILY_LABELS,
 )
+from coalition.core.input import coerce_id
 from coalition.roadmap.models import COMMITMENT_STATUS_LABELS, ROLE_LABELS
 
 E = TypeVar("E", bound=StrEnum)
@@ -32,6 +33,11 @@ CHOOSE_CAPACITY = _l("Choisissez une capacité de 1 (faible) à 3 (forte).")
 
 def _choices(labels: Mapping[E, Any]) -> list[SelectChoice]:
     return [SelectChoice(member.value, label) for member, label in labels.items()]
+
+
+def optional_id(value: object) -> int | None:
+    """`coerce` for a select of ids whose first option, empty, means "nothing chosen yet"."""
+    return None if value is None or value == "" else coerce_id(value)
 
 
 class VersionedForm(FlaskForm):
@@ -78,15 +84,17 @@ class HoldingEditForm(VersionedForm):
 
 
 class CommitForm(FlaskForm):
+    """Nothing is chosen in advance: the empty first options are refused if sent."""
+
     action = SelectField(
         _l("Action"),
-        coerce=int,
+        coerce=optional_id,
         validate_choice=False,  # the service says clearly why an action is refused
         validators=[InputRequired(_l("Choisissez une action."))],
     )
     role = SelectField(
         _l("Rôle"),
-        choices=_choices(ROLE_LABELS),
+        choices=[SelectChoice("", _l("Choisissez un rôle")), *_choices(ROLE_LABELS)],
         validators=[InputRequired(_l("Choisissez un rôle."))],
     )
     contribution = TextAreaField(

@@ -135,9 +135,7 @@ def _manage_page(
         SelectChoice(str(lv.id), lv.name) for lv in levers if lv.id not in held
     ]
     committed = {c.action_id for c in profile.commitments if c.status != CommitmentStatus.withdrawn}
-    forms["commit"].action.choices = [
-        SelectChoice(str(a.id), a.title) for a in actions if a.id not in committed
-    ]
+    forms["commit"].action.choices = _commit_choices(actions, committed, forms["commit"])
     changes = []
     if conflict is not None:
         changes = _changes(session, coalition, conflict)
@@ -156,6 +154,19 @@ def _manage_page(
         changes=changes,
         problems=problems,
     ), status
+
+
+def _commit_choices(
+    actions: list[Action], committed: set[int], form: CommitForm
+) -> list[SelectChoice]:
+    """The open actions not committed to yet, after an empty first option; a refused form keeps
+    the action it chose, so that the page shows it selected with the error next to it."""
+    kept = form.action.data
+    offered = [a for a in actions if a.id not in committed or a.id == kept]
+    return [
+        SelectChoice("", _("Choisissez une action")),
+        *(SelectChoice(str(a.id), a.title) for a in offered),
+    ]
 
 
 def _changes(

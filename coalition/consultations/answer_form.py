@@ -1,5 +1,8 @@
 """The answer form shared by the public page, the stall and paper entry: CSRF, a one-time
-token, a honeypot, the questions; one function takes a POST and says what happened."""
+token, a honeypot, the questions; one function takes a POST and says what happened.
+
+A form sent again (the same one-time token) is not counted twice: it is answered as a success
+with `already_counted` set, so that the person sees "Merci" again and is told why."""
 
 from dataclasses import dataclass, field
 
@@ -15,6 +18,7 @@ from wtforms.validators import Length
 from coalition.consultations.answering import (
     InvalidAnswers,
     ReplayedForm,
+    is_counted,
     new_form_token,
     parse_answers,
     read_form_token,
@@ -33,12 +37,18 @@ class AnswerForm(FlaskForm):
 
 @dataclass
 class Outcome:
-    """What became of a posted answer: `status` 303 when stored, else the page to show again."""
+    """What became of a posted answer: `status` 303 when stored (or already stored from the same
+    form: `already_counted`), else the page to show again."""
 
     status: int
     message: str = ""
     errors: dict[int, object] = field(default_factory=dict)
     values: MultiDict[str, str] = field(default_factory=MultiDict)
+    already_counted: bool = False
+
+
+def already_counted() -> Outcome:
+    return Outcome(303, already_counted=True)
 
 
 def fresh_form(consultation: Consultation) -> AnswerForm:
@@ -70,10 +80,12 @@ def take_answer(
         return Outcome(400, _("La page a expiré : rechargez-la, puis répondez à nouveau."))
     if form.website.data:
         return Outcome(400, _("Votre réponse n'a pas pu être enregistrée."))
+    secret_key = current_app.config["SECRET_KEY"]
     try:
-        token = read_form_token(
-            current_app.config["SECRET_KEY"], consultation, form.form_token.data or ""
-        )
+        token = read_form_token(secret_key, consultation, form.form_token.data or "")
+    except DomainError as error:
+        return Outcome(400, str(error), values=values)
+    try:
         answers = parse_answers(consultation.questions, request.form.to_dict(flat=False))
         record_submission(
             session, consultation, answers, source=source, form_token=token, stall=stall
@@ -82,13 +94,24 @@ def take_answer(
     except InvalidAnswers as error:
         session.rollback()
         return Outcome(400, str(error), error.errors, values)
-    except ReplayedForm as error:
+    except ReplayedForm:
         session.rollback()
-        return Outcome(409, str(error))
-    except IntegrityError:  # the same form posted twice at the same instant
+        return already_counted()
+    except IntegrityError:
         session.rollback()
-        return Outcome(409, str(ReplayedForm()))
+        return _after_conflict(session, token)
     except DomainError as error:
         session.rollback()
         return Outcome(400, str(error), values=values)
     return Outcome(303)
+
+
+def _after_conflict(session: Session, token: str) -> Outcome:
+    """The same form sent twice at the same instant: the other send stored it (its row is
+    committed, nothing of it is lost), so this one is thanked as already counted. Anything else
+    stored nothing and says so."""
+    counted = is_counted(session, token)
+    session.rollback()  # end that read too: the request's session is left as it was found
+    if counted:
+        return already_counted()
+    return Outcome(409, _("Votre réponse n'a pas pu être enregistrée."))

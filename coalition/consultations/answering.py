@@ -1,8 +1,12 @@
 """Anonymous answers: checking them against the questionnaire and storing them once.
 
 Nothing about the person is kept: no account, no IP address, no cookie beyond the CSRF one.
-A form carries a signed one-time token; its random part becomes `Submission.form_token`, whose
-unique constraint stores a replayed form at most once.
+Each rendered form carries a signed one-time token whose random part (`secrets`, derived from
+neither the client nor the time) becomes `Submission.form_token` when its answers are counted.
+Its unique constraint counts a form at most once: sending the same form again (going back
+after "Merci", a double click, two sends at the same instant) finds it already counted, and the
+person is thanked again without a second count. Every new form rendered gets a new token, so
+people answering one after the other on one device (a stall's tablet) each count.
 """
 
 import secrets
@@ -51,6 +55,8 @@ class InvalidAnswers(ValidationError):
 
 
 class ReplayedForm(Conflict):
+    """This form's answers are already counted: nothing is stored a second time."""
+
     def __init__(self) -> None:
         super().__init__(
             _l("Ce formulaire a déjà été envoyé : une réponse n'est enregistrée qu'une fois.")
@@ -154,6 +160,11 @@ def check_accepts(consultation: Consultation, source: Source) -> None:
         )
 
 
+def is_counted(session: Session, form_token: str) -> bool:
+    """Whether the answers of the form with this one-time token are already stored."""
+    return bool(session.scalar(select(exists().where(Submission.form_token == form_token))))
+
+
 def record_submission(
     session: Session,
     consultation: Consultation,
@@ -163,9 +174,12 @@ def record_submission(
     form_token: str,
     stall: Stall | None = None,
 ) -> Submission:
-    """Store one person's answers: the submission, its answers and the running counts."""
+    """Store one person's answers: the submission, its answers and the running counts.
+
+    Raise ReplayedForm when this form was counted already; a send racing with another of the
+    same form gets an IntegrityError from the unique `form_token` instead (see is_counted)."""
     check_accepts(consultation, source)
-    if session.scalar(select(exists().where(Submission.form_token == form_token))):
+    if is_counted(session, form_token):
         raise ReplayedForm()
     submission = Submission(
         consultation_id=consultation.id,

@@ -83,7 +83,9 @@ def answer(slug: str, consultation_id: int) -> ResponseReturnValue:
         return _answer_page(coalition, consultation, fresh_form(consultation), outcome)
     outcome = take_answer(session, consultation, AnswerForm(), source=Source.online)
     if outcome.status == 303:
-        return redirect(url_for(".thanks", slug=slug, consultation_id=consultation.id), 303)
+        already = 1 if outcome.already_counted else None  # a form sent again: said on the page
+        thanks_url = url_for(".thanks", slug=slug, consultation_id=consultation.id, already=already)
+        return redirect(thanks_url, 303)
     return _answer_page(coalition, consultation, fresh_form(consultation), outcome)
 
 
@@ -94,7 +96,10 @@ def thanks(slug: str, consultation_id: int) -> ResponseReturnValue:
     consultation = queries.consultation_or_404(session, coalition, consultation_id)
     require("consultation.view", consultation, hide=True)
     return render_template(
-        "consultations/thanks.html", coalition=coalition, consultation=consultation
+        "consultations/thanks.html",
+        coalition=coalition,
+        consultation=consultation,
+        already_counted=request.args.get("already") == "1",
     )
 
 

@@ -71,6 +71,17 @@ def stalls(slug: str, consultation_id: int) -> ResponseReturnValue:
     ), status
 
 
+def _flash_thanks(session: Session, stall: Stall, source: Source, outcome: Outcome) -> None:
+    """Thank the person; a form sent twice (the back button, a double tap) is counted once and
+    the next person's form, rendered after the redirect, has a new one-time token."""
+    if outcome.already_counted:
+        message = _("Ce formulaire avait déjà été envoyé : la réponse n'est pas comptée deux fois.")
+        flash(message, "info")
+        return
+    count = queries.count_at_stall(session, stall, source)
+    flash(_("Merci ! Réponse n° %(n)d enregistrée.", n=count), "success")
+
+
 def _entry(slug: str, consultation_id: int, stall_id: int, source: Source) -> ResponseReturnValue:
 
     session, coalition, consultation = _load(slug, consultation_id)
@@ -79,8 +90,7 @@ def _entry(slug: str, consultation_id: int, stall_id: int, source: Source) -> Re
     if request.method == "POST":
         outcome = take_answer(session, consultation, AnswerForm(), source=source, stall=stall)
         if outcome.status == 303:
-            count = queries.count_at_stall(session, stall, source)
-            flash(_("Merci ! Réponse n° %(n)d enregistrée.", n=count), "success")
+            _flash_thanks(session, stall, source, outcome)
             endpoint = ".kiosk" if source == Source.stall else ".paper"
             return redirect(
                 url_for(endpoint, slug=slug, consultation_id=consultation.id, stall_id=stall.id),

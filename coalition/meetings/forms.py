@@ -16,6 +16,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from coalition.actors.forms import VersionedForm
 from coalition.core.labels import action_status, choices
+from coalition.roadmap.models import ActionStatus
 
 NTH_CHOICES = [
     SelectChoice("1", _l("premier")),
@@ -132,3 +133,11 @@ class ReviewForm(VersionedForm):
     )
     note = TextAreaField(_l("Note"), validators=[Length(max=5000)])
     next_steps = TextAreaField(_l("Prochaines étapes"), validators=[Length(max=5000)])
+
+    def offer(self, statuses: list[ActionStatus]) -> None:
+        """Offer only these statuses (those the service accepts); when the status sent is not
+        among them, none is selected in its place: an empty first option asks for a choice."""
+        offered = [SelectChoice(s.value, action_status[s]) for s in statuses]
+        if self.status.data not in {s.value for s in statuses}:
+            offered.insert(0, SelectChoice("", _l("Choisissez un état")))
+        self.status.choices = offered

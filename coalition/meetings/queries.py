@@ -5,7 +5,7 @@ from datetime import datetime
 
 from flask import abort
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, contains_eager
 
 from coalition.actors.models import Actor, ActorStatus, Family
 from coalition.auth.models import User
@@ -22,7 +22,7 @@ from coalition.meetings.models import (
     MeetingStatus,
     Presence,
 )
-from coalition.roadmap.models import CLOSED_ACTIONS, Action
+from coalition.roadmap.models import CLOSED_ACTIONS, Action, Commitment, CommitmentStatus
 
 
 def meeting_or_404(session: Session, coalition: Coalition, meeting_id: int) -> Meeting:
@@ -137,6 +137,32 @@ def review_of(session: Session, meeting: Meeting, action: Action) -> ActionRevie
             ActionReview.meeting_id == meeting.id, ActionReview.action_id == action.id
         )
     ).one_or_none()
+
+
+@dataclass(frozen=True)
+class ReviewContext:
+    """What the review form shows beside itself: who is committed, and the last review."""
+
+    commitments: list[Commitment]  # with their actor; live ones first
+    previous: tuple[ActionReview, Meeting] | None  # at the latest meeting before this one
+
+
+def review_context(session: Session, meeting: Meeting, action: Action) -> ReviewContext:
+    commitments = session.scalars(
+        select(Commitment)
+        .join(Commitment.actor)
+        .where(Commitment.action_id == action.id)
+        .options(contains_eager(Commitment.actor))
+        .order_by(Commitment.status == CommitmentStatus.withdrawn, Actor.name)
+    ).all()
+    previous = session.execute(
+        select(ActionReview, Meeting)
+        .join(Meeting, Meeting.id == ActionReview.meeting_id)
+        .where(ActionReview.action_id == action.id, Meeting.starts_at < meeting.starts_at)
+        .order_by(Meeting.starts_at.desc(), Meeting.id.desc())
+        .limit(1)
+    ).first()
+    return ReviewContext(list(commitments), (previous[0], previous[1]) if previous else None)
 
 
 def attendance_over_time(session: Session, coalition: Coalition) -> attendance.AttendanceReport:

@@ -198,7 +198,7 @@ def review(slug: str, meeting_id: int, action_id: int) -> ResponseReturnValue:
     form = (
         ReviewForm(obj=existing, status=(existing or action).status.value)
         if request.method == "GET"
-        else ReviewForm()  # a POST names its version
+        else ReviewForm()  # a POST names its version; any known status is the service's to refuse
     )
     status = 200
     if form.validate_on_submit():
@@ -231,6 +231,7 @@ def review(slug: str, meeting_id: int, action_id: int) -> ResponseReturnValue:
             return redirect(f"{url}#reviews")
     elif form.is_submitted():
         status = 400
+    form.offer(service.review_statuses(session, meeting, action))
     return render_template(
         "meetings/review.html",
         coalition=coalition,
@@ -238,4 +239,5 @@ def review(slug: str, meeting_id: int, action_id: int) -> ResponseReturnValue:
         action=action,
         form=form,
         existing=existing,
+        context=queries.review_context(session, meeting, action),
     ), status

@@ -1,4 +1,5 @@
-"""The dates and times of a series of meetings: a monthly rule or a list typed by hand.
+"""The dates and times of a series of meetings: a monthly rule or a list typed by hand; the
+numbers that follow those dates.
 
 Pure functions: no database, no Flask request. Errors carry a lazy French message and the
 name of the form field they belong to.
@@ -6,7 +7,7 @@ name of the form field they belong to.
 
 import re
 from calendar import monthrange
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from contextlib import suppress
 from datetime import UTC, date, datetime, time
 
@@ -92,3 +93,16 @@ def meeting_times(days: Sequence[date], start: time, end: time) -> list[tuple[da
 
 def paris_to_utc(day: date, moment: time) -> datetime:
     return datetime.combine(day, moment, tzinfo=PARIS).astimezone(UTC)
+
+
+def numbers_by_date(meetings: Iterable[tuple[int, datetime]]) -> dict[int, int]:
+    """Each meeting's number, from its (id, start): its rank by date among the coalition's
+    meetings, from 1; two meetings at the same time follow their creation (id)."""
+    ranked = sorted(meetings, key=lambda meeting: (meeting[1], meeting[0]))
+    return {meeting_id: rank for rank, (meeting_id, _) in enumerate(ranked, start=1)}
+
+
+def follow_number(title: str, old: int, new: int) -> str:
+    """A title that shows its meeting's number as the default title does ("Rencontre n°5",
+    "Meeting #5") shows the new number; any other title is the facilitator's, kept as typed."""
+    return re.sub(rf"(n°|#)(\s?){old}(?!\d)", rf"\g<1>\g<2>{new}", title)

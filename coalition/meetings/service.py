@@ -1,6 +1,6 @@
 """Writes about meetings: scheduling, agenda, attendance, minutes, decisions, action reviews."""
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -24,8 +24,9 @@ from coalition.meetings.models import (
     MeetingStatus,
     Presence,
 )
+from coalition.meetings.series import follow_number, numbers_by_date
 from coalition.roadmap.models import Action, ActionStatus
-from coalition.roadmap.service import check_transition, set_status_from_review
+from coalition.roadmap.service import allowed_statuses, check_transition, set_status_from_review
 
 MEETING_FIELDS = (
     "number",
@@ -97,29 +98,35 @@ def schedule_meetings(
     online_url: str | None,
     by: User | None,
 ) -> list[Meeting]:
-    """One meeting or a series; numbers follow the coalition's last one. `title` may hold
-    "{n}" for the meeting's number."""
+    """One meeting or a series, numbered by date among the coalition's meetings (see
+    renumber_meetings). `title` may hold "{n}" for the meeting's number."""
     if not times:
         raise ValidationError(_l("Aucune date : rien n'a été créé."), field="dates")
     _check_url(online_url)
     for starts_at, ends_at in times:
         _check_times(starts_at, ends_at)
+    _lock_numbers(session, coalition.id)
     last = session.scalar(
         select(func.max(Meeting.number)).where(Meeting.coalition_id == coalition.id)
     )
-    meetings = []
-    for offset, (starts_at, ends_at) in enumerate(sorted(times), start=1):
-        number = (last or 0) + offset
-        meeting = Meeting(
+    template = title.strip() or str(_l("Rencontre n°{n}"))
+    meetings = [
+        Meeting(
             coalition_id=coalition.id,
-            number=number,
-            title=(title.strip() or str(_l("Rencontre n°{n}"))).replace("{n}", str(number)),
+            number=(last or 0) + offset,  # provisional: free, until renumbered by date
+            title=template,
             starts_at=starts_at,
             ends_at=ends_at,
             place=place.strip(),
             online_url=online_url or None,
         )
-        session.add(meeting)
+        for offset, (starts_at, ends_at) in enumerate(sorted(times), start=1)
+    ]
+    session.add_all(meetings)
+    session.flush()
+    renumber_meetings(session, coalition.id, by=by, new={meeting.id for meeting in meetings})
+    for meeting in meetings:
+        meeting.title = template.replace("{n}", str(meeting.number))
         _log(
             session,
             "meeting",
@@ -130,8 +137,66 @@ def schedule_meetings(
             fields=MEETING_FIELDS,
             by=by,
         )
-        meetings.append(meeting)
     return meetings
+
+
+def _lock_numbers(session: Session, coalition_id: int) -> None:
+    """Renumberings of one coalition's meetings take turns (PostgreSQL; SQLite writers already
+    queue), so that each reads the numbers the previous one left."""
+    session.execute(select(Coalition.id).where(Coalition.id == coalition_id).with_for_update())
+
+
+def renumber_meetings(
+    session: Session, coalition_id: int, *, by: User | None, new: Collection[int] = ()
+) -> None:
+    """Number the coalition's meetings by date: n°1 is the earliest (starts_at, then id).
+
+    Called after a meeting is created or moved, so a June meeting created before the February
+    one still comes after it. A cancelled meeting keeps its place and its number: it stays in
+    calendars under that number, and cancelling one does not change the numbers of the meetings
+    already announced after it. A title that shows the number the way the default title does
+    ("Rencontre n°4", "Meeting #4") follows it, and calendars get the new title (SEQUENCE + 1);
+    a title the facilitator wrote otherwise is kept. Published diagnostics are frozen: they keep
+    the number the meeting had when they were published. Meeting URLs use ids, never numbers.
+
+    Each renumbered meeting is audited, but those in `new` (just created, logged by their
+    creator). The numbers go through negative values first, so that the unique
+    (coalition_id, number) holds after each statement on every database.
+    """
+    meetings = session.scalars(
+        select(Meeting)
+        .where(Meeting.coalition_id == coalition_id)
+        .execution_options(populate_existing=True)  # the numbers another renumbering left
+    ).all()
+    numbers = numbers_by_date((meeting.id, meeting.starts_at) for meeting in meetings)
+    moved = [meeting for meeting in meetings if meeting.number != numbers[meeting.id]]
+    if not moved:
+        return
+    before = {meeting.id: audit.snapshot(meeting, MEETING_FIELDS) for meeting in moved}
+    for meeting in moved:
+        meeting.number = -numbers[meeting.id]
+    session.flush()
+    for meeting in moved:
+        meeting.number = numbers[meeting.id]
+        if meeting.id in new:
+            continue
+        title = follow_number(meeting.title, before[meeting.id]["number"], meeting.number)
+        if title != meeting.title:
+            meeting.title = title
+            meeting.ical_sequence += 1
+    session.flush()
+    for meeting in moved:
+        if meeting.id not in new:
+            _log(
+                session,
+                "meeting",
+                meeting,
+                "update",
+                coalition_id=coalition_id,
+                before=before[meeting.id],
+                fields=MEETING_FIELDS,
+                by=by,
+            )
 
 
 def update_meeting(
@@ -154,6 +219,9 @@ def update_meeting(
     _check_times(starts_at, ends_at)
     _check_url(online_url)
     before = audit.snapshot(meeting, MEETING_FIELDS)
+    moved = starts_at != meeting.starts_at
+    if moved:
+        _lock_numbers(session, meeting.coalition_id)
     meeting.title, meeting.place = title.strip(), place.strip()
     meeting.starts_at, meeting.ends_at = starts_at, ends_at
     meeting.online_url, meeting.status = online_url or None, status
@@ -169,6 +237,8 @@ def update_meeting(
             fields=MEETING_FIELDS,
             by=by,
         )
+    if moved:
+        renumber_meetings(session, meeting.coalition_id, by=by)
     return meeting
 
 
@@ -423,15 +493,10 @@ def record_review(
         raise ValidationError(_l("Choisissez une action."), field="action")
     if progress is None or not 0 <= progress <= 100:
         raise ValidationError(_l("L'avancement va de 0 à 100."), field="progress")
-    review = session.scalars(
-        select(ActionReview).where(
-            ActionReview.meeting_id == meeting.id, ActionReview.action_id == action.id
-        )
-    ).one_or_none()
-    latest = _latest_meeting_reviewed(session, action)
-    is_latest = latest is None or latest.starts_at <= meeting.starts_at
-    if is_latest:
-        check_transition(_status_before(session, action, meeting, review), status)
+    review = _review_at(session, meeting, action)
+    start = _review_start(session, meeting, action, review)
+    if start is not None:
+        check_transition(start, status)
     values = {
         "status": status,
         "progress": progress,
@@ -469,9 +534,35 @@ def record_review(
                 fields=REVIEW_FIELDS,
                 by=by,
             )
-    if is_latest:
+    if start is not None:
         set_status_from_review(session, action, status, by=by)
     return review
+
+
+def review_statuses(session: Session, meeting: Meeting, action: Action) -> list[ActionStatus]:
+    """The statuses `record_review` accepts for this action at this meeting, for the form."""
+    start = _review_start(session, meeting, action, _review_at(session, meeting, action))
+    return list(ActionStatus) if start is None else allowed_statuses(start)
+
+
+def _review_at(session: Session, meeting: Meeting, action: Action) -> ActionReview | None:
+    return session.scalars(
+        select(ActionReview).where(
+            ActionReview.meeting_id == meeting.id, ActionReview.action_id == action.id
+        )
+    ).one_or_none()
+
+
+def _review_start(
+    session: Session, meeting: Meeting, action: Action, review: ActionReview | None
+) -> ActionStatus | None:
+    """The status a review at this meeting moves the action from, which bounds the statuses
+    it may record; None when a later meeting has reviewed the action already: correcting a
+    past review changes neither the action's status nor what it may record."""
+    latest = _latest_meeting_reviewed(session, action)
+    if latest is not None and latest.starts_at > meeting.starts_at:
+        return None
+    return _status_before(session, action, meeting, review)
 
 
 def _latest_meeting_reviewed(session: Session, action: Action) -> Meeting | None:

@@ -52,8 +52,14 @@ ACTION_FIELDS = (
 OBJECTIVE_FIELDS = ("title", "description", "horizon", "status", "version")
 
 
+def allowed_statuses(current: ActionStatus) -> list[ActionStatus]:
+    """The statuses an action at `current` may take: its own, or one of its allowed
+    transitions; in the order of ActionStatus, for forms to offer exactly these."""
+    return [s for s in ActionStatus if s == current or s in ALLOWED_TRANSITIONS[current]]
+
+
 def check_transition(current: ActionStatus, new: ActionStatus) -> None:
-    if new != current and new not in ALLOWED_TRANSITIONS[current]:
+    if new not in allowed_statuses(current):
         raise ValidationError(
             _l(
                 "Une action « %(current)s » ne peut pas passer à « %(new)s ».",
