@@ -8,15 +8,16 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from coalition.coalitions.models import Coalition
 from coalition.coalitions.queries import coalition_or_404
-from coalition.core.errors import DomainError, ValidationError
+from coalition.core.errors import Conflict, DomainError, ValidationError
 from coalition.core.input import parse_id
 from coalition.core.permissions import require, viewer
 from coalition.core.versions import StaleEdit
 from coalition.db import db_session, utcnow
-from coalition.diagnostics import compute, service, snapshots
+from coalition.diagnostics import compute, forms, service, snapshots
 from coalition.diagnostics.models import DiagnosticColumn, DiagnosticEntry, DiagnosticSnapshot
 from coalition.meetings import service as meetings_service
 from coalition.meetings.calendar import PARIS
@@ -51,6 +52,7 @@ def _prepare_page(
     *,
     status: int = 200,
     problems: list[str] | None = None,
+    draft: dict[str, Any] | None = None,
 ) -> ResponseReturnValue:
     today = utcnow().astimezone(PARIS).date()
     live = snapshots.live_diagnostic(session, coalition, meeting, viewer(), today=today)
@@ -66,6 +68,7 @@ def _prepare_page(
         suggested=live.suggested,
         published=_snapshot(session, meeting),
         problems=problems or [],
+        draft=draft,
     ), status
 
 
@@ -146,6 +149,52 @@ def remove_entry(slug: str, meeting_id: int, entry_id: int) -> ResponseReturnVal
     return _write(session, coalition, meeting, write, _("Élément retiré."), anchor)
 
 
+def _draft(session: Session, edit: service.ColumnEdit, error: Exception) -> dict[str, Any]:
+    """The user's texts of a column whose save was refused, to show them again as sent."""
+    new_texts = [text for text in edit.new_texts if text.strip()]
+    current: dict[int, str] = {}
+    if isinstance(error, service.EntriesGone):
+        new_texts = error.texts + new_texts
+    if isinstance(error, StaleEdit):
+        entry = session.get(DiagnosticEntry, error.record.id)
+        if entry is not None:
+            current[entry.id] = entry.text
+    return {
+        "column": edit.column,
+        "texts": {change.entry_id: change.text for change in edit.entries},
+        "new": new_texts,
+        "current": current,
+    }
+
+
+@bp.post("/c/<slug>/meetings/<int:meeting_id>/diagnostic/columns")
+def save_column(slug: str, meeting_id: int) -> ResponseReturnValue:
+    """Save every entry of a column at once; a refused save shows the user's texts again."""
+    session, coalition, meeting = _load(slug, meeting_id)
+    require("meeting.manage", coalition)
+    column = request.form.get("column", "")
+    if column not in {c.value for c in DiagnosticColumn}:
+        abort(400)
+    edit = forms.column_edit(DiagnosticColumn(column), request.form)
+    try:
+        service.save_column(session, meeting, edit, by=viewer())
+        session.commit()
+    except (DomainError, StaleDataError) as error:
+        session.rollback()
+        conflict = isinstance(error, Conflict | StaleDataError)
+        problem = str(error) if isinstance(error, DomainError) else _("Conflit d'écriture.")
+        return _prepare_page(
+            session,
+            coalition,
+            meeting,
+            status=409 if conflict else 400,
+            problems=[problem],
+            draft=_draft(session, edit, error),
+        )
+    flash(_("Colonne enregistrée."), "success")
+    return _to_prepare(coalition, meeting, f"column-{column}")
+
+
 @bp.post("/c/<slug>/meetings/<int:meeting_id>/diagnostic/start")
 def start_from_previous(slug: str, meeting_id: int) -> ResponseReturnValue:
     session, coalition, meeting = _load(slug, meeting_id)
@@ -176,6 +225,32 @@ def add_suggestion(slug: str, meeting_id: int) -> ResponseReturnValue:
 
     return _write(
         session, coalition, meeting, write, _("Point ajouté à l'ordre du jour."), "agenda"
+    )
+
+
+@bp.get("/c/<slug>/meetings/<int:meeting_id>/diagnostic/publish")
+def confirm_publish(slug: str, meeting_id: int) -> ResponseReturnValue:
+    """Show the diagnostic exactly as publishing will freeze it, and ask to confirm.
+
+    A published diagnostic never changes. A mistake found after publication is not corrected in
+    it: the facilitator writes the correction in the meeting's minutes (shown on the meeting
+    page) and in the next meeting's diagnostic, which starts from this one's entries; the
+    published version stays readable as it was.
+    """
+    session, coalition, meeting = _load(slug, meeting_id)
+    require("meeting.manage", coalition)
+    try:
+        service.check_can_prepare(meeting)
+    except DomainError as error:
+        return render_template("errors/error.html", code=400, message=str(error)), 400
+    if _snapshot(session, meeting) is not None:
+        flash(_("Le diagnostic de cette rencontre est déjà publié."), "info")
+        return redirect(url_for("diagnostic.published", slug=slug, meeting_id=meeting.id))
+    today = utcnow().astimezone(PARIS).date()
+    entries = snapshots.meeting_entries(session, meeting)
+    data = snapshots.published_data(session, coalition, meeting, entries, today=today)
+    return render_template(
+        "diagnostics/confirm_publish.html", coalition=coalition, meeting=meeting, data=data
     )
 
 

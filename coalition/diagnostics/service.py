@@ -1,5 +1,6 @@
 """Writes about diagnostics: the written columns of a meeting, and publishing a frozen snapshot."""
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -155,3 +156,68 @@ def publish(
         after={"meeting_id": meeting.id},
     )
     return snapshot
+
+
+@dataclass
+class EntryEdit:
+    """What the column form sends for one written entry: its text and the version it showed."""
+
+    entry_id: int
+    text: str
+    seen_version: int | None
+    remove: bool = False
+
+
+@dataclass
+class ColumnEdit:
+    """One save of a column of the prepare page: every entry it showed, and new texts."""
+
+    column: DiagnosticColumn
+    entries: list[EntryEdit] = field(default_factory=list)
+    new_texts: list[str] = field(default_factory=list)
+
+
+class EntriesGone(Conflict):
+    """Entries the form showed were removed meanwhile; their texts are offered as new entries."""
+
+    def __init__(self, texts: list[str]) -> None:
+        super().__init__(
+            _l(
+                "Des éléments de cette colonne ont été retirés par quelqu'un d'autre pendant que "
+                "vous les modifiiez. Rien n'a été enregistré : vos textes sont proposés comme "
+                "nouveaux éléments."
+            )
+        )
+        self.texts = texts
+
+
+def save_column(session: Session, meeting: Meeting, edit: ColumnEdit, *, by: User | None) -> None:
+    """Save every entry of one column at once, so that no edit of the column is lost.
+
+    An entry whose text is emptied, or marked to remove, is removed; an entry whose text did not
+    change is left alone, even if someone else changed it meanwhile; any other entry that changed
+    since the form was shown makes the whole save fail (StaleEdit), as does an entry removed
+    meanwhile (EntriesGone): the caller rolls back and shows the user's texts again.
+    """
+    check_can_prepare(meeting)
+    entries = {
+        entry.id: entry
+        for entry in session.scalars(
+            select(DiagnosticEntry).where(
+                DiagnosticEntry.meeting_id == meeting.id, DiagnosticEntry.column == edit.column
+            )
+        )
+    }
+    gone = [e.text.strip() for e in edit.entries if e.entry_id not in entries and e.text.strip()]
+    if gone:
+        raise EntriesGone(gone)
+    for change in edit.entries:
+        entry = entries[change.entry_id]
+        if change.remove or not change.text.strip():
+            check_version("diagnostic_entry", entry, change.seen_version)
+            remove_entry(session, entry, by=by)
+        elif change.text.strip() != entry.text:
+            update_entry(session, entry, text=change.text, seen_version=change.seen_version, by=by)
+    for text in edit.new_texts:
+        if text.strip():
+            add_entry(session, meeting, column=edit.column, text=text, by=by)

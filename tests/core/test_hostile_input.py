@@ -40,7 +40,12 @@ UNCHANGED_TABLES = {"throttle_counters"}  # failed logins are counted, on purpos
 KEPT_FIELDS = {"csrf_token", "q", "page"}  # the search a form returns to, cut to its length
 
 # Routes no page links to: reached by a mailed link, or only through a form on another page.
-NOT_LINKED = {"actor_import.confirm"}  # its form comes with the preview of an upload
+NOT_LINKED = {
+    "actor_import.confirm",  # its form comes with the preview of an upload
+    "diagnostic.add_entry",  # single-entry writes; the prepare page saves whole columns
+    "diagnostic.edit_entry",
+    "diagnostic.remove_entry",
+}
 
 
 def fingerprint(connection: Connection) -> dict[str, str]:

@@ -157,6 +157,12 @@ ROUTES = [
     ("POST", M + "/diagnostic/entries", {"column": "works", "text": "Ça marche"}, MANAGERS),
     ("POST", M + "/diagnostic/entries/{entry}", {"text": "Autre", "version": "1"}, MANAGERS),
     ("POST", M + "/diagnostic/entries/{entry}/remove", {}, MANAGERS),
+    (
+        "POST",
+        M + "/diagnostic/columns",
+        {"column": "hard", "entry-{entry}-text": "Autre", "entry-{entry}-version": "1"},
+        MANAGERS,
+    ),
     ("POST", M + "/diagnostic/start", {}, [302, 403, 403, 400, 403, 400]),  # it has items
     ("POST", M + "/diagnostic/suggest", {"title": "Point"}, MANAGERS),
     ("POST", M + "/diagnostic/publish", {}, MANAGERS),

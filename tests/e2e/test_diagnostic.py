@@ -25,12 +25,20 @@ def test_prepare_publish_and_read_the_november_diagnostic(live_server: str, page
     page.get_by_role("button", name="Partir du diagnostic précédent").click()
     hard = page.locator("#column-hard").locator("xpath=..")
     hard.locator("textarea").first.fill("Former les agents à la culture de la donnée, en priorité")
-    hard.get_by_role("button", name="Enregistrer").first.click()
+    hard.get_by_label("Ajouter à « Ce qui est difficile »").fill("Un nouvel obstacle")
+    hard.get_by_role("button", name="Enregistrer la colonne").click()
+    assert "Colonne enregistrée" in page.get_by_role("status").inner_text()
+    hard = page.locator("#column-hard").locator("xpath=..")
+    assert hard.locator("textarea").first.input_value().endswith("en priorité")
     could = page.locator("#column-could").locator("xpath=..")
     could.get_by_label("Ajouter à « Ce qui pourrait être fait »").fill(
         "Un atelier commun avec le CNFPT"
     )
-    could.get_by_role("button", name="Ajouter").click()
+    could.get_by_role("button", name="Enregistrer la colonne").click()
+    page.get_by_role("link", name="Publier le diagnostic…").click()
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Publier le diagnostic")
+    assert "Un atelier commun avec le CNFPT" in page.locator("main").inner_text()
+    assert serious_violations(page) == []
     page.get_by_role("button", name="Publier le diagnostic").click()
     assert "Diagnostic publié" in page.get_by_role("status").inner_text()
 
@@ -40,6 +48,7 @@ def test_prepare_publish_and_read_the_november_diagnostic(live_server: str, page
     page.get_by_role("link", name="Lire le diagnostic").click()
     text = page.locator("main").inner_text()
     assert "en priorité" in text and "Un atelier commun avec le CNFPT" in text
+    assert "Un nouvel obstacle" in text
     assert serious_violations(page) == []
 
     markdown = page.request.get(f"{page.url}.md").text()
