@@ -1,4 +1,5 @@
-"""The audit log of an actor, told as lines a person can read."""
+"""The audit log of an actor, told as lines a person can read: field names and recorded codes
+are shown as their labels in the viewer's language."""
 
 from dataclasses import dataclass
 from typing import Any
@@ -24,6 +25,11 @@ FIELD_LABELS = {
     "action_id": _l("Action"),
     "role": _l("Rôle"),
     "contribution": _l("Apport"),
+    # a resource the actor contributed
+    "url": _l("Adresse web"),
+    "summary": _l("Résumé"),
+    "language": _l("Langue"),
+    "rejection_reason": _l("Motif du refus"),
 }
 
 WHAT = {
@@ -34,6 +40,11 @@ WHAT = {
     ("holding", "delete"): _l("Levier retiré"),
     ("commitment", "create"): _l("Engagement pris"),
     ("commitment", "update"): _l("Engagement modifié"),
+    ("resource", "create"): _l("Ressource proposée"),
+    ("resource", "publish"): _l("Ressource publiée"),
+    ("resource", "reject"): _l("Ressource refusée"),
+    ("invitation", "create"): _l("Invitation envoyée"),
+    ("membership", "update"): _l("Rôle modifié"),
 }
 
 
@@ -52,17 +63,6 @@ class HistoryLine:
     changes: list[Change]
 
 
-def _enum_labels(entity: str, field: str) -> dict[Any, Any] | None:
-    if field == "status":
-        return labels.actor_status if entity == "actor" else labels.commitment_status
-    tables: dict[str, dict[Any, Any]] = {
-        "family": labels.family,
-        "kind": labels.actor_kind,
-        "role": labels.role,
-    }
-    return tables.get(field)
-
-
 def _value(entity: str, field: str, value: Any, names: dict[str, dict[int, str]]) -> str:
     if value is None or value == "":
         return "—"
@@ -72,15 +72,14 @@ def _value(entity: str, field: str, value: Any, names: dict[str, dict[int, str]]
         return names["actions"].get(value, f"#{value}")
     if isinstance(value, bool):
         return str(_l("oui") if value else _l("non"))
-    table = _enum_labels(entity, field)
-    return str(table.get(value, value) if table else value)  # StrEnum keys match their values
+    return labels.recorded_value(entity, field, value)
 
 
 def describe(event: AuditEvent, names: dict[str, dict[int, str]]) -> HistoryLine:
     """One audit event as: what happened, to what, and each field that changed."""
     before, after = event.before or {}, event.after or {}
     fields = [f for f in {**before, **after} if f != "version" and f in FIELD_LABELS]
-    if event.action == "update":
+    if before and after:  # an update, a moderation: what it changed
         fields = [f for f in fields if before.get(f) != after.get(f)]
     state = after or before
     subject = ""
@@ -88,6 +87,8 @@ def describe(event: AuditEvent, names: dict[str, dict[int, str]]) -> HistoryLine
         subject = _value(event.entity, "lever_id", state["lever_id"], names)
     elif "action_id" in state:
         subject = _value(event.entity, "action_id", state["action_id"], names)
+    elif event.entity == "resource":
+        subject = str(state.get("title", ""))
     changes = [
         Change(
             str(FIELD_LABELS[f]),

@@ -1,7 +1,9 @@
 """Translated labels of every enumeration, for templates: `labels.family[actor.family]`."""
 
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from typing import Any
+
+from flask_babel import lazy_gettext as _l
 
 from coalition.actors.models import (
     ACTOR_KIND_LABELS,
@@ -54,6 +56,40 @@ question_kind = QUESTION_KIND_LABELS
 text_review = TEXT_REVIEW_LABELS
 general_objective = GENERAL_OBJECTIVE_LABELS
 contribution_kind = CONTRIBUTION_KIND_LABELS
+language = {"fr": _l("Français"), "en": _l("Anglais")}
+
+# the label table of a recorded field, by the entity the audit log names it with: a field's
+# codes mean different things on different records ("member" is an actor's status and a role)
+RECORDED_VALUES: dict[tuple[str, str], Mapping[Any, Any]] = {
+    ("actor", "family"): family,
+    ("actor", "kind"): actor_kind,
+    ("actor", "status"): actor_status,
+    ("commitment", "role"): role,
+    ("commitment", "status"): commitment_status,
+    ("membership", "role"): membership_role,
+    ("invitation", "role"): membership_role,
+    ("resource", "kind"): resource_kind,
+    ("resource", "status"): resource_status,
+    ("resource", "language"): language,
+    ("action", "status"): action_status,
+    ("action", "horizon"): horizon,
+    ("objective", "status"): objective_status,
+    ("objective", "horizon"): horizon,
+    ("meeting", "status"): meeting_status,
+    ("attendance", "presence"): presence,
+    ("diagnostic_entry", "column"): diagnostic_column,
+    ("consultation", "status"): consultation_status,
+    ("coalition", "phase"): phase,
+}
+
+
+def recorded_value(entity: str, field: str, value: Any) -> str:
+    """The label a person reads for a value the audit log recorded as a code, in the current
+    language; the value itself when no label is known (a name, a note, a retired code)."""
+    table = RECORDED_VALUES.get((entity, field), {})
+    if isinstance(value, Hashable) and not isinstance(value, bool) and value in table:
+        return str(table[value])  # StrEnum keys match the codes they were recorded as
+    return str(value)
 
 
 def choices(items: Any) -> list[tuple[str, str]]:

@@ -1,4 +1,5 @@
 // Draws every plotly figure embedded as JSON in the page; without JavaScript the tables remain.
+// A chart's box is rendered `hidden` (no empty box without JavaScript) and shown when drawn.
 document.addEventListener("DOMContentLoaded", function () {
   if (typeof Plotly === "undefined") {
     return;
@@ -9,6 +10,7 @@ document.addEventListener("DOMContentLoaded", function () {
     // once drawn, the chart is one image described by its caption; the table holds the data
     element.setAttribute("role", "img");
     element.setAttribute("aria-labelledby", element.dataset.description);
+    element.hidden = false; // before plotting: plotly sizes the chart to its visible box
     Plotly.newPlot(element, figure.data, figure.layout, {
       responsive: true,
       displaylogo: false,
