@@ -199,7 +199,7 @@ def test_timeline_shows_each_review_in_the_chart_and_the_table(
 
     html = html_of(client, f"{C}/roadmap/timeline")
     table = html.split("<table")[1]
-    assert "<caption>" in table and 'scope="col"' in table and 'scope="row"' in table
+    assert "<caption" in table and 'scope="col"' in table and 'scope="row"' in table
     assert "Février annulée" not in table
     assert table.index("Janvier") < table.index("Mars")
     assert "10/01/2030" in table  # 23:30 UTC on the 9th is the 10th in Paris
