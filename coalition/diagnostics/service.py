@@ -212,7 +212,9 @@ def save_column(session: Session, meeting: Meeting, edit: ColumnEdit, *, by: Use
     if gone:
         raise EntriesGone(gone)
     for change in edit.entries:
-        entry = entries[change.entry_id]
+        entry = entries.get(change.entry_id)
+        if entry is None:  # removed meanwhile, and emptied here too: nothing left to do
+            continue
         if change.remove or not change.text.strip():
             check_version("diagnostic_entry", entry, change.seen_version)
             remove_entry(session, entry, by=by)

@@ -5,7 +5,7 @@ from datetime import datetime
 
 from flask import abort
 from sqlalchemy import select
-from sqlalchemy.orm import Session, contains_eager
+from sqlalchemy.orm import Session
 
 from coalition.actors.models import Actor, ActorStatus, Family
 from coalition.auth.models import User
@@ -22,7 +22,8 @@ from coalition.meetings.models import (
     MeetingStatus,
     Presence,
 )
-from coalition.roadmap.models import CLOSED_ACTIONS, Action, Commitment, CommitmentStatus
+from coalition.roadmap.models import CLOSED_ACTIONS, Action, Commitment
+from coalition.roadmap.queries import action_commitments
 
 
 def meeting_or_404(session: Session, coalition: Coalition, meeting_id: int) -> Meeting:
@@ -148,13 +149,7 @@ class ReviewContext:
 
 
 def review_context(session: Session, meeting: Meeting, action: Action) -> ReviewContext:
-    commitments = session.scalars(
-        select(Commitment)
-        .join(Commitment.actor)
-        .where(Commitment.action_id == action.id)
-        .options(contains_eager(Commitment.actor))
-        .order_by(Commitment.status == CommitmentStatus.withdrawn, Actor.name)
-    ).all()
+    commitments = action_commitments(session, action, listed_only=False)  # for facilitators
     previous = session.execute(
         select(ActionReview, Meeting)
         .join(Meeting, Meeting.id == ActionReview.meeting_id)
@@ -162,7 +157,7 @@ def review_context(session: Session, meeting: Meeting, action: Action) -> Review
         .order_by(Meeting.starts_at.desc(), Meeting.id.desc())
         .limit(1)
     ).first()
-    return ReviewContext(list(commitments), (previous[0], previous[1]) if previous else None)
+    return ReviewContext(commitments, (previous[0], previous[1]) if previous else None)
 
 
 def attendance_over_time(session: Session, coalition: Coalition) -> attendance.AttendanceReport:

@@ -24,6 +24,7 @@ from coalition.meetings.models import (
     MeetingStatus,
     Presence,
 )
+from coalition.meetings.queries import review_of
 from coalition.meetings.series import follow_number, numbers_by_date
 from coalition.roadmap.models import Action, ActionStatus
 from coalition.roadmap.service import allowed_statuses, check_transition, set_status_from_review
@@ -493,7 +494,7 @@ def record_review(
         raise ValidationError(_l("Choisissez une action."), field="action")
     if progress is None or not 0 <= progress <= 100:
         raise ValidationError(_l("L'avancement va de 0 à 100."), field="progress")
-    review = _review_at(session, meeting, action)
+    review = review_of(session, meeting, action)
     start = _review_start(session, meeting, action, review)
     if start is not None:
         check_transition(start, status)
@@ -541,16 +542,8 @@ def record_review(
 
 def review_statuses(session: Session, meeting: Meeting, action: Action) -> list[ActionStatus]:
     """The statuses `record_review` accepts for this action at this meeting, for the form."""
-    start = _review_start(session, meeting, action, _review_at(session, meeting, action))
+    start = _review_start(session, meeting, action, review_of(session, meeting, action))
     return list(ActionStatus) if start is None else allowed_statuses(start)
-
-
-def _review_at(session: Session, meeting: Meeting, action: Action) -> ActionReview | None:
-    return session.scalars(
-        select(ActionReview).where(
-            ActionReview.meeting_id == meeting.id, ActionReview.action_id == action.id
-        )
-    ).one_or_none()
 
 
 def _review_start(

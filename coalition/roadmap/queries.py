@@ -279,6 +279,20 @@ class ActionSheet:
     decisions: list[tuple[Decision, Meeting]]
 
 
+def action_commitments(session: Session, action: Action, *, listed_only: bool) -> list[Commitment]:
+    """The action's commitments with their actor, live ones first; `listed_only` for the public."""
+    query = (
+        select(Commitment)
+        .join(Commitment.actor)
+        .where(Commitment.action_id == action.id)
+        .options(contains_eager(Commitment.actor))
+        .order_by(Commitment.status == CommitmentStatus.withdrawn, Actor.name)
+    )
+    if listed_only:
+        query = query.where(Actor.is_listed.is_(True))
+    return list(session.scalars(query))
+
+
 def action_sheet(session: Session, action: Action, viewer: User | None) -> ActionSheet:
     """Everything the action page shows, in seven statements at most.
 
@@ -302,15 +316,7 @@ def action_sheet(session: Session, action: Action, viewer: User | None) -> Actio
         .where(action_levers.c.action_id == action.id)
         .order_by(Lever.position, Lever.name)
     ).all()
-    commitments = session.scalars(
-        visible(
-            select(Commitment)
-            .join(Commitment.actor)
-            .where(Commitment.action_id == action.id)
-            .options(contains_eager(Commitment.actor))
-            .order_by(Commitment.status == CommitmentStatus.withdrawn, Actor.name)
-        )
-    ).all()
+    commitments = action_commitments(session, action, listed_only=not participant)
     reviews = session.execute(
         select(ActionReview, Meeting)
         .join(Meeting, Meeting.id == ActionReview.meeting_id)

@@ -246,3 +246,16 @@ def test_entries_of_another_column_are_not_touched(
     response = post_form(client, url, data, form_url="/")
     assert response.status_code == 409  # not an entry of this column: treated as gone
     assert entries(db, meeting)["works"] == ["Ailleurs"]
+
+
+def test_an_entry_removed_meanwhile_that_the_user_emptied_too_is_simply_gone(
+    client: FlaskClient, world: World, db: Session, meeting: Meeting
+) -> None:
+    world.log_in(client, "facilitator")
+    form = column_form(prepare(client, meeting), "hard")
+    first, second = entry_fields(form)
+    service.remove_entry(db, by_text(db, "Premier constat"), by=None)
+    db.flush()
+    saved = send(client, form, {first: "", second: "Mon second"})
+    assert saved.status_code == 302
+    assert entries(db, meeting)["hard"] == ["Mon second"]

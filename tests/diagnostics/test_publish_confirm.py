@@ -104,3 +104,33 @@ def test_only_the_coalitions_facilitators_see_the_confirmation(
     assert response.status_code == expected
     if role == "anonymous":
         assert response.headers["Location"].startswith("/login")
+
+
+def test_the_confirmation_issues_the_same_statements_whatever_the_entries(
+    client: FlaskClient,
+    world: World,
+    db: Session,
+    count_queries,  # type: ignore[no-untyped-def]
+) -> None:
+    world.log_in(client, "facilitator")
+    meeting = f.meeting(db, world.coalition)
+    url = f"/c/ma-coalition/meetings/{meeting.id}/diagnostic/publish"
+
+    def statements(more: int) -> int:
+        for n in range(more):
+            db.add(
+                DiagnosticEntry(
+                    coalition_id=world.coalition.id,
+                    meeting_id=meeting.id,
+                    column=DiagnosticColumn.hard,
+                    text=f"Constat {n}",
+                )
+            )
+            f.actor(db, world.coalition)
+        db.flush()
+        client.get(url)
+        with count_queries() as counter:
+            assert client.get(url).status_code == 200
+        return int(counter.count)
+
+    assert statements(2) == statements(38)

@@ -67,6 +67,13 @@ FACILITATOR: dict[str, str | tuple[str, str]] = {
     "manage an actor": f"{C}/actors/1/manage",
     "prepare a meeting": (f"{C}/meetings", r"/meetings/\d+$", r"/meetings/\d+/prepare$"),
     "run a meeting": (f"{C}/meetings", r"/meetings/\d+$"),
+    "review an action": (f"{C}/meetings", r"/meetings/\d+$", r"/reviews/\d+$"),
+    "confirm a publication": (
+        f"{C}/meetings",
+        r"/meetings/\d+$",
+        r"/meetings/\d+/prepare$",
+        r"/diagnostic/publish$",
+    ),
     "people": f"{C}/people",
     "framing": f"{C}/framing",
     "attendance": f"{C}/attendance",

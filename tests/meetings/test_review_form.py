@@ -188,3 +188,24 @@ def test_a_refused_status_sent_anyway_is_a_clear_400_and_changes_nothing(
     assert response.status_code == 302
     db.refresh(world.action)
     assert world.action.status == ActionStatus.in_progress
+
+
+def test_the_review_page_issues_the_same_statements_whatever_the_commitments(
+    client: FlaskClient,
+    world: World,
+    db: Session,
+    count_queries,  # type: ignore[no-untyped-def]
+) -> None:
+    world.log_in(client, "facilitator")
+    meeting = f.meeting(db, world.coalition)
+
+    def statements(commitments: int) -> int:
+        action = f.action(db, world.coalition)
+        for _ in range(commitments):
+            f.commitment(db, f.actor(db, world.coalition), action)
+        client.get(review_url(meeting, action))  # the session's first read of this action
+        with count_queries() as counter:
+            assert client.get(review_url(meeting, action)).status_code == 200
+        return int(counter.count)
+
+    assert statements(2) == statements(30)
