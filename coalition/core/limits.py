@@ -9,6 +9,9 @@ Counting uses two fixed windows, the current one and the previous one weighted b
 it still overlaps the sliding window: an approximation that never under-counts by more than
 the previous window's overlap.
 
+When Redis stops answering, counting goes on in the database (with a warning in the log), so a
+login or an answer never fails because of it; counts start again from zero there.
+
 In the database a counter is written in its own short transaction. On SQLite, which has one
 writer at a time, call `hit` and `clear` before the request's write session has begun, or after
 it has committed or rolled back: else the two transactions would wait for each other, so these
@@ -17,6 +20,7 @@ functions refuse (RuntimeError). `count` only reads and may be called at any tim
 
 import hashlib
 import hmac
+import logging
 import math
 import time
 from collections.abc import Callable
@@ -35,6 +39,7 @@ EXTENSION = "coalition_limits"
 CLEANUP_INTERVAL = 60  # seconds between two sweeps of expired rows, per process
 REDIS_PREFIX = "coalition:limits:"
 clock: Callable[[], float] = time.time  # tests replace it to stop time
+log = logging.getLogger(__name__)
 
 
 class ThrottleCounter(Base):
@@ -76,10 +81,9 @@ def init_app(app: Flask, *, redis_client: "redis.Redis | None" = None) -> "Store
     database. Made once per app, on first use if not before."""
     url = str(app.config.get("REDIS_URL") or "")
     if redis_client is None and url:
-        redis_client = redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=5)
-    store: Store = (
-        RedisStore(redis_client) if redis_client is not None else DatabaseStore(get_database(app))
-    )
+        redis_client = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+    database = DatabaseStore(get_database(app))
+    store: Store = database if redis_client is None else RedisStore(redis_client, fallback=database)
     app.extensions[EXTENSION] = store
     return store
 
@@ -200,11 +204,42 @@ class RedisStore:
     """One hash per key, a field per fixed window: HINCRBY and EXPIREAT in one transaction;
     the field two windows back is dropped at each hit, so a hash holds two fields at most."""
 
-    def __init__(self, client: "redis.Redis", *, prefix: str = REDIS_PREFIX) -> None:
+    def __init__(
+        self,
+        client: "redis.Redis",
+        *,
+        prefix: str = REDIS_PREFIX,
+        fallback: "Store | None" = None,
+    ) -> None:
         self.client = client
         self.prefix = prefix
+        self.fallback = fallback
 
     def hit(self, key_hash: str, start: int, window: int) -> tuple[int, int]:
+        try:
+            return self._hit(key_hash, start, window)
+        except redis.RedisError as error:
+            return self._fall_back(error).hit(key_hash, start, window)
+
+    def counts(self, key_hash: str, start: int, window: int) -> tuple[int, int]:
+        try:
+            return self._counts(key_hash, start, window)
+        except redis.RedisError as error:
+            return self._fall_back(error).counts(key_hash, start, window)
+
+    def clear(self, key_hash: str) -> None:
+        try:
+            self.client.delete(self.prefix + key_hash)
+        except redis.RedisError as error:
+            self._fall_back(error).clear(key_hash)
+
+    def _fall_back(self, error: "redis.RedisError") -> "Store":
+        if self.fallback is None:
+            raise error
+        log.warning("Redis does not answer (%s): attempts are counted in the database", error)
+        return self.fallback
+
+    def _hit(self, key_hash: str, start: int, window: int) -> tuple[int, int]:
         name = self.prefix + key_hash
         with self.client.pipeline(transaction=True) as pipe:
             pipe.hincrby(name, str(start), 1)
@@ -214,14 +249,11 @@ class RedisStore:
             current, _, _, previous = pipe.execute()
         return int(current), int(previous or 0)
 
-    def counts(self, key_hash: str, start: int, window: int) -> tuple[int, int]:
+    def _counts(self, key_hash: str, start: int, window: int) -> tuple[int, int]:
         current, previous = self.client.hmget(
             self.prefix + key_hash, [str(start), str(start - window)]
         )
         return int(current or 0), int(previous or 0)
-
-    def clear(self, key_hash: str) -> None:
-        self.client.delete(self.prefix + key_hash)
 
 
 def _utc(timestamp: float) -> datetime:

@@ -219,3 +219,22 @@ def test_with_its_own_connections_a_failed_login_counts_without_waiting(
         with database.transaction() as session:
             session.execute(delete(User).where(User.id == user.id))
         database.engine.dispose()
+
+
+def test_when_redis_stops_answering_logins_are_still_counted_and_held_back(
+    client: FlaskClient, db: Session, caplog: pytest.LogCaptureFixture
+) -> None:
+    """REDIS_URL set, nothing listening there: no 500, the counts go to the database."""
+    app = client.application
+    app.config["REDIS_URL"] = "redis://127.0.0.1:9/0"  # the discard port: refused at once
+    limits.init_app(app)
+    user = f.user(db)
+    for _ in range(3):
+        response = attempt(client, user.email, "mauvais-mot-de-passe")
+        assert response.status_code == 400
+        assert BAD_CREDENTIALS in response.get_data(as_text=True)
+    response = attempt(client, user.email, f.PASSWORD)
+    assert response.status_code == 429
+    assert HELD_BACK in response.get_data(as_text=True)
+    assert db.scalar(select(func.count()).select_from(ThrottleCounter)) > 0
+    assert "Redis does not answer" in caplog.text
