@@ -2,7 +2,15 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length
 
@@ -85,3 +93,9 @@ class StallForm(FlaskForm):
         validators=[DataRequired(_l("Indiquez le lieu du stand.")), Length(max=200)],
     )
     held_on = DateField(_l("Date"), validators=[InputRequired(_l("Indiquez la date du stand."))])
+
+
+class OpenKioskForm(FlaskForm):
+    """Open a stall's kiosk on this device: the link just shown, sent back with the button."""
+
+    link = HiddenField(validators=[DataRequired(_l("Le lien du stand manque."))])

@@ -138,7 +138,11 @@ class Choice(Base):
 
 
 class Stall(Base):
-    """A market stall where facilitators collect answers: its place and date."""
+    """A market stall where answers are collected: its place and date, and its own link.
+
+    The link (`/stall/<secret>`) records answers for this stall only, with no account logged
+    in; only the hash of its secret is kept. Revoking it keeps the hash, so that the old link
+    says it no longer works; renewing it replaces the hash."""
 
     __tablename__ = "consultation_stalls"
 
@@ -149,6 +153,13 @@ class Stall(Base):
     place: Mapped[str] = mapped_column(String(200))
     held_on: Mapped[date]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    link_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    link_created_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    link_revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    @property
+    def has_working_link(self) -> bool:
+        return self.link_hash is not None and self.link_revoked_at is None
 
 
 class Submission(Base):

@@ -1,25 +1,104 @@
-"""Facilitators at a market stall: a full-screen form on a tablet that resets after each
-answer, and the quick entry of questionnaires collected on paper, with a running count."""
+"""Market stalls: each runs on its own link, a kiosk with no account logged in that records
+answers for that stall only, full screen on a tablet, reset after each answer; facilitators
+create stalls, revoke or renew their links and type the questionnaires collected on paper.
 
-from datetime import date
+A stall's link carries a secret of which only the hash is stored: the facilitator sees the
+link once, when it is made (the stall created or its link renewed), to open the kiosk, mail it
+or print it. Opening the kiosk from the stalls page logs the facilitator out of this browser,
+so that passers-by reach no facilitator page and leaving the kiosk needs a login again."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from datetime import date, datetime
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import session as browser_session
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from sqlalchemy.orm import Session
+from flask_babel import lazy_gettext as _l
+from flask_login import logout_user
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
 
+from coalition import csrf
 from coalition.coalitions.models import Coalition
 from coalition.coalitions.queries import coalition_or_404
 from coalition.consultations import queries
 from coalition.consultations.answer_form import AnswerForm, Outcome, fresh_form, take_answer
-from coalition.consultations.forms import StallForm
-from coalition.consultations.models import Consultation, Source, Stall
-from coalition.core import audit
+from coalition.consultations.forms import ConfirmForm, OpenKioskForm, StallForm
+from coalition.consultations.models import (
+    Channel,
+    Consultation,
+    ConsultationStatus,
+    Question,
+    Source,
+    Stall,
+)
+from coalition.core import audit, limits
+from coalition.core.errors import Conflict
+from coalition.core.links import external_url
 from coalition.core.permissions import require, viewer
-from coalition.db import db_session
+from coalition.core.tokens import new_token, token_hash
+from coalition.db import db_session, utcnow
 
 bp = Blueprint("stall", __name__)
-TEMPLATES = {Source.stall: "consultations/kiosk.html", Source.paper: "consultations/paper.html"}
+FRESH_LINKS = "fresh_stall_links"  # in the facilitator's session until the next stalls page
+# A stall's tablets share one address (often a phone's hotspot or the market's wifi): answers
+# through a stall link are counted per link, not per address, apart from the public form.
+STALL_ANSWER_LIMIT = 120
+STALL_ANSWER_WINDOW = 600
+KIOSK_HEADERS = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
+
+
+# --- the rules, without a request -------------------------------------------------------------
+
+
+def new_link(stall: Stall, now: datetime) -> str:
+    """Give the stall a new link (the old one stops working); the secret, to show once."""
+    secret, secret_hash = new_token()
+    stall.link_hash = secret_hash
+    stall.link_created_at = now
+    stall.link_revoked_at = None
+    return secret
+
+
+def revoke_link(stall: Stall, now: datetime) -> None:
+    if not stall.has_working_link:
+        raise Conflict(_l("Le lien de ce stand ne fonctionne déjà plus."))
+    stall.link_revoked_at = now
+
+
+def stall_of_link(session: Session, secret: str) -> Stall | None:
+    """The stall this link was made for, revoked or not; None for a link never made."""
+    return session.scalar(select(Stall).where(Stall.link_hash == token_hash(secret)))
+
+
+def consultation_of(session: Session, stall: Stall) -> Consultation:
+    """The stall's consultation with its questions and their choices."""
+    return session.scalars(
+        select(Consultation)
+        .where(Consultation.id == stall.consultation_id)
+        .options(selectinload(Consultation.questions).selectinload(Question.choices))
+    ).one()
+
+
+def kiosk_refusal(consultation: Consultation) -> str | None:
+    """Why a stall's kiosk records no answer for this consultation now, or None."""
+    if consultation.status == ConsultationStatus.closed:
+        return _("Cette consultation est close : les réponses ne sont plus recueillies.")
+    if consultation.status != ConsultationStatus.open:
+        return _("Cette consultation n'est pas encore ouverte : revenez un peu plus tard.")
+    if consultation.channel not in (Channel.stall, Channel.both):
+        return _("Cette consultation ne se tient pas sur un stand.")
+    return None
+
+
+def _link_audit(stall: Stall) -> dict[str, object]:
+    return {
+        "link_created_at": stall.link_created_at.isoformat() if stall.link_created_at else None,
+        "link_revoked_at": stall.link_revoked_at.isoformat() if stall.link_revoked_at else None,
+    }
+
+
+# --- facilitators: the stalls page, links, paper entry ----------------------------------------
 
 
 def _load(slug: str, consultation_id: int) -> tuple[Session, Coalition, Consultation]:
@@ -31,17 +110,68 @@ def _load(slug: str, consultation_id: int) -> tuple[Session, Coalition, Consulta
     return session, coalition, consultation
 
 
+def _keep_fresh_link(stall: Stall, secret: str) -> None:
+    links = dict(browser_session.get(FRESH_LINKS, {}))
+    links[str(stall.id)] = secret
+    browser_session[FRESH_LINKS] = links
+
+
+def _stalls_page(
+    session: Session,
+    coalition: Coalition,
+    consultation: Consultation,
+    form: StallForm,
+    status: int = 200,
+    error: str | None = None,
+) -> ResponseReturnValue:
+    kept = browser_session.pop(FRESH_LINKS, {}) if status == 200 else {}
+    stalls = queries.stalls_with_counts(session, consultation)
+    fresh = {
+        stall.id: kept[str(stall.id)]
+        for stall, _, _ in stalls
+        if str(stall.id) in kept
+        and stall.has_working_link
+        and token_hash(kept[str(stall.id)]) == stall.link_hash
+    }
+    return render_template(
+        "consultations/stalls.html",
+        coalition=coalition,
+        consultation=consultation,
+        form=form,
+        stalls=stalls,
+        fresh=fresh,
+        link_url=lambda secret: external_url("stall.kiosk", secret=secret),
+        error=error,
+    ), status
+
+
+def _record_link_change(
+    session: Session, coalition: Coalition, stall: Stall, action: str, before: dict[str, object]
+) -> None:
+    user = viewer()
+    audit.record(
+        session,
+        entity="consultation_stall",
+        entity_id=stall.id,
+        action=action,
+        user_id=user.id if user else None,
+        coalition_id=coalition.id,
+        before=before,
+        after=_link_audit(stall),
+    )
+
+
 @bp.route("/c/<slug>/consultations/<int:consultation_id>/stalls", methods=["GET", "POST"])
 def stalls(slug: str, consultation_id: int) -> ResponseReturnValue:
     session, coalition, consultation = _load(slug, consultation_id)
     form = StallForm()
-    status = 200
     if form.validate_on_submit():
         stall = Stall(
             consultation_id=consultation.id,
             place=" ".join((form.place.data or "").split()),
             held_on=form.held_on.data,
         )
+        secret = new_link(stall, utcnow())
         session.add(stall)
         session.flush()
         user = viewer()
@@ -52,23 +182,94 @@ def stalls(slug: str, consultation_id: int) -> ResponseReturnValue:
             action="create",
             user_id=user.id if user else None,
             coalition_id=coalition.id,
-            after={"place": stall.place, "held_on": stall.held_on.isoformat()},
+            after={
+                "place": stall.place,
+                "held_on": stall.held_on.isoformat(),
+                **_link_audit(stall),
+            },
         )
         session.commit()
-        return redirect(
-            url_for(".kiosk", slug=slug, consultation_id=consultation.id, stall_id=stall.id)
-        )
+        _keep_fresh_link(stall, secret)
+        flash(_("Stand créé : son lien s'affiche ci-dessous, une seule fois."), "success")
+        return redirect(_stalls_url(slug, consultation, stall))
     if form.is_submitted():
-        status = 400
-    elif form.held_on.data is None:
+        return _stalls_page(session, coalition, consultation, form, 400)
+    if form.held_on.data is None:
         form.held_on.data = date.today()
-    return render_template(
-        "consultations/stalls.html",
-        coalition=coalition,
-        consultation=consultation,
-        form=form,
-        stalls=queries.stalls_with_counts(session, consultation),
-    ), status
+    return _stalls_page(session, coalition, consultation, form)
+
+
+def _stalls_url(slug: str, consultation: Consultation, stall: Stall) -> str:
+    url = url_for(".stalls", slug=slug, consultation_id=consultation.id)
+    return f"{url}#stall-{stall.id}"
+
+
+def _link_action(
+    slug: str, consultation_id: int, stall_id: int, action: str
+) -> ResponseReturnValue:
+    session, coalition, consultation = _load(slug, consultation_id)
+    stall = queries.stall_or_404(session, consultation, stall_id)
+    if not ConfirmForm().validate_on_submit():
+        error = _("La page a expiré : rechargez-la, puis recommencez.")
+        return _stalls_page(session, coalition, consultation, StallForm(formdata=None), 400, error)
+    before = _link_audit(stall)
+    if action == "renew_link":
+        _keep_fresh_link(stall, new_link(stall, utcnow()))
+        message = _("Nouveau lien pour %(place)s : l'ancien ne fonctionne plus.", place=stall.place)
+    else:
+        try:
+            revoke_link(stall, utcnow())
+        except Conflict as conflict:
+            session.rollback()
+            form = StallForm(formdata=None)
+            return _stalls_page(session, coalition, consultation, form, 409, str(conflict))
+        message = _("Lien de %(place)s révoqué : il n'enregistre plus rien.", place=stall.place)
+    _record_link_change(session, coalition, stall, action, before)
+    session.commit()
+    flash(message, "success")
+    return redirect(_stalls_url(slug, consultation, stall), 303)
+
+
+@bp.post("/c/<slug>/consultations/<int:consultation_id>/stalls/<int:stall_id>/revoke")
+def revoke(slug: str, consultation_id: int, stall_id: int) -> ResponseReturnValue:
+    return _link_action(slug, consultation_id, stall_id, "revoke_link")
+
+
+@bp.post("/c/<slug>/consultations/<int:consultation_id>/stalls/<int:stall_id>/renew")
+def renew(slug: str, consultation_id: int, stall_id: int) -> ResponseReturnValue:
+    return _link_action(slug, consultation_id, stall_id, "renew_link")
+
+
+@bp.post("/c/<slug>/consultations/<int:consultation_id>/stalls/<int:stall_id>/open")
+def open_kiosk(slug: str, consultation_id: int, stall_id: int) -> ResponseReturnValue:
+    """Log out of this browser and go to the stall's kiosk: the tablet is left to passers-by."""
+    session, coalition, consultation = _load(slug, consultation_id)
+    stall = queries.stall_or_404(session, consultation, stall_id)
+    form = OpenKioskForm()
+    secret = form.link.data or ""
+    if not form.validate_on_submit() or stall_of_link(session, secret) is not stall:
+        error = _(
+            "Ce lien n'est pas celui de ce stand : renouvelez le lien, puis ouvrez le kiosque."
+        )
+        return _stalls_page(session, coalition, consultation, StallForm(formdata=None), 400, error)
+    if not stall.has_working_link:
+        error = _("Le lien de ce stand est révoqué : renouvelez-le pour ouvrir le kiosque.")
+        return _stalls_page(session, coalition, consultation, StallForm(formdata=None), 409, error)
+    session.rollback()
+    logout_user()
+    lang = browser_session.get("lang")
+    browser_session.clear()  # nothing of the facilitator's session stays on the tablet
+    if lang:
+        browser_session["lang"] = lang
+    return redirect(url_for(".kiosk", secret=secret), 303)
+
+
+@bp.get("/c/<slug>/consultations/<int:consultation_id>/stalls/<int:stall_id>")
+def old_kiosk(slug: str, consultation_id: int, stall_id: int) -> ResponseReturnValue:
+    """The kiosk used to run here, logged in: a bookmark leads to the stalls page."""
+    session, _coalition, consultation = _load(slug, consultation_id)
+    stall = queries.stall_or_404(session, consultation, stall_id)
+    return redirect(_stalls_url(slug, consultation, stall))
 
 
 def _flash_thanks(session: Session, stall: Stall, source: Source, outcome: Outcome) -> None:
@@ -82,42 +283,90 @@ def _flash_thanks(session: Session, stall: Stall, source: Source, outcome: Outco
     flash(_("Merci ! Réponse n° %(n)d enregistrée.", n=count), "success")
 
 
-def _entry(slug: str, consultation_id: int, stall_id: int, source: Source) -> ResponseReturnValue:
-
-    session, coalition, consultation = _load(slug, consultation_id)
-    stall = queries.stall_or_404(session, consultation, stall_id)
-    outcome = Outcome(200)
-    if request.method == "POST":
-        outcome = take_answer(session, consultation, AnswerForm(), source=source, stall=stall)
-        if outcome.status == 303:
-            _flash_thanks(session, stall, source, outcome)
-            endpoint = ".kiosk" if source == Source.stall else ".paper"
-            return redirect(
-                url_for(endpoint, slug=slug, consultation_id=consultation.id, stall_id=stall.id),
-                303,
-            )
-    return render_template(
-        TEMPLATES[source],
-        coalition=coalition,
-        consultation=consultation,
-        stall=stall,
-        form=fresh_form(consultation),
-        outcome=outcome,
-        count=queries.count_at_stall(session, stall, source),
-    ), outcome.status
-
-
-@bp.route(
-    "/c/<slug>/consultations/<int:consultation_id>/stalls/<int:stall_id>",
-    methods=["GET", "POST"],
-)
-def kiosk(slug: str, consultation_id: int, stall_id: int) -> ResponseReturnValue:
-    return _entry(slug, consultation_id, stall_id, Source.stall)
-
-
 @bp.route(
     "/c/<slug>/consultations/<int:consultation_id>/stalls/<int:stall_id>/paper",
     methods=["GET", "POST"],
 )
 def paper(slug: str, consultation_id: int, stall_id: int) -> ResponseReturnValue:
-    return _entry(slug, consultation_id, stall_id, Source.paper)
+    session, coalition, consultation = _load(slug, consultation_id)
+    stall = queries.stall_or_404(session, consultation, stall_id)
+    outcome = Outcome(200)
+    if request.method == "POST":
+        outcome = take_answer(session, consultation, AnswerForm(), source=Source.paper, stall=stall)
+        if outcome.status == 303:
+            _flash_thanks(session, stall, Source.paper, outcome)
+            target = url_for(
+                ".paper", slug=slug, consultation_id=consultation.id, stall_id=stall.id
+            )
+            return redirect(target, 303)
+    return render_template(
+        "consultations/paper.html",
+        coalition=coalition,
+        consultation=consultation,
+        stall=stall,
+        form=fresh_form(consultation),
+        outcome=outcome,
+        count=queries.count_at_stall(session, stall, Source.paper),
+    ), outcome.status
+
+
+# --- the kiosk: anyone with the stall's link, no account ----------------------------------------
+
+
+def _too_many_at_stall(secret: str) -> bool:
+    """Count this post against the link's limit; call it before the request's session begins."""
+    config = current_app.config
+    window = int(config.get("STALL_ANSWER_WINDOW", STALL_ANSWER_WINDOW))
+    hits = limits.hit("stall-answer", token_hash(secret), window=window)
+    return hits > int(config.get("STALL_ANSWER_LIMIT", STALL_ANSWER_LIMIT))
+
+
+def _kiosk_page(
+    stall: Stall | None,
+    consultation: Consultation | None,
+    outcome: Outcome,
+    *,
+    refusal: str | None = None,
+    count: int = 0,
+) -> ResponseReturnValue:
+    page = render_template(
+        "consultations/kiosk.html",
+        stall=stall,
+        consultation=consultation,
+        form=fresh_form(consultation) if consultation and refusal is None else None,
+        outcome=outcome,
+        refusal=refusal,
+        count=count,
+    )
+    return page, outcome.status, KIOSK_HEADERS
+
+
+@bp.route("/stall/<secret>", methods=["GET", "POST"])
+@csrf.exempt  # checked by the answer form itself, so that an expired page stays in the kiosk
+def kiosk(secret: str) -> ResponseReturnValue:
+    too_many = request.method == "POST" and _too_many_at_stall(secret)  # before the session
+    require("site.view")  # anyone holding the link: it is the only key
+    session = db_session()
+    stall = stall_of_link(session, secret)
+    if stall is None or not stall.has_working_link:
+        return _kiosk_page(None, None, Outcome(404 if stall is None else 410))
+    consultation = consultation_of(session, stall)
+    count = queries.count_at_stall(session, stall, Source.stall)
+    refusal = kiosk_refusal(consultation)
+    if refusal is not None:
+        status = 409 if request.method == "POST" else 200
+        return _kiosk_page(stall, consultation, Outcome(status), refusal=refusal, count=count)
+    if request.method == "GET":
+        return _kiosk_page(stall, consultation, Outcome(200), count=count)
+    if too_many:
+        message = _(
+            "Trop de réponses sont parties de ce stand en peu de temps : "
+            "attendez quelques minutes avant la suivante."
+        )
+        outcome = Outcome(429, message, values=request.form.copy())
+        return _kiosk_page(stall, consultation, outcome, count=count)
+    outcome = take_answer(session, consultation, AnswerForm(), source=Source.stall, stall=stall)
+    if outcome.status == 303:
+        _flash_thanks(session, stall, Source.stall, outcome)
+        return redirect(url_for(".kiosk", secret=secret), 303)
+    return _kiosk_page(stall, consultation, outcome, count=count)

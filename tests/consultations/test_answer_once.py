@@ -18,8 +18,9 @@ from coalition import create_app
 from coalition.coalitions.models import Coalition
 from coalition.consultations import answer_form, answering, routes
 from coalition.consultations.models import Consultation, Stall, Submission, Tally
+from coalition.consultations.stall import new_link
 from coalition.consultations.tallies import EVERYONE, RESPONDENTS
-from coalition.db import Database
+from coalition.db import Database, utcnow
 from tests.conftest import World
 from tests.consultations.conftest import Questions, counts, make_consultation, valid_answers
 from tests.consultations.conftest import answer_form as hidden_fields
@@ -90,7 +91,7 @@ def test_the_stored_id_is_random_and_not_the_client_nor_the_time(
     assert "127.0.0.1" not in token
 
 
-@pytest.mark.parametrize("entry", ["", "/paper"])
+@pytest.mark.parametrize("entry", ["kiosk", "paper"])
 def test_a_stall_counts_each_passer_by_and_a_form_sent_twice_once(
     client: FlaskClient,
     db: Session,
@@ -99,8 +100,12 @@ def test_a_stall_counts_each_passer_by_and_a_form_sent_twice_once(
     stall: Stall,
     entry: str,
 ) -> None:
-    world.log_in(client, "facilitator")
-    url = f"{C}/{consultation.id}/stalls/{stall.id}{entry}"
+    if entry == "kiosk":  # the stall's own link, no account logged in
+        url = f"/stall/{new_link(stall, utcnow())}"
+        db.flush()
+    else:
+        world.log_in(client, "facilitator")
+        url = f"{C}/{consultation.id}/stalls/{stall.id}/paper"
     sent = []
     for n in range(1, 4):  # three passers-by in a row on the same tablet
         data = filled_form(client, url, consultation)

@@ -18,6 +18,7 @@ from coalition.consultations.models import (
 )
 from tests.conftest import ROLES, World, check_access
 from tests.consultations.conftest import Questions, choice_id, make_consultation
+from tests.consultations.test_stall_link import RULES as STALL_LINK_RULES
 
 ALL = [200] * 6
 FACILITATORS = [302, 403, 403, 200, 403, 200]
@@ -59,8 +60,7 @@ ROUTES: list[tuple[str, str, dict[str, str] | None, list[int]]] = [
     ("POST", K + "/texts/{answer}", {"decision": "approved"}, MANAGERS),
     ("GET", K + "/stalls", None, FACILITATORS),
     ("POST", K + "/stalls", {"place": "Marché de Dié", "held_on": "2025-07-05"}, MANAGERS),
-    ("GET", K + "/stalls/{stall}", None, FACILITATORS),
-    ("POST", K + "/stalls/{stall}", ANSWER, STALL_ANSWERS),
+    ("GET", K + "/stalls/{stall}", None, MANAGERS),  # the old kiosk: to the stalls page
     ("GET", K + "/stalls/{stall}/paper", None, FACILITATORS),
     ("POST", K + "/stalls/{stall}/paper", ANSWER, STALL_ANSWERS),
 ]
@@ -73,7 +73,7 @@ RULES = {
     .replace("{answer}", "<int:answer_id>")
     .replace("{stall}", "<int:stall_id>")
     for _, url, _, _ in ROUTES
-}
+} | STALL_LINK_RULES
 
 
 @pytest.fixture

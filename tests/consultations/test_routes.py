@@ -20,8 +20,10 @@ from coalition.consultations.models import (
     Submission,
     TextReview,
 )
+from coalition.consultations.stall import new_link
 from coalition.core import limits
 from coalition.core.limits import ThrottleCounter
+from coalition.db import utcnow
 from tests.conftest import World, post_form
 from tests.consultations.conftest import Questions, answer_form, choice_id, counts, valid_answers
 
@@ -230,9 +232,9 @@ def test_no_address_is_stored(client: FlaskClient, db: Session, consultation: Co
 def test_stall_mode_resets_after_each_answer_and_counts(
     client: FlaskClient, db: Session, world: World, consultation: Consultation, stall: Stall
 ) -> None:
-    world.log_in(client, "facilitator")
     q = Questions.of(consultation)
-    kiosk = url(consultation, f"/stalls/{stall.id}")
+    kiosk = f"/stall/{new_link(stall, utcnow())}"  # no account logged in
+    db.flush()
     for n in range(1, 4):
         response = post_answers(client, kiosk, valid_answers(q))
         assert response.status_code == 303 and response.headers["Location"].endswith(kiosk)

@@ -37,7 +37,8 @@ def test_stall_online_results_workshop_and_diagnostic(live_server: str, browser:
     facilitator.get_by_label("Lieu du stand").fill("Marché de Saint-Vivien-de-Médoc")
     facilitator.get_by_label("Date").fill("2025-08-16")
     facilitator.get_by_role("button", name="Commencer").click()
-    assert facilitator.locator(".coalition-nav").count() == 0  # full screen: no navigation
+    facilitator.get_by_role("button", name="Ouvrir le kiosque").click()
+    assert facilitator.locator("a").count() == 0  # the kiosk leads to no other page
     assert serious_violations(facilitator) == []
     people = [
         ("Un peu", ["Curiosité"], "4", "25-44 ans"),
@@ -90,6 +91,7 @@ def test_stall_online_results_workshop_and_diagnostic(live_server: str, browser:
     assert "Bénéfice" in main and "Crainte" in main
     assert serious_violations(public) == []
 
+    log_in(facilitator, live_server, "animation@example.org")  # the kiosk logged them out
     facilitator.goto(f"{live_server}/c/{SLUG}/consultations")
     facilitator.get_by_role("link", name=MARKET, exact=True).click()
     facilitator.get_by_role("link", name="Préparer et animer la consultation").click()
