@@ -6,7 +6,8 @@ The page embeds the dict with json.dumps and draws it with the plotly.js the app
 
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import datetime
 from html import escape
 from typing import Any
 
@@ -84,6 +85,11 @@ def coverage_heatmap(
         yaxis={"type": "category", "automargin": True, "autorange": "reversed"},
     )
     return _as_json(figure)
+
+
+def network_layout(graph: nx.Graph, seed: int = SEED) -> dict[str, tuple[float, float]]:
+    """Where network_figure places each node; kept so a later drawing puts them back there."""
+    return _layout(graph, seed)
 
 
 def _layout(graph: nx.Graph, seed: int) -> dict[str, tuple[float, float]]:
@@ -207,11 +213,13 @@ def network_figure(
     *,
     links_label: str = "links",
     seed: int = SEED,
+    positions: dict[str, tuple[float, float]] | None = None,
 ) -> dict[str, Any]:
-    """Every node placed by a seeded spring layout; one legend entry per family and node type."""
+    """Every node placed by a seeded spring layout, or where `positions` (network_layout's
+    result, kept from an earlier drawing) puts it; one legend entry per family and node type."""
     figure = go.Figure()
     if graph.number_of_nodes():
-        positions = _layout(graph, seed)
+        positions = positions or _layout(graph, seed)
         figure.add_trace(_edge_trace(graph, positions))
         for (node_type, family), nodes in _node_groups(graph).items():
             style = _group_style(node_type, family, family_labels, type_labels)
@@ -248,6 +256,10 @@ def _meeting_number(number: int) -> str:
     return f"n°{number}"
 
 
+def _numeric_date(moment: datetime) -> str:
+    return f"{moment:%d/%m/%Y}"
+
+
 def _short(text: str, limit: int = TIMELINE_LABEL_LIMIT) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
@@ -277,9 +289,10 @@ def _timeline_hovers(
     reviews: list[list[TimelineCell | None]],
     status_labels: dict[str, str],
     progress_label: str,
+    number_label: Callable[[int], str],
 ) -> list[list[str]]:
     meeting_titles = [
-        f"{_meeting_number(meeting.number)} {meeting.title}" for meeting in timeline.meetings
+        f"{number_label(meeting.number)} {meeting.title}" for meeting in timeline.meetings
     ]
     return [
         [
@@ -296,10 +309,13 @@ def timeline_figure(
     *,
     title: str,
     progress_label: str,
+    number_label: Callable[[int], str] = _meeting_number,
+    date_label: Callable[[datetime], str] = _numeric_date,
 ) -> dict[str, Any]:
     """Actions down (first on top), meetings across, each cell the review's status and progress.
 
-    Rows are keyed by action id, so two actions with the same title keep their own row."""
+    Rows are keyed by action id, so two actions with the same title keep their own row.
+    `number_label` and `date_label` say a meeting's number and date in the viewer's language."""
     reviews = [
         [timeline.cells.get((action.id, meeting.id)) for meeting in timeline.meetings]
         for action in timeline.actions
@@ -307,7 +323,7 @@ def timeline_figure(
     action_keys = [str(action.id) for action in timeline.actions]
     heatmap = go.Heatmap(
         x=[
-            f"{_meeting_number(meeting.number)} {meeting.starts_at:%d/%m/%Y}"
+            f"{number_label(meeting.number)} {date_label(meeting.starts_at)}"
             for meeting in timeline.meetings
         ],
         y=action_keys,
@@ -316,7 +332,7 @@ def timeline_figure(
         zmax=100,
         text=[[_review_text(review, status_labels) for review in row] for row in reviews],
         texttemplate="%{text}",
-        customdata=_timeline_hovers(timeline, reviews, status_labels, progress_label),
+        customdata=_timeline_hovers(timeline, reviews, status_labels, progress_label, number_label),
         hovertemplate="%{customdata}<extra></extra>",
         colorscale=PROGRESS_COLOURSCALE,
         colorbar={"title": {"text": progress_label}},
@@ -358,11 +374,17 @@ def attendance_figure(
     *,
     title: str,
     rate_label: str,
+    number_label: Callable[[int], str] = _meeting_number,
 ) -> dict[str, Any]:
     """One line per family: the share of its recorded actors present at each held meeting."""
     numbers = [meeting.number for meeting in report.meetings]
     return attendance_rates_figure(
-        numbers, report.families, family_labels, title=title, rate_label=rate_label
+        numbers,
+        report.families,
+        family_labels,
+        title=title,
+        rate_label=rate_label,
+        number_label=number_label,
     )
 
 
@@ -373,8 +395,9 @@ def attendance_rates_figure(
     *,
     title: str,
     rate_label: str,
+    number_label: Callable[[int], str] = _meeting_number,
 ) -> dict[str, Any]:
-    meetings = [_meeting_number(number) for number in meeting_numbers]
+    meetings = [number_label(number) for number in meeting_numbers]
     figure = go.Figure()
     for family in families:
         name = family_labels.get(family.family, family.family)

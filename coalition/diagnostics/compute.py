@@ -8,7 +8,7 @@ two meetings can be compared.
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
@@ -320,22 +320,41 @@ def _copy_row(row: dict[str, Any]) -> dict[str, Any]:
     return {key: list(value) if isinstance(value, list) else value for key, value in row.items()}
 
 
-def suggested_agenda(diagnostic: Diagnostic, *, limit: int = 8) -> list[Item]:
-    """Stalled, overdue and blocked actions, then unheld and single-holder levers, once each."""
-    sources = [
-        diagnostic.actions.get("stalled", []),
-        diagnostic.actions.get("overdue", []),
-        diagnostic.actions.get("blocked", []),
-        diagnostic.levers.get("unheld", []),
-        diagnostic.levers.get("single_holder", []),
-    ]
-    agenda: list[Item] = []
+@dataclass(frozen=True)
+class Suggestion:
+    """An item suggested for the agenda and why: the key of the list it comes from
+    (stalled, overdue, blocked, unheld, single_holder); the item's detail says more."""
+
+    item: Item
+    reason: str
+
+
+SUGGESTION_SOURCES = (
+    ("actions", "stalled"),
+    ("actions", "overdue"),
+    ("actions", "blocked"),
+    ("levers", "unheld"),
+    ("levers", "single_holder"),
+)
+
+
+def agenda_suggestions(diagnostic: Diagnostic, *, limit: int = 8) -> list[Suggestion]:
+    """Stalled, overdue and blocked actions, then unheld and single-holder levers, once each,
+    each with the first reason found for it."""
+    suggestions: list[Suggestion] = []
     seen: set[tuple[str, int]] = set()
-    for item in (item for items in sources for item in items):
-        if (item.kind, item.id) not in seen:
-            seen.add((item.kind, item.id))
-            agenda.append(item)
-    return agenda[:limit]
+    for section, key in SUGGESTION_SOURCES:
+        lists = diagnostic.actions if section == "actions" else diagnostic.levers
+        for item in lists.get(key, []):
+            if (item.kind, item.id) not in seen:
+                seen.add((item.kind, item.id))
+                suggestions.append(Suggestion(item, key))
+    return suggestions[:limit]
+
+
+def suggested_agenda(diagnostic: Diagnostic, *, limit: int = 8) -> list[Item]:
+    """The suggested items without their reasons (see agenda_suggestions)."""
+    return [suggestion.item for suggestion in agenda_suggestions(diagnostic, limit=limit)]
 
 
 def compare(before: Diagnostic, after: Diagnostic) -> list[Comparison]:

@@ -6,6 +6,7 @@ from typing import Any
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -17,7 +18,7 @@ from coalition.core.input import parse_id
 from coalition.core.permissions import require, viewer
 from coalition.core.versions import StaleEdit
 from coalition.db import db_session, utcnow
-from coalition.diagnostics import compute, forms, service, snapshots
+from coalition.diagnostics import compute, forms, service, snapshots, wording
 from coalition.diagnostics.models import DiagnosticColumn, DiagnosticEntry, DiagnosticSnapshot
 from coalition.meetings import service as meetings_service
 from coalition.meetings.calendar import PARIS
@@ -45,6 +46,31 @@ def _to_prepare(coalition: Coalition, meeting: Meeting, anchor: str = "") -> Res
     return redirect(f"{url}#{anchor}" if anchor else url)
 
 
+REASONS = {
+    "stalled": _l("Au point mort : « %(detail)s » à deux revues de suite"),
+    "overdue": _l("En retard : échéance passée le %(detail)s"),
+    "blocked": _l("Action bloquée"),
+    "unheld": _l("Levier détenu par aucun acteur"),
+    "single_holder": _l("Levier détenu par un seul acteur : %(detail)s"),
+}
+REASONS_WITHOUT_DETAIL = {
+    "stalled": _l("Au point mort : même état à deux revues de suite"),
+    "overdue": _l("En retard : échéance passée"),
+    "single_holder": _l("Levier détenu par un seul acteur"),
+}
+
+
+def suggestion_reason(suggestion: compute.Suggestion) -> str:
+    """Why an item is suggested for the agenda, said for people, with the item's detail (its
+    status, its target date, the lever's only holder) when it carries one."""
+    section = "actions" if suggestion.item.kind == "action" else "levers"
+    detail = wording.detail_text(section, suggestion.reason, suggestion.item.detail)
+    if not detail and suggestion.reason in REASONS_WITHOUT_DETAIL:
+        return str(REASONS_WITHOUT_DETAIL[suggestion.reason])
+    template = REASONS.get(suggestion.reason)
+    return str(template) % {"detail": detail} if template else ""
+
+
 def _prepare_page(
     session: Session,
     coalition: Coalition,
@@ -65,7 +91,10 @@ def _prepare_page(
         data=data,
         entries=entries,
         previous=service.previous_entries(session, meeting) if not entries else [],
-        suggested=live.suggested,
+        suggested=[
+            (suggestion.item, suggestion_reason(suggestion))
+            for suggestion in compute.agenda_suggestions(live.diagnostic)
+        ],
         published=_snapshot(session, meeting),
         problems=problems or [],
         draft=draft,

@@ -8,27 +8,13 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from coalition.coalitions.queries import coalition_or_404
-from coalition.core import labels
 from coalition.core.permissions import require, viewer
 from coalition.db import db_session
-from coalition.diagnostics import charts, queries
+from coalition.diagnostics import charts, queries, wording
 from coalition.diagnostics import graph as graphs
 from coalition.diagnostics.filters import parse_graph_filters
 
 bp = Blueprint("diagnostics", __name__)
-
-
-def _family_labels() -> dict[str, str]:
-    return {family.value: str(label) for family, label in labels.family.items()}
-
-
-def _type_labels() -> dict[str, str]:
-    return {
-        "actor": _("Acteur"),
-        "lever": _("Levier"),
-        "action": _("Action"),
-        "axis": _("Approche"),
-    }
 
 
 @bp.get("/c/<slug>/levers")
@@ -42,7 +28,7 @@ def coverage(slug: str) -> ResponseReturnValue:
     heatmap = charts.coverage_heatmap(
         matrix,
         lever_names,
-        _family_labels(),
+        wording.family_labels(),
         title=_("Qui détient quels leviers ?"),
         holders_label=_("Acteurs"),
     )
@@ -82,12 +68,12 @@ def network(slug: str) -> ResponseReturnValue:
         levers=data.levers,
         filters=filters,
         figure=charts.network_figure(
-            shown, _family_labels(), _type_labels(), links_label=_("liens")
+            shown, wording.family_labels(), wording.node_type_labels(), links_label=_("liens")
         ),
         brokers=graphs.brokers(projection),
         communities=graphs.communities(projection),
         projection=projection,
-        type_labels=_type_labels(),
+        type_labels=wording.node_type_labels(),
     )
 
 

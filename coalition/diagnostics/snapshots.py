@@ -9,7 +9,6 @@ from datetime import date
 from typing import Any
 
 import networkx as nx
-from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -18,12 +17,12 @@ from coalition.coalitions.models import Coalition
 from coalition.consultations.digest import citizens_said
 from coalition.core import labels
 from coalition.diagnostics import charts, compute, graph, queries
-from coalition.diagnostics.facts import Diagnostic, DiagnosticInputs, Item
+from coalition.diagnostics.facts import UNNAMED, Diagnostic, DiagnosticInputs, Item
 from coalition.diagnostics.models import DiagnosticEntry
-from coalition.meetings.attendance import FamilyAttendance
 from coalition.meetings.models import Meeting, MeetingStatus
 from coalition.roadmap import timeline as timelines
 
+FORMAT = 2  # 1: plotly figures frozen in French (migration 0010 rewrote them into format 2)
 NETWORK_FIGURE_LIMIT = 2000  # nodes; above, the snapshot keeps the tables without the network chart
 
 
@@ -52,22 +51,14 @@ def meeting_entries(session: Session, meeting: Meeting) -> list[DiagnosticEntry]
     )
 
 
-def _family_labels() -> dict[str, str]:
-    return {family.value: str(label) for family, label in labels.family.items()}
-
-
-def _status_labels() -> dict[str, str]:
-    return {status.value: str(label) for status, label in labels.action_status.items()}
-
-
-def _coverage(network: nx.Graph) -> tuple[dict[str, Any], dict[str, Any]]:
+def _coverage(network: nx.Graph) -> dict[str, Any]:
     matrix = graph.coverage_matrix(network)
     lever_names = {
         graph.row_id(node): data["label"]
         for node, data in network.nodes(data=True)
         if data["type"] == "lever"
     }
-    table = {
+    return {
         "levers": [[lever_id, name] for lever_id, name in lever_names.items()],
         "cells": {
             family: {
@@ -77,19 +68,9 @@ def _coverage(network: nx.Graph) -> tuple[dict[str, Any], dict[str, Any]]:
             for family, cells in matrix.items()
         },
     }
-    figure = charts.coverage_heatmap(
-        matrix,
-        lever_names,
-        _family_labels(),
-        title=_("Qui détient quels leviers ?"),
-        holders_label=_("Acteurs"),
-    )
-    return table, figure
 
 
-def _timeline(
-    session: Session, live: LiveDiagnostic, meeting: Meeting
-) -> tuple[dict[str, Any], dict[str, Any]]:
+def _timeline(session: Session, live: LiveDiagnostic, meeting: Meeting) -> dict[str, Any]:
     meetings = [
         timelines.MeetingRow(id, number, title, starts_at)
         for id, number, title, starts_at in session.execute(
@@ -111,21 +92,46 @@ def _timeline(
             for r in live.inputs.reviews
         ],
     )
-    table = {
-        "meetings": [[m.id, m.number, m.starts_at.isoformat()] for m in built.meetings],
+    return {
+        "meetings": [[m.id, m.number, m.starts_at.isoformat(), m.title] for m in built.meetings],
         "actions": [[a.id, a.title, a.status] for a in built.actions],
         "cells": [
             [action_id, meeting_id, cell.status, cell.progress]
             for (action_id, meeting_id), cell in built.cells.items()
         ],
     }
-    figure = charts.timeline_figure(
-        built,
-        _status_labels(),
-        title=_("Les actions de rencontre en rencontre"),
-        progress_label=_("Avancement (%)"),
-    )
-    return table, figure
+
+
+def _network(network: nx.Graph) -> dict[str, Any]:
+    """Nodes (key, label, type, family, links, x, y) in the graph's order, and links between
+    keys; nothing above NETWORK_FIGURE_LIMIT nodes, where the chart is left out."""
+    if not network.number_of_nodes() or network.number_of_nodes() > NETWORK_FIGURE_LIMIT:
+        return {"nodes": [], "links": []}
+    positions = charts.network_layout(network)
+    return {
+        "nodes": [
+            [
+                node,
+                data["label"],
+                data["type"],
+                data["family"],
+                network.degree(node),
+                *positions[node],
+            ]
+            for node, data in network.nodes(data=True)
+        ],
+        "links": [[source, target] for source, target in network.edges()],
+    }
+
+
+def _without_unnamed_labels(computed: dict[str, Any]) -> dict[str, Any]:
+    """An actor counted without a name is shown in the viewer's language: no label is kept."""
+    for section in ("changes", "actions", "levers", "actors"):
+        for items in computed.get(section, {}).values():
+            for item in items:
+                if item["kind"] == UNNAMED:
+                    item["label"] = ""
+    return computed
 
 
 def diagnostic_data(
@@ -135,31 +141,11 @@ def diagnostic_data(
     live: LiveDiagnostic,
     entries: list[DiagnosticEntry],
 ) -> dict[str, Any]:
-    """The whole diagnostic as JSON-able data: computed figures, chart data, written columns."""
-    network = live.inputs.graph
-    coverage_table, coverage_figure = _coverage(network)
-    timeline_table, timeline_figure = _timeline(session, live, meeting)
-    network_figure = None
-    network_table: list[list[Any]] = []
-    if network.number_of_nodes() <= NETWORK_FIGURE_LIMIT:
-        network_table = [
-            [data["label"], data["type"], data["family"], network.degree(node)]
-            for node, data in network.nodes(data=True)
-        ]
-        network_figure = charts.network_figure(
-            network,
-            _family_labels(),
-            {
-                "actor": _("Acteur"),
-                "lever": _("Levier"),
-                "action": _("Action"),
-                "axis": _("Approche"),
-            },
-            links_label=_("liens"),
-        )
-    diagnostic = live.diagnostic
+    """The whole diagnostic as JSON-able data (format 2): codes, ids, numbers and what people
+    wrote (names, titles, entries), never a text in some language: charts and labels are made
+    when the diagnostic is shown (`figures`), in the viewer's language."""
     return {
-        "format": 1,
+        "format": FORMAT,
         "coalition": coalition.name,
         "meeting": {
             "id": meeting.id,
@@ -167,7 +153,7 @@ def diagnostic_data(
             "title": meeting.title,
             "starts_at": meeting.starts_at.isoformat(),
         },
-        "computed": compute.to_data(diagnostic),
+        "computed": _without_unnamed_labels(compute.to_data(live.diagnostic)),
         "columns": {
             column.value: [entry.text for entry in entries if entry.column == column]
             for column in labels.diagnostic_column
@@ -178,21 +164,9 @@ def diagnostic_data(
             queries.since_previous_meeting(session, meeting),
             meeting.starts_at,
         ),
-        "coverage": coverage_table,
-        "timeline": timeline_table,
-        "network": network_table,
-        "figures": {
-            "coverage": coverage_figure,
-            "timeline": timeline_figure,
-            "network": network_figure,
-            "attendance": _attendance_figure(diagnostic),
-            "statuses": charts.status_figure(
-                diagnostic.counts,
-                _status_labels(),
-                title=_("Les actions par état"),
-                actions_label=_("Actions"),
-            ),
-        },
+        "coverage": _coverage(live.inputs.graph),
+        "timeline": _timeline(session, live, meeting),
+        "network": _network(live.inputs.graph),
     }
 
 
@@ -208,17 +182,6 @@ def published_data(
     (the facilitators' page shows them more: opted-out and departed actors, attendance)."""
     live = live_diagnostic(session, coalition, meeting, None, today=today)
     return diagnostic_data(session, coalition, meeting, live, entries)
-
-
-def _attendance_figure(diagnostic: Diagnostic) -> dict[str, Any]:
-    rows = diagnostic.attendance
-    return charts.attendance_rates_figure(
-        rows[0]["meetings"] if rows else [],
-        [FamilyAttendance(row["family"], row["present"], row["expected"]) for row in rows],
-        _family_labels(),
-        title=_("Présence par famille"),
-        rate_label=_("Présents (%)"),
-    )
 
 
 def publish_starting_diagnostic(session: Session, coalition: Coalition) -> bool:

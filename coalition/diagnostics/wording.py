@@ -1,6 +1,16 @@
-"""What each part of a diagnostic is called, in the visitor's language."""
+"""What each part of a diagnostic is called, and its charts, in the visitor's language.
 
+A diagnostic's data (live, or frozen when published) holds codes, ids, numbers and what people
+wrote; every label, title and date is made here, when the diagnostic is shown."""
+
+from datetime import date, datetime
+from typing import Any
+
+import networkx as nx
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+
+from coalition.core.dates import date_text
 
 SECTIONS = {
     "changes": _l("Ce qui a changé depuis la rencontre précédente"),
@@ -41,6 +51,9 @@ KEYS = {
     },
 }
 
+PRINTED_MEETINGS = 6  # meeting columns of a printed table: more make another table, not a wider one
+
+
 COUNTS = {
     "actors": _l("Acteurs"),
     "levers": _l("Leviers"),
@@ -53,9 +66,6 @@ COUNTS = {
 
 def detail_text(section: str, key: str, detail: str) -> str:
     """An item's machine detail (a status, a family, "a→b", a date) said for people."""
-    from datetime import date
-
-    from flask_babel import format_date
 
     from coalition.core import labels
 
@@ -71,7 +81,138 @@ def detail_text(section: str, key: str, detail: str) -> str:
         return families[detail]
     if key == "overdue":
         try:
-            return str(format_date(date.fromisoformat(detail), "long"))
+            return date_text(date.fromisoformat(detail))
         except ValueError:
             return detail
     return detail
+
+
+def family_labels() -> dict[str, str]:
+    from coalition.core import labels
+
+    return {family.value: str(label) for family, label in labels.family.items()}
+
+
+def status_labels() -> dict[str, str]:
+    from coalition.core import labels
+
+    return {status.value: str(label) for status, label in labels.action_status.items()}
+
+
+def node_type_labels() -> dict[str, str]:
+    return {
+        "actor": _("Acteur"),
+        "lever": _("Levier"),
+        "action": _("Action"),
+        "axis": _("Approche"),
+    }
+
+
+def meeting_number(number: int) -> str:
+    return _("n°%(num)d", num=number)
+
+
+def item_label(item: dict[str, Any]) -> str:
+    """An item's name: what people wrote, or, for an actor counted without a name, the words
+    for it in the viewer's language (older data kept them in French)."""
+    if item["kind"] == "unnamed":
+        return _("Un acteur non nommé")
+    return str(item["label"])
+
+
+def figures(data: dict[str, Any]) -> dict[str, Any]:
+    """The plotly figures of a diagnostic's data, every title, label and date in the viewer's
+    language; the network is drawn where it was laid out when the data was made."""
+    from coalition.diagnostics import charts
+
+    computed = data["computed"]
+    return {
+        "statuses": charts.status_figure(
+            computed["counts"],
+            status_labels(),
+            title=_("Les actions par état"),
+            actions_label=_("Actions"),
+        ),
+        "coverage": _coverage_figure(data["coverage"]),
+        "attendance": _attendance_figure(computed["attendance"]),
+        "timeline": _timeline_figure(data["timeline"]),
+        "network": _network_figure(data["network"]),
+    }
+
+
+def _coverage_figure(coverage: dict[str, Any]) -> dict[str, Any]:
+    from coalition.diagnostics import charts
+    from coalition.diagnostics.graph import Holder
+
+    levers = {int(lever_id): name for lever_id, name in coverage["levers"]}
+    matrix = {
+        family: {
+            lever_id: [Holder(*holder) for holder in cells.get(str(lever_id), [])]
+            for lever_id in levers
+        }
+        for family, cells in coverage["cells"].items()
+    }
+    return charts.coverage_heatmap(
+        matrix,
+        levers,
+        family_labels(),
+        title=_("Qui détient quels leviers ?"),
+        holders_label=_("Acteurs"),
+    )
+
+
+def _attendance_figure(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    from coalition.diagnostics import charts
+    from coalition.meetings.attendance import FamilyAttendance
+
+    return charts.attendance_rates_figure(
+        rows[0]["meetings"] if rows else [],
+        [FamilyAttendance(row["family"], row["present"], row["expected"]) for row in rows],
+        family_labels(),
+        title=_("Présence par famille"),
+        rate_label=_("Présents (%)"),
+        number_label=meeting_number,
+    )
+
+
+def _timeline_figure(table: dict[str, Any]) -> dict[str, Any]:
+    from coalition.diagnostics import charts
+    from coalition.roadmap import timeline as timelines
+
+    built = timelines.Timeline(
+        meetings=[
+            timelines.MeetingRow(id, number, title, datetime.fromisoformat(starts_at))
+            for id, number, starts_at, title in table["meetings"]
+        ],
+        actions=[timelines.ActionRow(*action) for action in table["actions"]],
+        cells={
+            (action_id, meeting_id): timelines.TimelineCell(status, progress)
+            for action_id, meeting_id, status, progress in table["cells"]
+        },
+    )
+    return charts.timeline_figure(
+        built,
+        status_labels(),
+        title=_("Les actions de rencontre en rencontre"),
+        progress_label=_("Avancement (%)"),
+        number_label=meeting_number,
+        date_label=date_text,
+    )
+
+
+def _network_figure(network: dict[str, Any]) -> dict[str, Any] | None:
+    from coalition.diagnostics import charts
+
+    if not network["nodes"]:
+        return None
+    graph = nx.Graph()
+    for key, label, node_type, family, _links, _x, _y in network["nodes"]:
+        graph.add_node(key, label=label, type=node_type, family=family)
+    graph.add_edges_from(network["links"])
+    return charts.network_figure(
+        graph,
+        family_labels(),
+        node_type_labels(),
+        links_label=_("liens"),
+        positions={key: (x, y) for key, *_rest, x, y in network["nodes"]},
+    )

@@ -114,3 +114,63 @@ def test_migration_0008_scrubs_the_diagnostics_published_before(database: Databa
     assert changes["status_changes"] == [action("proposed→committed")]
     assert data["computed"]["actors"]["absent_twice"] == [unnamed]
     assert data["columns"] == leaky["columns"]  # written by the facilitator: kept
+
+
+def test_migration_0010_keeps_codes_instead_of_french_figures(database: Database) -> None:
+    """A format-1 snapshot, as published before 0010 (tests/diagnostics/format1_snapshot.json,
+    written by the code of then), comes out in format 2: no figure, the network's positions
+    and links and the meetings' titles kept, no French words."""
+    import json
+    from pathlib import Path
+
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from coalition.coalitions.models import Coalition
+    from coalition.diagnostics.models import DiagnosticSnapshot
+    from tests import factories as f
+
+    before = json.loads(
+        (Path(__file__).parents[1] / "diagnostics" / "format1_snapshot.json").read_text()
+    )["data"]
+    before["computed"]["changes"]["actors_left"] = [
+        {"kind": "unnamed", "id": 0, "label": "Un acteur non nommé", "detail": ""}
+    ]
+    with database.engine.begin() as connection:
+        command.downgrade(alembic_config(connection), "0009")
+        session = Session(bind=connection)
+        coalition = f.coalition(session, slug="avant-0010")
+        snapshot = DiagnosticSnapshot(coalition_id=coalition.id, data=before)
+        untouched = DiagnosticSnapshot(coalition_id=coalition.id, data={"columns": {}})
+        session.add_all([snapshot, untouched])
+        session.flush()
+        command.upgrade(alembic_config(connection), "head")
+        after, other = (
+            connection.scalar(select(DiagnosticSnapshot.data).where(DiagnosticSnapshot.id == id))
+            for id in (snapshot.id, untouched.id)
+        )
+        connection.execute(Coalition.__table__.delete().where(Coalition.id == coalition.id))
+        session.close()
+    assert after["format"] == 2 and "figures" not in after
+    assert other == {"columns": {}}
+    assert after["computed"]["changes"]["actors_left"] == [
+        {"kind": "unnamed", "id": 0, "label": "", "detail": ""}
+    ]
+    nodes = {
+        key: (label, x, y) for key, label, _type, _family, _links, x, y in after["network"]["nodes"]
+    }
+    assert len(nodes) == len(before["network"]) == 52
+    for trace in before["figures"]["network"]["data"][1:]:
+        for key, x, y in zip(trace["customdata"], trace["x"], trace["y"], strict=True):
+            assert nodes[key][1:] == (x, y)
+    edge_trace = before["figures"]["network"]["data"][0]
+    assert len(after["network"]["links"]) == len(edge_trace["x"]) // 3
+    assert [m[3] for m in after["timeline"]["meetings"]] == [
+        "Rencontre n°1 de la coalition",
+        "Rencontre n°2 de la coalition",
+        "Rencontre n°3 de la coalition",
+    ]
+    assert after["coverage"] == before["coverage"] and after["columns"] == before["columns"]
+    french = json.dumps({k: v for k, v in after.items() if k != "columns"}, ensure_ascii=False)
+    for words in ("Qui détient", "Recherche et experts", "Un acteur non nommé", "liens"):
+        assert words not in french

@@ -7,6 +7,8 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from coalition.diagnostics.compute import (
+    Suggestion,
+    agenda_suggestions,
     compare,
     compute_diagnostic,
     from_data,
@@ -621,3 +623,28 @@ def test_a_coalition_of_ten_thousand_actors_is_diagnosed() -> None:
 
     assert diagnostic.counts["actors"] == 10_000
     assert diagnostic.actors["brokers"]
+
+
+def test_each_suggested_item_says_why_it_is_suggested() -> None:
+    diagnostic = compute_diagnostic(inputs())
+
+    assert agenda_suggestions(diagnostic) == [
+        Suggestion(action(10, "Audit models", "in_progress"), "stalled"),
+        Suggestion(action(11, "Build registry"), "blocked"),
+        Suggestion(lever(3, "Training"), "unheld"),
+        Suggestion(lever(2, "Procurement rules", "Chloé"), "single_holder"),
+    ]
+    assert [s.item for s in agenda_suggestions(diagnostic)] == suggested_agenda(diagnostic)
+
+
+def test_an_item_in_several_lists_keeps_its_first_reason() -> None:
+    diagnostic = compute_diagnostic(inputs())
+    audit = action(10, "Audit models", "in_progress")
+    assert audit.id in {item.id for item in diagnostic.actions["overdue"]}  # stalled and late
+
+    reasons = [
+        (s.item.id, s.reason) for s in agenda_suggestions(diagnostic) if s.item.kind == "action"
+    ]
+
+    assert reasons == [(10, "stalled"), (11, "blocked")]
+    assert agenda_suggestions(diagnostic, limit=1) == [Suggestion(audit, "stalled")]

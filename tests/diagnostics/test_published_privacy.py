@@ -35,6 +35,7 @@ DRAFT_CONSULTATION = "Questionnaire brouillon secret"
 CLOSED_CONSULTATION = "Consultation close"
 HIDDEN = [OLD_NAME, OPTED_OUT, UNLISTED_LATER, LEFT, PENDING_RESOURCE, DRAFT_CONSULTATION]
 UNNAMED = "Un acteur non nommé"
+COUNTED = {"kind": "unnamed", "id": 0, "label": "", "detail": ""}  # said in the viewer's language
 
 
 @dataclass
@@ -178,7 +179,9 @@ def test_the_frozen_changes_name_the_public_actors_only(app: Flask, published: P
     changes = data["computed"]["changes"]
     assert [item["label"] for item in changes["new_actors"]] == [NEW_PUBLIC, RENAMED]
     # the public knew the actor who left: it is counted, not named
-    assert changes["actors_left"] == [{"kind": "unnamed", "id": 0, "label": UNNAMED, "detail": ""}]
+    assert changes["actors_left"] == [COUNTED]
+    page = app.test_client().get(url.removesuffix(".json")).get_data(as_text=True)
+    assert UNNAMED in page.split("Acteurs partis")[1].split("</dd>")[0]
     assert {item["detail"] for item in changes["holdings_added"]} == {NEW_PUBLIC, RENAMED}
     assert {item["detail"] for item in changes["new_commitments"]} == {NEW_PUBLIC, RENAMED}
     assert changes["withdrawn_commitments"] == []  # by the actor who left
@@ -197,9 +200,7 @@ def test_attendance_is_published_without_names_and_without_opted_out_actors(
     url = f"{C}/meetings/{published.meeting.id}/diagnostic.json"
     data = json.loads(app.test_client().get(url).get_data())
     # Acteur A, listed, was absent twice: counted, not named; the opted-out actor not at all
-    assert data["computed"]["actors"]["absent_twice"] == [
-        {"kind": "unnamed", "id": 0, "label": UNNAMED, "detail": ""}
-    ]
+    assert data["computed"]["actors"]["absent_twice"] == [COUNTED]
     rows = {row["family"]: row for row in data["computed"]["attendance"]}
     assert rows["use"]["expected"] == [1, 1]  # Acteur A
     assert rows["procurement"]["expected"] == [0, 0]  # only the opted-out actor was there
