@@ -4,7 +4,7 @@ from datetime import date, datetime
 from typing import Any
 
 from flask import Flask, Response, current_app, g, has_request_context, request, session
-from flask_babel import Babel, format_date, format_datetime, format_decimal
+from flask_babel import Babel, format_decimal
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
 from jinja2 import StrictUndefined
@@ -111,6 +111,7 @@ def _register_blueprints(app: Flask) -> None:
     from coalition.people.routes import bp as people_bp
     from coalition.resources.routes import bp as resources_bp
     from coalition.roadmap.routes import bp as roadmap_bp
+    from coalition.web import bp as web_bp
 
     app.register_blueprint(coalitions_bp)
     app.register_blueprint(actors_bp)
@@ -133,6 +134,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(people_bp)
     app.register_blueprint(actor_import_bp)
     app.register_blueprint(health_bp)
+    app.register_blueprint(web_bp)
 
 
 def machine_time(value: date) -> str:
@@ -141,7 +143,7 @@ def machine_time(value: date) -> str:
 
 
 def _register_template_helpers(app: Flask) -> None:
-    from coalition.core import labels
+    from coalition.core import dates, labels
     from coalition.core.markdown import render_markdown
     from coalition.core.permissions import can, membership_in, viewer
     from coalition.diagnostics import wording
@@ -155,10 +157,9 @@ def _register_template_helpers(app: Flask) -> None:
         membership_in=membership_in,
         viewer=viewer,
         labels=labels,
+        dates=dates,
         wording=wording,
         locale=select_locale,
-        format_date=format_date,
-        format_datetime=format_datetime,
         format_decimal=format_decimal,
     )
 

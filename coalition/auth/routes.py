@@ -25,6 +25,7 @@ from coalition.core.errors import ValidationError
 from coalition.core.forms import apply_domain_error
 from coalition.core.permissions import require, viewer
 from coalition.db import db_session
+from coalition.web.todo import landing_slugs
 
 bp = Blueprint("auth", __name__)
 LOGIN_ACCOUNT = "login-account"  # failed logins per normalised email
@@ -47,6 +48,16 @@ def safe_next(target: str | None) -> str | None:
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return None
     return target
+
+
+def landing(facilitated: list[str]) -> str:
+    """Where a login without `next` lands: the to-do page of the one coalition the person runs,
+    the list of their to-do pages when they run several, else the list of coalitions."""
+    if len(facilitated) == 1:
+        return url_for("web.todo", slug=facilitated[0])
+    if facilitated:
+        return url_for("web.overview")
+    return url_for("coalitions.index")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -78,7 +89,8 @@ def login() -> ResponseReturnValue:
             session.setdefault("lang", user.language)  # unless chosen before logging in
             login_user(user)
             flash(_("Vous êtes connecté·e."), "success")
-            return redirect(safe_next(form.next.data) or url_for("coalitions.index"))
+            target = safe_next(form.next.data) or landing(landing_slugs(session_, user.id))
+            return redirect(target)
         session_.rollback()  # nothing to keep; each counter is written in its own transaction
         limits.hit(LOGIN_ACCOUNT, email, window=window)
         limits.hit(LOGIN_CLIENT, client, window=window)

@@ -15,6 +15,7 @@ from tests.conftest import ROLES, World, post_form
 from tests.consultations import test_permissions as consultation_permissions
 from tests.consultations import test_workshop_permissions as workshop_permissions
 from tests.people import test_permissions as people_permissions
+from tests.web import test_permissions as web_permissions
 
 ALL = [200] * 6
 #            anonymous, member, other member, facilitator, other facilitator, admin
@@ -303,6 +304,7 @@ def test_every_route_is_in_the_permission_table(app: Flask) -> None:
         framing_permissions,
         import_permissions,
         people_permissions,
+        web_permissions,
     ):
         covered |= table.RULES
     rules = {rule.rule for rule in app.url_map.iter_rules() if rule.endpoint != "static"}
