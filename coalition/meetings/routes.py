@@ -18,7 +18,7 @@ from coalition.core.links import external_url
 from coalition.core.permissions import can, require, viewer
 from coalition.core.versions import StaleEdit
 from coalition.db import db_session, utcnow
-from coalition.diagnostics import charts
+from coalition.diagnostics import charts, wording
 from coalition.meetings import queries, service
 from coalition.meetings.calendar import PARIS, CalendarEvent, calendar_bytes
 from coalition.meetings.forms import (
@@ -276,7 +276,11 @@ def attendance(slug: str) -> ResponseReturnValue:
     report = queries.attendance_over_time(session, coalition)
     family_labels = {family.value: str(label) for family, label in labels.family.items()}
     figure = charts.attendance_figure(
-        report, family_labels, title=_("Présence par famille"), rate_label=_("Présents (%)")
+        report,
+        family_labels,
+        title=_("Présence par famille"),
+        rate_label=_("Présents (%)"),
+        number_label=wording.meeting_number,
     )
     return render_template(
         "meetings/attendance.html", coalition=coalition, report=report, figure=figure

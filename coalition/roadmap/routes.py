@@ -25,12 +25,13 @@ from coalition.coalitions import queries as coalition_queries
 from coalition.coalitions.models import Axis, Coalition
 from coalition.coalitions.naming import shown_name
 from coalition.coalitions.queries import coalition_or_404
-from coalition.core import labels
+from coalition.core import dates, labels
 from coalition.core.errors import DomainError, ValidationError
 from coalition.core.forms import apply_domain_error
 from coalition.core.permissions import can, require, viewer
 from coalition.core.versions import StaleEdit
 from coalition.db import db_session
+from coalition.diagnostics import wording
 from coalition.diagnostics.charts import timeline_figure
 from coalition.roadmap import queries, service
 from coalition.roadmap.forms import (
@@ -182,6 +183,8 @@ def timeline(slug: str) -> ResponseReturnValue:
         status_labels,
         title=_("Les actions, de rencontre en rencontre"),
         progress_label=_("Avancement (%)"),
+        number_label=wording.meeting_number,
+        date_label=dates.date_text,
     )
     return render_template(
         "roadmap/timeline.html",

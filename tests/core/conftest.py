@@ -15,7 +15,8 @@ from coalition.actors.models import Actor
 from coalition.auth.models import MembershipRole, User
 from coalition.auth.service_account import request_email_change, request_password_reset
 from coalition.coalitions.models import Coalition
-from coalition.consultations.models import ConsultationStatus
+from coalition.consultations.models import ConsultationStatus, Stall
+from coalition.consultations.stall import new_link
 from coalition.diagnostics.models import DiagnosticColumn, DiagnosticEntry
 from coalition.diagnostics.snapshots import publish_starting_diagnostic
 from coalition.meetings.models import AgendaItem, Decision
@@ -65,6 +66,9 @@ def extra_data(db: Session, coalition: Coalition, admin: User) -> tuple[list[str
         by=admin,
         now=now,
     )
+    stall = db.scalars(select(Stall).order_by(Stall.id)).first()
+    assert stall is not None
+    stall_link = new_link(stall, now)
     inactive = f.user(db, is_active=False)
     request_password_reset(db, member.email, now=now)
     email_token = request_email_change(
@@ -87,6 +91,7 @@ def extra_data(db: Session, coalition: Coalition, admin: User) -> tuple[list[str
     ], [
         urlsplit(link_in(mails_to(db, "invitee@example.org")[-1], "/invitations/")).path,
         urlsplit(link_in(mails_to(db, member.email)[-1], "/password/reset/")).path,
+        f"/stall/{stall_link}",
     ]
 
 

@@ -45,6 +45,8 @@ NOT_LINKED = {
     "diagnostic.add_entry",  # single-entry writes; the prepare page saves whole columns
     "diagnostic.edit_entry",
     "diagnostic.remove_entry",
+    "stall.old_kiosk",  # the address a stall had before its own link: a bookmark, redirected
+    "stall.open_kiosk",  # its button shows with a link just made, in that browser only
 }
 
 

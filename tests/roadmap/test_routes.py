@@ -202,7 +202,7 @@ def test_timeline_shows_each_review_in_the_chart_and_the_table(
     assert "<caption" in table and 'scope="col"' in table and 'scope="row"' in table
     assert "Février annulée" not in table
     assert table.index("Janvier") < table.index("Mars")
-    assert "10/01/2030" in table  # 23:30 UTC on the 9th is the 10th in Paris
+    assert "10 janvier 2030" in table  # 23:30 UTC on the 9th is the 10th in Paris
     row = table.split(f'/actions/{world.action.id}"')[1].split("</tr>")[0]
     cells = re.findall(r"<td[^>]*>(.*?)</td>", row)
     assert cells == ["Engagée, 10 %", "En cours, 40 %"]
@@ -212,7 +212,7 @@ def test_timeline_shows_each_review_in_the_chart_and_the_table(
     assert data is not None
     figure = json.loads(data.group(1))
     trace = figure["data"][0]
-    assert trace["x"] == ["n°1 10/01/2030", "n°3 06/03/2030"]  # in Paris time
+    assert trace["x"] == ["n°1 10 janvier 2030", "n°3 6 mars 2030"]  # in Paris time
     assert trace["z"][0] == [10, 40]
     assert "En cours" in json.dumps(trace["text"])  # the translated status labels
 
