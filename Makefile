@@ -7,6 +7,9 @@ FLASK := $(BIN)/flask --app wsgi
 DEMO := seeds/reset-ia-responsable.toml
 CATALOGUES := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.po))
 PYTEST_ARGS ?=
+# pytest-xdist: one worker per core, each test file on one worker (the browser journeys share a
+# live server per worker); `make pytest WORKERS=0` runs in one process.
+WORKERS ?= auto
 
 .PHONY: run test lint pytest install migrate bench messages
 
@@ -22,7 +25,7 @@ lint: install
 	$(BIN)/mypy coalition
 
 pytest: install
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 install: $(STAMP) $(CATALOGUES)
 

@@ -19,7 +19,6 @@ from sqlalchemy import insert, text
 
 from coalition import create_app
 from coalition.coalitions.models import Coalition
-from coalition.consultations.answering import ParsedAnswers, record_submission
 from coalition.consultations.models import (
     Answer,
     Channel,
@@ -33,7 +32,8 @@ from coalition.consultations.models import (
     TextReview,
 )
 from coalition.consultations.results import consultation_results
-from coalition.consultations.tallies import rebuild_tallies
+from coalition.consultations.service_answering import ParsedAnswers, record_submission
+from coalition.consultations.service_tallies import rebuild_tallies
 from coalition.db import Database
 
 TARGET_MS = 1000

@@ -95,25 +95,23 @@ def _register_blueprints(app: Flask) -> None:
     from coalition.admin.routes import bp as admin_bp
     from coalition.auth.routes import bp as auth_bp
     from coalition.auth.routes_account import bp as account_bp
-    from coalition.coalitions.routes import bp as coalitions_bp
     from coalition.coalitions.routes_framing import bp as framing_bp
-    from coalition.consultations.manage import bp as consultation_manage_bp
     from coalition.consultations.routes import bp as consultations_bp
-    from coalition.consultations.stall import bp as stall_bp
-    from coalition.consultations.workshops import bp as workshops_bp
-    from coalition.core.assets import bp as assets_bp
-    from coalition.core.health import bp as health_bp
-    from coalition.diagnostics.meetings import bp as diagnostic_bp
+    from coalition.consultations.routes_manage import bp as consultation_manage_bp
+    from coalition.consultations.routes_stall import bp as stall_bp
     from coalition.diagnostics.routes import bp as diagnostics_bp
+    from coalition.diagnostics.routes_meetings import bp as diagnostic_bp
     from coalition.meetings.routes import bp as meetings_bp
-    from coalition.meetings.running import bp as running_bp
+    from coalition.meetings.routes_running import bp as running_bp
     from coalition.opendata.routes import bp as opendata_bp
     from coalition.people.routes import bp as people_bp
     from coalition.resources.routes import bp as resources_bp
     from coalition.roadmap.routes import bp as roadmap_bp
     from coalition.web import bp as web_bp
+    from coalition.web.assets import bp as assets_bp
+    from coalition.web.health import bp as health_bp
+    from coalition.workshops.routes import bp as workshops_bp
 
-    app.register_blueprint(coalitions_bp)
     app.register_blueprint(actors_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(assets_bp)
@@ -143,17 +141,19 @@ def machine_time(value: date) -> str:
 
 
 def _register_template_helpers(app: Flask) -> None:
-    from coalition.core import dates, labels
+    from coalition.access import can, membership_in, viewer
+    from coalition.core import dates
+    from coalition.core.forms import choices
     from coalition.core.markdown import render_markdown
-    from coalition.core.permissions import can, membership_in, viewer
     from coalition.diagnostics import wording
+    from coalition.web import labels
 
     app.jinja_env.undefined = StrictUndefined  # a misspelt variable fails loudly
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["iso"] = machine_time
     app.jinja_env.globals.update(
         can=can,
-        choices=labels.choices,
+        choices=choices,
         membership_in=membership_in,
         viewer=viewer,
         labels=labels,

@@ -1,19 +1,24 @@
-"""The whole access policy of the application, in one place.
+"""The whole access policy of the application, in one place, above the models it reads.
 
 Every view calls `require(permission, target)` once it has loaded what it is about; templates
 call `can(...)` to hide what the viewer may not do. The functions are side-effect free and take
-the user explicitly (None for the anonymous public).
+the user explicitly (None for the anonymous public). Each visibility rule (`Visibility`) says
+both whether the viewer sees one record and, as an SQL condition, which records of a list.
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from flask import abort, g, redirect, request, url_for
 from flask_login import current_user
+from sqlalchemy import ColumnElement, true
 
 from coalition.actors.models import Actor
 from coalition.auth.models import Membership, MembershipRole, User
 from coalition.coalitions.models import Coalition
+from coalition.consultations.models import Consultation, ConsultationStatus
+from coalition.workshops.models import Workshop
 
 
 def membership_in(user: User | None, coalition_id: int) -> Membership | None:
@@ -58,23 +63,43 @@ def _participates(user: User | None, coalition: Coalition) -> bool:
     return is_participant(user, coalition.id)
 
 
-def _sees_actor(user: User | None, actor: Actor) -> bool:
-    return actor.is_listed or is_participant(user, actor.coalition_id)
+@dataclass(frozen=True)
+class Visibility:
+    """Who sees the records of one kind: everyone sees those matching `public` (an SQL
+    condition, and `is_public` for one loaded record, the same rule); `insiders` of the
+    coalition see them all."""
+
+    public: Callable[[], ColumnElement[bool]]
+    is_public: Callable[[Any], bool]
+    insiders: Callable[[User | None, int], bool]
+
+    def sees(self, user: User | None, record: Any) -> bool:
+        return self.is_public(record) or self.insiders(user, record.coalition_id)
+
+    def where(self, user: User | None, coalition_id: int) -> ColumnElement[bool]:
+        """The SQL condition for a list of the coalition's records."""
+        return true() if self.insiders(user, coalition_id) else self.public()
+
+
+# actors who opted out of the public directory: the coalition's participants only
+ACTORS = Visibility(lambda: Actor.is_listed.is_(True), lambda a: a.is_listed, is_participant)
+# draft questionnaires: facilitators only
+CONSULTATIONS = Visibility(
+    lambda: Consultation.status != ConsultationStatus.draft,
+    lambda c: c.status != ConsultationStatus.draft,
+    is_facilitator,
+)
+WORKSHOPS = Visibility(
+    lambda: Workshop.is_published.is_(True), lambda w: w.is_published, is_facilitator
+)
 
 
 def _sees_resource(user: User | None, resource: Any) -> bool:
+    """Published: everyone; else its submitter and facilitators (lists show published ones)."""
     if resource.status == "published":
         return True
     submitted = user is not None and resource.submitted_by_id == user.id
     return submitted or is_facilitator(user, resource.coalition_id)
-
-
-def _sees_consultation(user: User | None, consultation: Any) -> bool:
-    return consultation.status != "draft" or is_facilitator(user, consultation.coalition_id)
-
-
-def _sees_workshop(user: User | None, workshop: Any) -> bool:
-    return workshop.is_published or is_facilitator(user, workshop.coalition_id)
 
 
 def _administers(user: User | None, target: Any) -> bool:
@@ -89,7 +114,7 @@ POLICY: dict[str, Callable[[User | None, Any], bool]] = {
     # public pages: the coalitions, their home, actors directory, levers, graph and exports
     "site.view": _anyone,
     "coalition.view": _anyone,
-    "actor.view": _sees_actor,  # actors who opted out of the directory: participants only
+    "actor.view": ACTORS.sees,  # actors who opted out of the directory: participants only
     # one's own account; recovering it by mail (forgotten password, invitations): anyone
     "account.manage": _signed_in,
     "account.recover": _anyone,
@@ -110,9 +135,9 @@ POLICY: dict[str, Callable[[User | None, Any], bool]] = {
     "resource.view": _sees_resource,  # published: everyone; else its submitter, facilitators
     # hearing citizens: anyone answers and reads results; facilitators write the questionnaires,
     # run the stalls, approve free text and record workshops
-    "consultation.view": _sees_consultation,  # open or closed: everyone; drafts: facilitators
+    "consultation.view": CONSULTATIONS.sees,  # open or closed: everyone; drafts: facilitators
     "consultation.manage": _runs,
-    "workshop.view": _sees_workshop,  # published: everyone; else facilitators
+    "workshop.view": WORKSHOPS.sees,  # published: everyone; else facilitators
     "workshop.manage": _runs,
 }
 

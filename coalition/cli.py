@@ -17,6 +17,7 @@ from coalition.core.errors import DomainError
 from coalition.db import get_database
 from coalition.diagnostics.snapshots import publish_starting_diagnostic
 from coalition.mail.delivery import send_mail_command
+from coalition.people.service_memberships import add_membership
 from coalition.resources.search import refresh_search_text
 from coalition.seed.generate import generate_coalition
 from coalition.seed.load import load_seed
@@ -95,9 +96,7 @@ def _create_demo_users(session: Session, coalition: Coalition) -> None:
             check_password=False,  # the published demo password; "démo" is in their names
         )
         if role is not None:
-            auth_service.add_membership(
-                session, user=user, coalition=coalition, role=role, actor=actor
-            )
+            add_membership(session, user=user, coalition=coalition, role=role, actor=actor)
         click.echo(f"demo account {email} / {DEMO_PASSWORD}")
 
 
@@ -142,7 +141,7 @@ def add_membership_command(email: str, slug: str, role: str, actor_name: str | N
             if actor is None:
                 raise click.ClickException(f"No actor named {actor_name!r} in {slug}.")
         try:
-            auth_service.add_membership(
+            add_membership(
                 session, user=user, coalition=coalition, role=MembershipRole(role), actor=actor
             )
         except DomainError as error:

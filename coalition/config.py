@@ -8,6 +8,11 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = PROJECT_DIR / "instance"
 ENVIRONMENTS = ("development", "production", "test")
 MIN_SECRET_BYTES = 32
+# Argon2id's cost: the argon2-cffi library's recommended parameters (RFC 9106, low memory) in
+# development and production; in tests the cheapest the algorithm allows, so that thousands of
+# logins and accounts take no time (tests/auth checks the production parameters once).
+ARGON2_RECOMMENDED = {"time_cost": 3, "memory_cost": 65536, "parallelism": 4}
+ARGON2_TEST = {"time_cost": 1, "memory_cost": 8, "parallelism": 1}
 
 
 class ConfigError(RuntimeError):
@@ -50,6 +55,11 @@ def secret_key(env: str) -> str:
         path.write_text(secrets.token_hex(32))
         path.chmod(0o600)
     return path.read_text().strip()
+
+
+def argon2_parameters(env: str) -> dict[str, int]:
+    """Time cost (passes), memory cost (KiB) and lanes of the password hashes made here."""
+    return dict(ARGON2_TEST if env == "test" else ARGON2_RECOMMENDED)
 
 
 def base_url(env: str) -> str:

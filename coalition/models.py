@@ -6,15 +6,11 @@ from coalition.coalitions.models import Axis, Coalition, Lever
 from coalition.consultations.models import (
     Answer,
     Choice,
-    CommonIssue,
     Consultation,
-    Contribution,
     Question,
     Stall,
     Submission,
     Tally,
-    UseCase,
-    Workshop,
 )
 from coalition.core.audit import AuditEvent
 from coalition.core.limits import ThrottleCounter
@@ -25,6 +21,7 @@ from coalition.meetings.models import ActionReview, AgendaItem, Attendance, Deci
 from coalition.people.models import Invitation
 from coalition.resources.models import Resource, Tag
 from coalition.roadmap.models import Action, Commitment, Objective
+from coalition.workshops.models import CommonIssue, Contribution, UseCase, Workshop
 
 __all__ = [
     "AccountToken",

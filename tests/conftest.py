@@ -1,14 +1,19 @@
-"""Test fixtures: one database per run, one rolled-back transaction per test.
+"""Test fixtures: one database and one app per run (per pytest-xdist worker), one rolled-back
+transaction per test.
 
-SQLite by default; set TEST_DATABASE_URL to run the same suite on PostgreSQL. Every session the
-app opens joins the test's connection through a SAVEPOINT ("joining a session into an external
-transaction"), so routes can commit while the test still rolls everything back. The app's
-sessions raise on lazy loading, so that a hidden N+1 fails a test.
+SQLite by default; set TEST_DATABASE_URL to run the same suite on PostgreSQL (each xdist worker
+then creates its own database beside the one named, `<name>_gw0`, `<name>_gw1`..., and drops it
+at the end). Every session the app opens joins the test's connection through a SAVEPOINT
+("joining a session into an external transaction"), so routes can commit while the test still
+rolls everything back. The app's sessions raise on lazy loading, so that a hidden N+1 fails a
+test. The app is built once: each test gets it with its connection, and its config, extensions
+and template environment are put back as they were after the test.
 """
 
 import os
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -17,9 +22,10 @@ os.environ["COALITION_ENV"] = "test"
 import pytest
 from alembic import command
 from alembic.config import Config
-from flask import Flask
+from flask import Flask, session
 from flask.testing import FlaskClient
-from sqlalchemy import Connection, event
+from flask_wtf.csrf import generate_csrf
+from sqlalchemy import Connection, create_engine, event, make_url, text
 from sqlalchemy.orm import ORMExecuteState, Session, raiseload
 
 from coalition import create_app
@@ -36,11 +42,41 @@ def alembic_config(connection: Connection) -> Config:
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+def worker_id(request: pytest.FixtureRequest) -> str:
+    """pytest-xdist's worker ("gw0", "gw1"...), or "master" without xdist."""
+    workerinput = getattr(request.config, "workerinput", None)
+    return str(workerinput["workerid"]) if workerinput else "master"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Iterator[str]:
     url = os.environ.get("TEST_DATABASE_URL")
-    if url:
-        return url.replace("postgresql://", "postgresql+psycopg://", 1)
-    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    if not url:  # tmp_path_factory's folders are per worker already
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+        return
+    url = url.replace("postgresql://", "postgresql+psycopg://", 1)
+    if worker_id == "master":
+        yield url
+        return
+    with _worker_database(url, worker_id) as worker_url:
+        yield worker_url
+
+
+@contextmanager
+def _worker_database(url: str, worker_id: str) -> Iterator[str]:
+    """A fresh database for this xdist worker, on the server of TEST_DATABASE_URL."""
+    base = make_url(url)
+    name = f"{base.database}_{worker_id}"
+    server = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with server.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield base.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with server.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        server.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -66,9 +102,12 @@ def _raise_on_lazy_load(state: ORMExecuteState) -> None:
 
 
 class TestDatabase(Database):
-    """Hands out sessions joined to the test's connection."""
+    """Hands out sessions joined to the test's connection (`use` gives it another one)."""
 
     def __init__(self, connection: Connection) -> None:
+        self.use(connection)
+
+    def use(self, connection: Connection) -> None:
         self.engine = connection.engine
         self.connection = connection
 
@@ -90,8 +129,43 @@ def db(connection: Connection) -> Iterator[Session]:
     session.close()
 
 
+@pytest.fixture(scope="session")
+def session_app(database: Database, database_url: str) -> Iterator[Flask]:
+    """The app every test shares: URL rules and templates are compiled once per run."""
+    with database.engine.connect() as connection:
+        app = create_app({"DATABASE": TestDatabase(connection), "DATABASE_URL": database_url})
+    yield app
+
+
 @pytest.fixture
-def app(connection: Connection, database_url: str) -> Flask:
+def app(session_app: Flask, connection: Connection) -> Iterator[Flask]:
+    """The shared app on this test's connection; what the test changed in its config, its
+    extensions (the attempt counters' store...) or its templates' environment is undone."""
+    app = session_app
+    test_database = app.extensions["coalition_db"]
+    assert isinstance(test_database, TestDatabase)
+    test_database.use(connection)
+    config, extensions = dict(app.config), dict(app.extensions)
+    jinja = app.jinja_env
+    loader, jinja_globals, filters = jinja.loader, dict(jinja.globals), dict(jinja.filters)
+    try:
+        yield app
+    finally:
+        app.config.clear()
+        app.config.update(config)
+        app.extensions.clear()
+        app.extensions.update(extensions)
+        jinja.loader = loader
+        jinja.globals.clear()
+        jinja.globals.update(jinja_globals)
+        jinja.filters.clear()
+        jinja.filters.update(filters)
+
+
+@pytest.fixture
+def own_app(connection: Connection, database_url: str) -> Flask:
+    """A new app of the test's own, on its connection: for a test that adds routes (the shared
+    app has handled requests already, and Flask refuses new routes after that)."""
     return create_app({"DATABASE": TestDatabase(connection), "DATABASE_URL": database_url})
 
 
@@ -110,12 +184,24 @@ def csrf_token(client: FlaskClient, url: str = "/login") -> str:
     return match.group(1)
 
 
+def session_csrf_token(client: FlaskClient) -> str:
+    """The CSRF token a page would show this client: Flask-WTF's own, signed from the one its
+    session holds (put there first if it holds none), without requesting a page."""
+    app = client.application
+    with client.session_transaction() as stored, app.test_request_context():
+        if "csrf_token" in stored:
+            session["csrf_token"] = stored["csrf_token"]
+        token = generate_csrf()
+        stored["csrf_token"] = session["csrf_token"]
+    return token
+
+
 def post_form(
     client: FlaskClient, url: str, data: dict[str, Any], *, form_url: str | None = None
 ) -> Any:
-    """Post a form as a browser would: with the CSRF token of the page that shows it."""
-    token = csrf_token(client, form_url or url)
-    return client.post(url, data={**data, "csrf_token": token})
+    """Post a form as a browser would, with the CSRF token of the client's session (what the
+    form's page would show; `form_url` names that page, which need not be requested again)."""
+    return client.post(url, data={**data, "csrf_token": session_csrf_token(client)})
 
 
 def check_access(
@@ -162,7 +248,6 @@ class QueryCounter:
 @pytest.fixture
 def count_queries(connection: Connection) -> Iterator[Any]:
     """`with count_queries() as counter: ...` then `counter.count`."""
-    from contextlib import contextmanager
 
     @contextmanager
     def counting() -> Iterator[QueryCounter]:

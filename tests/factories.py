@@ -6,12 +6,14 @@ from functools import cache
 from typing import Any
 
 from flask.testing import FlaskClient
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
+from coalition import login_manager
 from coalition.actors.models import Actor, Family, Holding
 from coalition.auth.models import Membership, MembershipRole, User
 from coalition.auth.passwords import hash_password
 from coalition.coalitions.models import Axis, Coalition, Lever
+from coalition.db import utcnow
 from coalition.meetings.models import Meeting
 from coalition.roadmap.models import Action, Commitment, Horizon, Objective, Role
 
@@ -140,7 +142,31 @@ def membership(
     return obj
 
 
-def log_in(client: FlaskClient, user: User, password: str = PASSWORD) -> None:
+def log_in(client: FlaskClient, user: User, password: str | None = None) -> None:
+    """Log the client in as this user. Without a password, straight into its session, as the
+    login route leaves it (the user's session token, the account's language unless one was
+    chosen before; the time of the last login in the database): no request, no password
+    check. With one, through the login form."""
+    if password is not None:
+        log_in_with_form(client, user, password)
+        return
+    assert user.is_active, "an inactive account cannot log in"
+    db = object_session(user)
+    if db is not None:
+        user.last_login_at = utcnow()
+        db.flush()
+    app = client.application
+    with app.test_request_context(environ_base=client.environ_base):
+        identifier = login_manager._session_identifier_generator()
+    with client.session_transaction() as session:
+        lang = session.get("lang")
+        session.clear()
+        session["lang"] = lang or user.language
+        session.update({"_user_id": user.get_id(), "_fresh": True, "_id": identifier})
+
+
+def log_in_with_form(client: FlaskClient, user: User, password: str = PASSWORD) -> None:
+    """Log in as a person would: the login form, its CSRF token, the password checked."""
     from tests.conftest import post_form
 
     response = post_form(client, "/login", {"email": user.email, "password": password})

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 
 from coalition.actors.models import ActorKind, Family
 from coalition.actors.queries import DirectoryFilters, DirectorySort
+from coalition.core.input import lever_from_args
 
 
 def parse_directory_filters(
@@ -26,13 +27,3 @@ def parse_directory_filters(
     if not (page.isascii() and page.isdigit() and 0 < len(page) <= 6 and int(page) > 0):
         return DirectoryFilters(), _("Cette page n'existe pas.")
     return DirectoryFilters(family, kind, lever_id, include_left, sort, int(page)), None
-
-
-def lever_from_args(args: Mapping[str, str], lever_ids: set[int]) -> tuple[int | None, str | None]:
-    """The `lever` filter: None when absent, or why it is not a lever of the coalition."""
-    value = args.get("lever")
-    if not value:
-        return None, None
-    if not (value.isascii() and value.isdigit()) or int(value) not in lever_ids:
-        return None, _("Ce levier n'existe pas dans cette coalition.")
-    return int(value), None

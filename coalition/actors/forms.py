@@ -6,7 +6,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    IntegerField,
     RadioField,
     SelectField,
     StringField,
@@ -15,7 +14,6 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, AnyOf, DataRequired, InputRequired, Length, Optional
-from wtforms.widgets import HiddenInput
 
 from coalition.actors.models import (
     ACTOR_KIND_LABELS,
@@ -23,6 +21,7 @@ from coalition.actors.models import (
     CAPACITY_LABELS,
     FAMILY_LABELS,
 )
+from coalition.core.forms import VersionedForm
 from coalition.core.input import coerce_id
 from coalition.roadmap.models import COMMITMENT_STATUS_LABELS, ROLE_LABELS
 
@@ -38,17 +37,6 @@ def _choices(labels: Mapping[E, Any]) -> list[SelectChoice]:
 def optional_id(value: object) -> int | None:
     """`coerce` for a select of ids whose first option, empty, means "nothing chosen yet"."""
     return None if value is None or value == "" else coerce_id(value)
-
-
-class VersionedForm(FlaskForm):
-    """Carries the version of the record the user saw (see actors.service.check_version)."""
-
-    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
-
-    def now_at(self, version: int) -> None:
-        """After a refused stale edit: sending the form again will replace this version."""
-        self.version.data = version
-        self.version.raw_data = None
 
 
 class HoldingAddForm(FlaskForm):

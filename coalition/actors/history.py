@@ -6,8 +6,8 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from coalition.core import labels
 from coalition.core.audit import AuditEvent
+from coalition.core.labels import recorded_value
 
 FIELD_LABELS = {
     "name": _l("Nom"),
@@ -72,7 +72,7 @@ def _value(entity: str, field: str, value: Any, names: dict[str, dict[int, str]]
         return names["actions"].get(value, f"#{value}")
     if isinstance(value, bool):
         return str(_l("oui") if value else _l("non"))
-    return labels.recorded_value(entity, field, value)
+    return recorded_value(entity, field, value)
 
 
 def describe(event: AuditEvent, names: dict[str, dict[int, str]]) -> HistoryLine:

@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from coalition.core.labels import record_labels
 from coalition.db import Base, Timestamps, Versioned, enum_type
 
 if TYPE_CHECKING:
@@ -115,3 +116,6 @@ class Holding(Timestamps, Versioned, Base):
 
     actor: Mapped[Actor] = relationship(back_populates="holdings")
     lever: Mapped["Lever"] = relationship()
+
+
+record_labels("actor", family=FAMILY_LABELS, kind=ACTOR_KIND_LABELS, status=ACTOR_STATUS_LABELS)

@@ -8,11 +8,11 @@ from flask import abort
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session, contains_eager, selectinload
 
+from coalition.access import ACTORS
 from coalition.actors.models import Actor, ActorKind, ActorStatus, Family, Holding
 from coalition.auth.models import User
 from coalition.coalitions.models import Coalition, Lever
 from coalition.core.audit import AuditEvent
-from coalition.core.permissions import is_participant
 from coalition.meetings.models import Attendance, Meeting, Presence
 from coalition.roadmap.models import CLOSED_ACTIONS, Action, Commitment, CommitmentStatus
 
@@ -22,10 +22,9 @@ LIVE_COMMITMENT = Commitment.status != CommitmentStatus.withdrawn
 
 def visible_actors(coalition: Coalition, viewer: User | None) -> Select[Actor]:
     """The coalition's actors the viewer may see: the public sees the listed ones only."""
-    query = select(Actor).where(Actor.coalition_id == coalition.id)
-    if not is_participant(viewer, coalition.id):
-        query = query.where(Actor.is_listed.is_(True))
-    return query
+    return select(Actor).where(
+        Actor.coalition_id == coalition.id, ACTORS.where(viewer, coalition.id)
+    )
 
 
 def actor_or_404(session: Session, coalition: Coalition, actor_id: int) -> Actor:

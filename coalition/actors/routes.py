@@ -8,11 +8,10 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 from wtforms.fields.choices import SelectChoice
 
+from coalition.access import can, membership_in, require, viewer
 from coalition.actors import queries, service
 from coalition.actors.filters import parse_directory_filters
 from coalition.actors.forms import (
@@ -28,10 +27,9 @@ from coalition.actors.models import Actor, ActorKind, ActorStatus, Family, Holdi
 from coalition.coalitions import queries as coalition_queries
 from coalition.coalitions.models import Coalition, Lever
 from coalition.coalitions.queries import coalition_or_404
-from coalition.core.errors import DomainError, ValidationError
-from coalition.core.forms import apply_domain_error
-from coalition.core.permissions import can, membership_in, require, viewer
+from coalition.core.errors import ValidationError
 from coalition.core.versions import StaleEdit
+from coalition.core.writes import save
 from coalition.db import db_session
 from coalition.roadmap.models import Action, Commitment, CommitmentStatus, Role
 
@@ -178,13 +176,6 @@ def _changes(
     return [(describe(event, names), author) for event, author in events]
 
 
-def _simultaneous_write() -> str:
-    return _(
-        "Quelqu'un a enregistré un changement au même instant : rien n'a été enregistré. "
-        "Rechargez la page et recommencez."
-    )
-
-
 @bp.get("/c/<slug>/actors/<int:actor_id>/manage")
 def manage(slug: str, actor_id: int) -> ResponseReturnValue:
     session, coalition, actor = _load(slug, actor_id)
@@ -204,28 +195,11 @@ def _apply(
     """Validate, write, commit and go back; or show the page again with what went wrong."""
     if not form.validate_on_submit():
         return _manage_page(session, coalition, actor, status=400, failed=(key, form))
-    try:
-        write()
-        session.commit()
-    except StaleEdit as stale:
-        session.rollback()
-        current = session.get(type(stale.record), stale.record.id)
-        if current is None:
-            abort(404)
-        stale.record = current
-        if isinstance(form, VersionedForm):
-            form.now_at(current.version)
+    saved = save(session, write, form=form, stale_on_form=False)
+    if not saved.ok:
         return _manage_page(
-            session, coalition, actor, status=409, failed=(key, form), conflict=stale
+            session, coalition, actor, status=saved.status, failed=(key, form), conflict=saved.stale
         )
-    except (IntegrityError, StaleDataError):
-        session.rollback()
-        form.form_errors.append(_simultaneous_write())
-        return _manage_page(session, coalition, actor, status=409, failed=(key, form))
-    except DomainError as error:
-        session.rollback()
-        apply_domain_error(form, error)
-        return _manage_page(session, coalition, actor, status=400, failed=(key, form))
     flash(done, "success")
     return redirect(url_for("actors.manage", slug=coalition.slug, actor_id=actor.id))
 
@@ -372,16 +346,14 @@ def create(slug: str) -> ResponseReturnValue:
     if not form.validate_on_submit():
         status = 400 if form.is_submitted() else 200
         return render_template("actors/form.html", coalition=coalition, form=form), status
-    try:
-        actor = service.create_actor(session, coalition, _details(form), by=viewer())
-        session.commit()
-    except (DomainError, IntegrityError) as error:
-        session.rollback()
-        if isinstance(error, DomainError):
-            apply_domain_error(form, error)
-        else:
-            form.form_errors.append(_simultaneous_write())
+    saved = save(
+        session,
+        lambda: service.create_actor(session, coalition, _details(form), by=viewer()),
+        form=form,
+    )
+    if not saved.ok or saved.value is None:
         return render_template("actors/form.html", coalition=coalition, form=form), 400
+    actor = saved.value
     flash(_("Acteur créé."), "success")
     return redirect(url_for("actors.page", slug=slug, actor_id=actor.id))
 
@@ -396,32 +368,20 @@ def edit(slug: str, actor_id: int) -> ResponseReturnValue:
         return render_template(
             "actors/form.html", coalition=coalition, form=form, actor=actor
         ), status
-    changes: list[tuple[HistoryLine, str]] = []
-    try:
-        service.update_actor(
+    saved = save(
+        session,
+        lambda: service.update_actor(
             session, actor, _details(form), seen_version=form.version.data, by=viewer()
-        )
-        session.commit()
-    except StaleEdit as stale:
-        session.rollback()
-        stale.record = session.get(Actor, actor.id)
-        form.now_at(stale.record.version)
-        form.form_errors.append(str(stale))
-        changes, status = _changes(session, coalition, stale), 409
-    except (IntegrityError, StaleDataError):
-        session.rollback()
-        form.form_errors.append(_simultaneous_write())
-        status = 409
-    except DomainError as error:
-        session.rollback()
-        apply_domain_error(form, error)
-        status = 400
-    else:
+        ),
+        form=form,
+    )
+    if saved.ok:
         flash(_("Fiche mise à jour."), "success")
         return redirect(url_for("actors.page", slug=slug, actor_id=actor.id))
+    changes = _changes(session, coalition, saved.stale) if saved.stale else []
     return render_template(
         "actors/form.html", coalition=coalition, form=form, actor=actor, changes=changes
-    ), status
+    ), saved.status
 
 
 @bp.post("/c/<slug>/actors/<int:actor_id>/commitments/<int:commitment_id>/withdraw")

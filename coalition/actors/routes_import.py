@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from coalition.access import require, viewer
 from coalition.actors import queries_import
 from coalition.actors.import_csv import (
     MAX_BYTES,
@@ -43,7 +44,6 @@ from coalition.actors.service_import import apply_plan
 from coalition.coalitions.models import Coalition
 from coalition.coalitions.queries import coalition_or_404
 from coalition.core.errors import DomainError
-from coalition.core.permissions import require, viewer
 from coalition.db import db_session
 
 bp = Blueprint("actor_import", __name__)

@@ -8,13 +8,13 @@ from flask_wtf import FlaskForm
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from coalition.access import require, viewer
 from coalition.admin import queries, service
 from coalition.admin.forms import CoalitionForm, FacilitatorsForm
 from coalition.auth.models import User
 from coalition.coalitions.queries import coalition_or_404
 from coalition.core.errors import Conflict, DomainError
 from coalition.core.forms import apply_domain_error
-from coalition.core.permissions import require, viewer
 from coalition.db import db_session, utcnow
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")

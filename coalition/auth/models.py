@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from coalition.core.labels import record_labels
 from coalition.db import Base, Timestamps, UTCDateTime, enum_type, utcnow
 
 
@@ -96,3 +97,7 @@ class AccountToken(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+record_labels("membership", role=MEMBERSHIP_ROLE_LABELS)
+record_labels("invitation", role=MEMBERSHIP_ROLE_LABELS)

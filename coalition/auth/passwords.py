@@ -10,12 +10,27 @@ from flask_babel import lazy_gettext as _l
 from zxcvbn import zxcvbn
 from zxcvbn.matching import RANKED_DICTIONARIES
 
+from coalition.config import argon2_parameters, environment
+
 MIN_LENGTH = 8
 MAX_LENGTH = 256
 MIN_SCORE = 3  # zxcvbn's score, from 0 to 4: 2 and below are refused
 STRENGTH_PREFIX = 100  # zxcvbn's time grows fast with the length: 50 ms at 100, 1 s at 256
 MIN_WORD = 3  # shorter words of a name or an address are too common to refuse
-_hasher = PasswordHasher()  # Argon2id with the library's recommended parameters
+
+
+def make_hasher(env: str) -> PasswordHasher:
+    """Argon2id with the library's recommended parameters, the cheapest ones in tests (a hash
+    records its parameters: any hash verifies whatever the settings it was made with)."""
+    cost = argon2_parameters(env)
+    return PasswordHasher(
+        time_cost=cost["time_cost"],
+        memory_cost=cost["memory_cost"],
+        parallelism=cost["parallelism"],
+    )
+
+
+_hasher = make_hasher(environment())
 _COMMON = RANKED_DICTIONARIES["passwords"]  # 30,000 most common passwords, lower case
 _zxcvbn_lock = threading.Lock()  # zxcvbn keeps the user inputs in a module-level dict
 _WORD_SEPARATORS = re.compile(r"[\W_]+")

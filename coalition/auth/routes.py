@@ -17,15 +17,16 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import login_user, logout_user
+from sqlalchemy.orm import Session
 
+from coalition.access import require, viewer
 from coalition.auth import service
 from coalition.auth.forms import LanguageForm, LoginForm, PasswordChangeForm
+from coalition.auth.models import User
 from coalition.core import limits
 from coalition.core.errors import ValidationError
 from coalition.core.forms import apply_domain_error
-from coalition.core.permissions import require, viewer
 from coalition.db import db_session
-from coalition.web.todo import landing_slugs
 
 bp = Blueprint("auth", __name__)
 LOGIN_ACCOUNT = "login-account"  # failed logins per normalised email
@@ -50,14 +51,11 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
-def landing(facilitated: list[str]) -> str:
-    """Where a login without `next` lands: the to-do page of the one coalition the person runs,
-    the list of their to-do pages when they run several, else the list of coalitions."""
-    if len(facilitated) == 1:
-        return url_for("web.todo", slug=facilitated[0])
-    if facilitated:
-        return url_for("web.overview")
-    return url_for("coalitions.index")
+def landing(session: Session, user: User) -> str:
+    """Where a login without `next` lands: what the app's top floor registered as
+    `login_landing` (the facilitator's to-do page), else the list of coalitions."""
+    chosen = current_app.extensions.get("login_landing")
+    return chosen(session, user.id) if chosen else url_for("web.index")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -89,7 +87,7 @@ def login() -> ResponseReturnValue:
             session.setdefault("lang", user.language)  # unless chosen before logging in
             login_user(user)
             flash(_("Vous êtes connecté·e."), "success")
-            target = safe_next(form.next.data) or landing(landing_slugs(session_, user.id))
+            target = safe_next(form.next.data) or landing(session_, user)
             return redirect(target)
         session_.rollback()  # nothing to keep; each counter is written in its own transaction
         limits.hit(LOGIN_ACCOUNT, email, window=window)
@@ -118,7 +116,7 @@ def logout() -> ResponseReturnValue:
     logout_user()
     new_session()
     flash(_("Vous êtes déconnecté·e."), "success")
-    return redirect(url_for("coalitions.index"))
+    return redirect(url_for("web.index"))
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -146,7 +144,7 @@ def change_password() -> ResponseReturnValue:
             flash(
                 _("Votre mot de passe a été changé. Vos autres sessions sont fermées."), "success"
             )
-            return redirect(url_for("coalitions.index"))
+            return redirect(url_for("web.index"))
     status = 400 if request.method == "POST" else 200
     return render_template("auth/password.html", form=form), status
 
@@ -159,4 +157,4 @@ def set_language() -> ResponseReturnValue:
         message = _("Langue inconnue : le français et l'anglais sont proposés.")
         return render_template("errors/error.html", code=400, message=message), 400
     session["lang"] = form.lang.data
-    return redirect(safe_next(form.next.data) or url_for("coalitions.index"))
+    return redirect(safe_next(form.next.data) or url_for("web.index"))

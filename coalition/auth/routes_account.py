@@ -19,6 +19,7 @@ from flask_babel import ngettext
 from flask_login import login_user, logout_user
 from sqlalchemy.exc import IntegrityError
 
+from coalition.access import require, viewer
 from coalition.auth import queries_account, service_account
 from coalition.auth.forms import (
     ConfirmForm,
@@ -34,7 +35,6 @@ from coalition.auth.service_account import DeadLink
 from coalition.core import limits
 from coalition.core.errors import Conflict, ValidationError
 from coalition.core.forms import apply_domain_error
-from coalition.core.permissions import require, viewer
 from coalition.db import db_session, utcnow
 
 bp = Blueprint("account", __name__)

@@ -7,11 +7,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload
 
-from coalition.actors.models import Actor
 from coalition.auth.models import (
     AccountToken,
-    Membership,
-    MembershipRole,
     TokenPurpose,
     User,
     new_session_token,
@@ -23,7 +20,6 @@ from coalition.auth.passwords import (
     password_problem,
     verify_password,
 )
-from coalition.coalitions.models import Coalition
 from coalition.core import audit
 from coalition.core.errors import Conflict, ValidationError
 from coalition.db import utcnow
@@ -145,45 +141,3 @@ def change_password(
     if not verify_password(user.password_hash, current):
         raise ValidationError(_l("Le mot de passe actuel est incorrect."), field="current_password")
     set_password(session, user, new, action="change_password", now=now or utcnow())
-
-
-def add_membership(
-    session: Session,
-    *,
-    user: User,
-    coalition: Coalition,
-    role: MembershipRole,
-    actor: Actor | None = None,
-    by: User | None = None,
-) -> Membership:
-    if role == MembershipRole.member and actor is None:
-        raise ValidationError(
-            _l("Un membre représente un acteur : indiquez lequel."), field="actor"
-        )
-    if actor is not None and actor.coalition_id != coalition.id:
-        raise ValidationError(_l("Cet acteur n'appartient pas à cette coalition."), field="actor")
-    existing = session.scalar(
-        select(Membership).where(
-            Membership.user_id == user.id, Membership.coalition_id == coalition.id
-        )
-    )
-    if existing is not None:
-        raise Conflict(_l("Cette personne a déjà un rôle dans cette coalition."), field="user")
-    membership = Membership(
-        user_id=user.id,
-        coalition_id=coalition.id,
-        role=role,
-        actor_id=actor.id if actor and role == MembershipRole.member else None,
-    )
-    session.add(membership)
-    session.flush()
-    audit.record(
-        session,
-        entity="membership",
-        entity_id=membership.id,
-        action="create",
-        user_id=by.id if by else None,
-        coalition_id=coalition.id,
-        after={"user_id": user.id, "role": role.value, "actor_id": membership.actor_id},
-    )
-    return membership

@@ -6,7 +6,6 @@ from wtforms import SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length
 
-from coalition.actors.forms import VersionedForm
 from coalition.coalitions.models import DATA_LICENCES, PHASE_LABELS, DataLicence, Phase
 from coalition.coalitions.service import (
     CONTEXT_LENGTH,
@@ -14,6 +13,7 @@ from coalition.coalitions.service import (
     NAME_LENGTH,
     TAGLINE_LENGTH,
 )
+from coalition.core.forms import VersionedForm
 
 CHOOSE_PHASE = _l("Choisissez une phase de la liste.")
 CHOOSE_LICENCE = _l("Choisissez une licence de la liste.")

@@ -1,7 +1,6 @@
 """A coalition (with the licence of its open data), its axes (approaches) and its levers."""
 
 import enum
-import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -10,6 +9,7 @@ from flask_babel.speaklater import LazyString
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from coalition.core.labels import record_labels
 from coalition.db import Base, Timestamps, UTCDateTime, Versioned, enum_type
 
 
@@ -72,11 +72,6 @@ class Coalition(Timestamps, Versioned, Base):
         default=DataLicence.etalab,
         server_default=DataLicence.etalab.value,
     )
-    # A new random value whenever what the resource search holds changes, set by triggers
-    # (migration 0005): see coalition.resources.search.
-    search_stamp: Mapped[str] = mapped_column(
-        String(16), default=lambda: secrets.token_hex(8), server_default=""
-    )
 
     @property
     def data_licence_terms(self) -> LicenceTerms:
@@ -107,3 +102,6 @@ class Lever(Timestamps, Versioned, Base):
     position: Mapped[int] = mapped_column(default=0)
     # retired, never deleted once anything refers to it: kept in history, offered in no form
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+record_labels("coalition", phase=PHASE_LABELS)

@@ -7,13 +7,11 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
+from coalition.access import require, viewer
 from coalition.actors import queries as actor_queries
 from coalition.actors import service as actor_service
-from coalition.actors.forms import VersionedForm
 from coalition.coalitions import service
 from coalition.coalitions.forms import (
     DataLicenceForm,
@@ -27,9 +25,9 @@ from coalition.coalitions.models import DATA_LICENCES, Axis, Coalition, Lever
 from coalition.coalitions.queries import coalition_or_404
 from coalition.coalitions.queries_framing import Item, framing_page, item_or_404, usage_of
 from coalition.core.errors import Conflict, DomainError
-from coalition.core.forms import apply_domain_error
-from coalition.core.permissions import require, viewer
+from coalition.core.forms import VersionedForm, apply_domain_error
 from coalition.core.versions import StaleEdit
+from coalition.core.writes import save
 from coalition.db import db_session, utcnow
 
 bp = Blueprint("framing", __name__)
@@ -51,21 +49,7 @@ def _load_item(slug: str, kind: str, item_id: int) -> tuple[Session, Coalition, 
 
 def _commit(session: Session, write: Callable[[], Any]) -> DomainError | None:
     """Write and commit; or roll back and give the reason, for the page to say it."""
-    try:
-        write()
-        session.commit()
-    except (IntegrityError, StaleDataError):
-        session.rollback()
-        return Conflict(
-            _(
-                "Quelqu'un a enregistré un changement au même instant : rien n'a été enregistré. "
-                "Rechargez la page et recommencez."
-            )
-        )
-    except DomainError as error:
-        session.rollback()
-        return error
-    return None
+    return save(session, write).error
 
 
 def _status(error: DomainError) -> int:

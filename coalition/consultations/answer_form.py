@@ -15,7 +15,8 @@ from werkzeug.datastructures import MultiDict
 from wtforms import HiddenField, StringField
 from wtforms.validators import Length
 
-from coalition.consultations.answering import (
+from coalition.consultations.models import Consultation, Source, Stall
+from coalition.consultations.service_answering import (
     InvalidAnswers,
     ReplayedForm,
     is_counted,
@@ -24,7 +25,6 @@ from coalition.consultations.answering import (
     read_form_token,
     record_submission,
 )
-from coalition.consultations.models import Consultation, Source, Stall
 from coalition.core import limits
 from coalition.core.errors import DomainError
 

@@ -15,7 +15,7 @@ from coalition.consultations.models import (
     Submission,
 )
 from coalition.consultations.results import question_counts, scale_mean
-from coalition.consultations.tallies import TallyKey, tallies_of
+from coalition.consultations.service_tallies import TallyKey, tallies_of
 
 TOP_ANSWERS = 3
 

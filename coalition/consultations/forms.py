@@ -14,8 +14,8 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length
 
-from coalition.actors.forms import VersionedForm
 from coalition.consultations.models import CHANNEL_LABELS, QUESTION_KIND_LABELS
+from coalition.core.forms import VersionedForm
 
 
 class ConsultationForm(VersionedForm):

@@ -4,6 +4,7 @@ from flask import abort
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from coalition.access import CONSULTATIONS
 from coalition.auth.models import User
 from coalition.coalitions.models import Coalition
 from coalition.consultations.models import (
@@ -14,7 +15,7 @@ from coalition.consultations.models import (
     Stall,
     Submission,
 )
-from coalition.core.permissions import is_facilitator
+from coalition.core.tokens import token_hash
 
 
 def consultation_or_404(
@@ -39,8 +40,7 @@ def visible_consultations(
         select(func.count()).where(Submission.consultation_id == Consultation.id).scalar_subquery()
     )
     query = select(Consultation, answers).where(Consultation.coalition_id == coalition.id)
-    if not is_facilitator(viewer, coalition.id):
-        query = query.where(Consultation.status != ConsultationStatus.draft)
+    query = query.where(CONSULTATIONS.where(viewer, coalition.id))
     order = {ConsultationStatus.open: 0, ConsultationStatus.draft: 1, ConsultationStatus.closed: 2}
     rows = [(row[0], row[1]) for row in session.execute(query)]
     return sorted(rows, key=lambda row: (order[row[0].status], -row[0].id))
@@ -107,3 +107,17 @@ def texts_to_review(session: Session, consultation: Consultation, limit: int = 1
             .limit(limit)
         )
     )
+
+
+def stall_of_link(session: Session, secret: str) -> Stall | None:
+    """The stall this link was made for, revoked or not; None for a link never made."""
+    return session.scalar(select(Stall).where(Stall.link_hash == token_hash(secret)))
+
+
+def consultation_of(session: Session, stall: Stall) -> Consultation:
+    """The stall's consultation with its questions and their choices."""
+    return session.scalars(
+        select(Consultation)
+        .where(Consultation.id == stall.consultation_id)
+        .options(selectinload(Consultation.questions).selectinload(Question.choices))
+    ).one()

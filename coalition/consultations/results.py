@@ -18,8 +18,8 @@ from coalition.consultations.models import (
     Submission,
     TextReview,
 )
-from coalition.consultations.tallies import EVERYONE, RESPONDENTS, TallyKey, tallies_of
-from coalition.opendata.tables import csv_cell, paris_time
+from coalition.consultations.service_tallies import EVERYONE, RESPONDENTS, TallyKey, tallies_of
+from coalition.core.exports import csv_cell, paris_time
 
 SCALE = (1, 2, 3, 4, 5)
 TEXTS_SHOWN = 50

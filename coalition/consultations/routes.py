@@ -17,6 +17,7 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
+from coalition.access import can, require, viewer
 from coalition.coalitions.models import Coalition
 from coalition.coalitions.queries import coalition_or_404
 from coalition.consultations import queries
@@ -30,9 +31,8 @@ from coalition.consultations.answer_form import (
 from coalition.consultations.charts import answer_bars
 from coalition.consultations.models import Channel, Consultation, ConsultationStatus, Source
 from coalition.consultations.results import consultation_results, cross_tabulate, csv_rows
-from coalition.core.permissions import can, require, viewer
+from coalition.core.exports import csv_cell
 from coalition.db import db_session
-from coalition.opendata.tables import csv_cell
 
 bp = Blueprint("consultations", __name__)
 CSV_CHUNK = 64_000  # characters sent at a time: the export streams, whatever its size

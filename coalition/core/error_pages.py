@@ -6,9 +6,12 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from coalition.core.errors import Conflict, DomainError
+from coalition.core.writes import SIMULTANEOUS
 from coalition.db import db_session
 
 MESSAGES = {
@@ -49,6 +52,13 @@ def register_error_pages(app: Flask) -> None:
         """A rule the route did not show on its form: still the user's answer, never a 500."""
         db_session().rollback()
         return error_answer(409 if isinstance(error, Conflict) else 400, str(error))
+
+    @app.errorhandler(IntegrityError)
+    @app.errorhandler(StaleDataError)
+    def simultaneous_write(error: Exception) -> ResponseReturnValue:
+        """Another write reached the same rows at the same instant: nothing was saved."""
+        db_session().rollback()
+        return error_answer(409, str(SIMULTANEOUS))
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> ResponseReturnValue:

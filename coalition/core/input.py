@@ -8,6 +8,7 @@ than its column, or holding a NUL byte (from an uploaded file, say), is refused 
 makes both databases refuse the same values.
 """
 
+from collections.abc import Mapping
 from itertools import chain
 from typing import Any
 
@@ -84,3 +85,13 @@ event.listen(Session, "before_flush", check_texts)
 def init_input(app: Flask) -> None:
     app.url_map.converters["int"] = IdConverter
     app.before_request(refuse_nul_bytes)
+
+
+def lever_from_args(args: Mapping[str, str], lever_ids: set[int]) -> tuple[int | None, str | None]:
+    """The `lever` filter: None when absent, or why it is not a lever of the coalition."""
+    value = args.get("lever")
+    if not value:
+        return None, None
+    if not (value.isascii() and value.isdigit()) or int(value) not in lever_ids:
+        return None, _("Ce levier n'existe pas dans cette coalition.")
+    return int(value), None

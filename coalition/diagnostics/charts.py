@@ -4,41 +4,25 @@ Pure functions: no database, no Flask, no translation. Every label shown is pass
 The page embeds the dict with json.dumps and draws it with the plotly.js the app serves.
 """
 
-import json
 import math
-from collections.abc import Callable, Sequence
-from datetime import datetime
 from html import escape
 from typing import Any
 
 import networkx as nx
 import plotly.graph_objects as go
 
+from coalition.actors.colours import FAMILY_COLOURS
+from coalition.core.plots import OTHER_FAMILY_COLOUR, TEMPLATE, as_json
 from coalition.diagnostics.graph import FAMILIES, SEED, CoverageMatrix
-from coalition.meetings.attendance import AttendanceReport, FamilyAttendance
-from coalition.roadmap.timeline import Timeline, TimelineCell
 
-FAMILY_COLOURS = {
-    "research": "#5b3d91",
-    "use": "#1e6b34",
-    "supply": "#8a4b00",
-    "procurement": "#1d4f91",
-}
 NON_ACTOR_COLOURS = {"lever": "#6b7280", "action": "#b34700", "axis": "#0f766e"}
 NON_ACTOR_SYMBOLS = {"lever": "square", "action": "diamond", "axis": "triangle-up"}
-OTHER_FAMILY_COLOURS = "#374151"
 EDGE_COLOUR = "#c0c4cc"
 HEATMAP_COLOURSCALE = [[0.0, "#ffffff"], [1.0, "#1d4f91"]]
 NO_HOLDER = "—"
 FAST_LAYOUT_ABOVE = 300
 FAST_LAYOUT_ITERATIONS = 30
 SHELL_LAYOUT_ABOVE = 600
-TEMPLATE = "plotly_white"
-
-
-def _as_json(figure: go.Figure) -> dict[str, Any]:
-    result: dict[str, Any] = json.loads(figure.to_json())
-    return result
 
 
 def _matrix_lever_ids(matrix: CoverageMatrix) -> list[int]:
@@ -84,7 +68,7 @@ def coverage_heatmap(
         xaxis={"type": "category", "automargin": True, "tickangle": -30},
         yaxis={"type": "category", "automargin": True, "autorange": "reversed"},
     )
-    return _as_json(figure)
+    return as_json(figure)
 
 
 def network_layout(graph: nx.Graph, seed: int = SEED) -> dict[str, tuple[float, float]]:
@@ -196,12 +180,12 @@ def _group_style(
     if node_type == "actor":
         return {
             "name": family_labels.get(family, family),
-            "colour": FAMILY_COLOURS.get(family, OTHER_FAMILY_COLOURS),
+            "colour": FAMILY_COLOURS.get(family, OTHER_FAMILY_COLOUR),
             "symbol": "circle",
         }
     return {
         "name": type_labels.get(node_type, node_type),
-        "colour": NON_ACTOR_COLOURS.get(node_type, OTHER_FAMILY_COLOURS),
+        "colour": NON_ACTOR_COLOURS.get(node_type, OTHER_FAMILY_COLOUR),
         "symbol": NON_ACTOR_SYMBOLS.get(node_type, "circle"),
     }
 
@@ -234,218 +218,4 @@ def network_figure(
         xaxis=hidden_axis,
         yaxis=hidden_axis,
     )
-    return _as_json(figure)
-
-
-STATUS_COLOURS = {
-    "proposed": "#6b7280",
-    "committed": "#1d4f91",
-    "in_progress": "#b34700",
-    "done": "#1e6b34",
-    "blocked": "#a4161a",
-    "dropped": "#9ca3af",
-}
-PROGRESS_COLOURSCALE = [[0.0, "#ffffff"], [1.0, "#1e6b34"]]
-TIMELINE_MIN_HEIGHT = 300
-TIMELINE_BASE_HEIGHT = 160
-TIMELINE_ROW_HEIGHT = 28
-TIMELINE_LABEL_LIMIT = 60
-
-
-def _meeting_number(number: int) -> str:
-    return f"n°{number}"
-
-
-def _numeric_date(moment: datetime) -> str:
-    return f"{moment:%d/%m/%Y}"
-
-
-def _short(text: str, limit: int = TIMELINE_LABEL_LIMIT) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def _review_text(review: TimelineCell | None, status_labels: dict[str, str]) -> str:
-    if review is None:
-        return ""
-    return f"{escape(status_labels.get(review.status, review.status))} · {review.progress}%"
-
-
-def _review_hover(
-    action_title: str,
-    meeting_title: str,
-    review: TimelineCell | None,
-    status_labels: dict[str, str],
-    progress_label: str,
-) -> str:
-    hover = f"{escape(action_title)}<br>{escape(meeting_title)}"
-    if review is None:
-        return hover
-    status = escape(status_labels.get(review.status, review.status))
-    return f"{hover}<br>{status}<br>{escape(progress_label)}: {review.progress}%"
-
-
-def _timeline_hovers(
-    timeline: Timeline,
-    reviews: list[list[TimelineCell | None]],
-    status_labels: dict[str, str],
-    progress_label: str,
-    number_label: Callable[[int], str],
-) -> list[list[str]]:
-    meeting_titles = [
-        f"{number_label(meeting.number)} {meeting.title}" for meeting in timeline.meetings
-    ]
-    return [
-        [
-            _review_hover(action.title, meeting_title, review, status_labels, progress_label)
-            for meeting_title, review in zip(meeting_titles, row, strict=True)
-        ]
-        for action, row in zip(timeline.actions, reviews, strict=True)
-    ]
-
-
-def timeline_figure(
-    timeline: Timeline,
-    status_labels: dict[str, str],
-    *,
-    title: str,
-    progress_label: str,
-    number_label: Callable[[int], str] = _meeting_number,
-    date_label: Callable[[datetime], str] = _numeric_date,
-) -> dict[str, Any]:
-    """Actions down (first on top), meetings across, each cell the review's status and progress.
-
-    Rows are keyed by action id, so two actions with the same title keep their own row.
-    `number_label` and `date_label` say a meeting's number and date in the viewer's language."""
-    reviews = [
-        [timeline.cells.get((action.id, meeting.id)) for meeting in timeline.meetings]
-        for action in timeline.actions
-    ]
-    action_keys = [str(action.id) for action in timeline.actions]
-    heatmap = go.Heatmap(
-        x=[
-            f"{number_label(meeting.number)} {date_label(meeting.starts_at)}"
-            for meeting in timeline.meetings
-        ],
-        y=action_keys,
-        z=[[review.progress if review else None for review in row] for row in reviews],
-        zmin=0,
-        zmax=100,
-        text=[[_review_text(review, status_labels) for review in row] for row in reviews],
-        texttemplate="%{text}",
-        customdata=_timeline_hovers(timeline, reviews, status_labels, progress_label, number_label),
-        hovertemplate="%{customdata}<extra></extra>",
-        colorscale=PROGRESS_COLOURSCALE,
-        colorbar={"title": {"text": progress_label}},
-        xgap=1,
-        ygap=1,
-    )
-    figure = go.Figure(heatmap)
-    figure.update_layout(
-        title={"text": title},
-        template=TEMPLATE,
-        height=max(
-            TIMELINE_MIN_HEIGHT,
-            TIMELINE_BASE_HEIGHT + TIMELINE_ROW_HEIGHT * len(timeline.actions),
-        ),
-        margin={"l": 20, "r": 20, "t": 60, "b": 20},
-        xaxis={"type": "category", "automargin": True, "side": "top"},
-        yaxis={
-            "type": "category",
-            "automargin": True,
-            "autorange": "reversed",
-            "tickmode": "array",
-            "tickvals": action_keys,
-            "ticktext": [escape(_short(action.title)) for action in timeline.actions],
-        },
-    )
-    return _as_json(figure)
-
-
-def _rates(present: list[int], expected: list[int]) -> list[float | None]:
-    return [
-        round(100 * came / out_of, 1) if out_of else None
-        for came, out_of in zip(present, expected, strict=True)
-    ]
-
-
-def attendance_figure(
-    report: AttendanceReport,
-    family_labels: dict[str, str],
-    *,
-    title: str,
-    rate_label: str,
-    number_label: Callable[[int], str] = _meeting_number,
-) -> dict[str, Any]:
-    """One line per family: the share of its recorded actors present at each held meeting."""
-    numbers = [meeting.number for meeting in report.meetings]
-    return attendance_rates_figure(
-        numbers,
-        report.families,
-        family_labels,
-        title=title,
-        rate_label=rate_label,
-        number_label=number_label,
-    )
-
-
-def attendance_rates_figure(
-    meeting_numbers: Sequence[int],
-    families: Sequence[FamilyAttendance],
-    family_labels: dict[str, str],
-    *,
-    title: str,
-    rate_label: str,
-    number_label: Callable[[int], str] = _meeting_number,
-) -> dict[str, Any]:
-    meetings = [number_label(number) for number in meeting_numbers]
-    figure = go.Figure()
-    for family in families:
-        name = family_labels.get(family.family, family.family)
-        figure.add_trace(
-            go.Scatter(
-                x=meetings,
-                y=_rates(family.present, family.expected),
-                customdata=[
-                    f"{came}/{out_of}"
-                    for came, out_of in zip(family.present, family.expected, strict=True)
-                ],
-                mode="lines+markers",
-                cliponaxis=False,
-                name=name,
-                line={"color": FAMILY_COLOURS.get(family.family, OTHER_FAMILY_COLOURS)},
-                hovertemplate=f"{escape(name)}<br>%{{x}}<br>{escape(rate_label)}: %{{y}}%"
-                " (%{customdata})<extra></extra>",
-            )
-        )
-    figure.update_layout(
-        title={"text": title},
-        template=TEMPLATE,
-        margin={"l": 20, "r": 20, "t": 60, "b": 20},
-        xaxis={"type": "category", "automargin": True},
-        yaxis={"range": [0, 100], "title": {"text": rate_label}, "ticksuffix": "%"},
-    )
-    return _as_json(figure)
-
-
-def status_figure(
-    counts: dict[str, int], status_labels: dict[str, str], *, title: str, actions_label: str
-) -> dict[str, Any]:
-    """Actions by status, one bar per status in the labels' order."""
-    statuses = [status for status in status_labels if counts.get(f"status:{status}", 0)]
-    figure = go.Figure(
-        go.Bar(
-            x=[status_labels[status] for status in statuses],
-            y=[counts[f"status:{status}"] for status in statuses],
-            marker_color=[STATUS_COLOURS.get(status, "#6b7280") for status in statuses],
-            text=[counts[f"status:{status}"] for status in statuses],
-            textposition="auto",
-        )
-    )
-    figure.update_layout(
-        title=title,
-        template=TEMPLATE,
-        yaxis_title=actions_label,
-        height=320,
-        margin={"l": 60, "r": 20, "t": 50, "b": 60},
-    )
-    return _as_json(figure)
+    return as_json(figure)

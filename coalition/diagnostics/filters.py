@@ -5,8 +5,8 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 
-from coalition.actors.filters import lever_from_args
 from coalition.actors.models import Family
+from coalition.core.input import lever_from_args
 
 
 @dataclass(frozen=True)

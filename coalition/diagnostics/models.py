@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, ForeignKey, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from coalition.core.labels import record_labels
 from coalition.db import Base, Timestamps, UTCDateTime, Versioned, enum_type, utcnow
 
 
@@ -56,3 +57,6 @@ class DiagnosticSnapshot(Base):
     published_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+record_labels("diagnostic_entry", column=DIAGNOSTIC_COLUMN_LABELS)

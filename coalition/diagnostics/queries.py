@@ -7,12 +7,12 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from coalition.access import is_participant
 from coalition.actors.models import Actor, ActorStatus, Holding
 from coalition.actors.queries import visible_actors
 from coalition.auth.models import User
 from coalition.coalitions.models import Axis, Coalition, Lever
 from coalition.core.audit import AuditEvent
-from coalition.core.permissions import is_participant
 from coalition.diagnostics.facts import (
     ActionFacts,
     ChangeFacts,

@@ -7,8 +7,8 @@ from flask import Blueprint, Response, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
+from coalition.access import require, viewer
 from coalition.coalitions.queries import coalition_or_404
-from coalition.core.permissions import require, viewer
 from coalition.db import db_session
 from coalition.diagnostics import charts, queries, wording
 from coalition.diagnostics import graph as graphs

@@ -15,10 +15,9 @@ from sqlalchemy.orm import Session
 from coalition.auth.models import User
 from coalition.coalitions.models import Coalition
 from coalition.consultations.digest import citizens_said
-from coalition.core import labels
 from coalition.diagnostics import charts, compute, graph, queries
 from coalition.diagnostics.facts import UNNAMED, Diagnostic, DiagnosticInputs, Item
-from coalition.diagnostics.models import DiagnosticEntry
+from coalition.diagnostics.models import DIAGNOSTIC_COLUMN_LABELS, DiagnosticEntry
 from coalition.meetings.models import Meeting, MeetingStatus
 from coalition.roadmap import timeline as timelines
 
@@ -156,7 +155,7 @@ def diagnostic_data(
         "computed": _without_unnamed_labels(compute.to_data(live.diagnostic)),
         "columns": {
             column.value: [entry.text for entry in entries if entry.column == column]
-            for column in labels.diagnostic_column
+            for column in DIAGNOSTIC_COLUMN_LABELS
         },
         "citizens": citizens_said(
             session,

@@ -10,7 +10,16 @@ import networkx as nx
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from coalition.actors.models import FAMILY_LABELS
 from coalition.core.dates import date_text
+from coalition.diagnostics import charts
+from coalition.diagnostics.graph import Holder
+from coalition.meetings.attendance import FamilyAttendance
+from coalition.meetings.charts import attendance_rates_figure
+from coalition.meetings.views import meeting_number
+from coalition.roadmap import timeline as timelines
+from coalition.roadmap.charts import status_figure, timeline_figure
+from coalition.roadmap.models import ACTION_STATUS_LABELS
 
 SECTIONS = {
     "changes": _l("Ce qui a changé depuis la rencontre précédente"),
@@ -66,11 +75,8 @@ COUNTS = {
 
 def detail_text(section: str, key: str, detail: str) -> str:
     """An item's machine detail (a status, a family, "a→b", a date) said for people."""
-
-    from coalition.core import labels
-
-    statuses = {status.value: str(label) for status, label in labels.action_status.items()}
-    families = {family.value: str(label) for family, label in labels.family.items()}
+    statuses = {status.value: str(label) for status, label in ACTION_STATUS_LABELS.items()}
+    families = {family.value: str(label) for family, label in FAMILY_LABELS.items()}
     if not detail:
         return ""
     if "→" in detail and key == "status_changes":
@@ -88,15 +94,11 @@ def detail_text(section: str, key: str, detail: str) -> str:
 
 
 def family_labels() -> dict[str, str]:
-    from coalition.core import labels
-
-    return {family.value: str(label) for family, label in labels.family.items()}
+    return {family.value: str(label) for family, label in FAMILY_LABELS.items()}
 
 
 def status_labels() -> dict[str, str]:
-    from coalition.core import labels
-
-    return {status.value: str(label) for status, label in labels.action_status.items()}
+    return {status.value: str(label) for status, label in ACTION_STATUS_LABELS.items()}
 
 
 def node_type_labels() -> dict[str, str]:
@@ -106,10 +108,6 @@ def node_type_labels() -> dict[str, str]:
         "action": _("Action"),
         "axis": _("Approche"),
     }
-
-
-def meeting_number(number: int) -> str:
-    return _("n°%(num)d", num=number)
 
 
 def item_label(item: dict[str, Any]) -> str:
@@ -123,11 +121,9 @@ def item_label(item: dict[str, Any]) -> str:
 def figures(data: dict[str, Any]) -> dict[str, Any]:
     """The plotly figures of a diagnostic's data, every title, label and date in the viewer's
     language; the network is drawn where it was laid out when the data was made."""
-    from coalition.diagnostics import charts
-
     computed = data["computed"]
     return {
-        "statuses": charts.status_figure(
+        "statuses": status_figure(
             computed["counts"],
             status_labels(),
             title=_("Les actions par état"),
@@ -141,9 +137,6 @@ def figures(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _coverage_figure(coverage: dict[str, Any]) -> dict[str, Any]:
-    from coalition.diagnostics import charts
-    from coalition.diagnostics.graph import Holder
-
     levers = {int(lever_id): name for lever_id, name in coverage["levers"]}
     matrix = {
         family: {
@@ -162,10 +155,7 @@ def _coverage_figure(coverage: dict[str, Any]) -> dict[str, Any]:
 
 
 def _attendance_figure(rows: list[dict[str, Any]]) -> dict[str, Any]:
-    from coalition.diagnostics import charts
-    from coalition.meetings.attendance import FamilyAttendance
-
-    return charts.attendance_rates_figure(
+    return attendance_rates_figure(
         rows[0]["meetings"] if rows else [],
         [FamilyAttendance(row["family"], row["present"], row["expected"]) for row in rows],
         family_labels(),
@@ -176,9 +166,6 @@ def _attendance_figure(rows: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def _timeline_figure(table: dict[str, Any]) -> dict[str, Any]:
-    from coalition.diagnostics import charts
-    from coalition.roadmap import timeline as timelines
-
     built = timelines.Timeline(
         meetings=[
             timelines.MeetingRow(id, number, title, datetime.fromisoformat(starts_at))
@@ -190,7 +177,7 @@ def _timeline_figure(table: dict[str, Any]) -> dict[str, Any]:
             for action_id, meeting_id, status, progress in table["cells"]
         },
     )
-    return charts.timeline_figure(
+    return timeline_figure(
         built,
         status_labels(),
         title=_("Les actions de rencontre en rencontre"),
@@ -201,8 +188,6 @@ def _timeline_figure(table: dict[str, Any]) -> dict[str, Any]:
 
 
 def _network_figure(network: dict[str, Any]) -> dict[str, Any] | None:
-    from coalition.diagnostics import charts
-
     if not network["nodes"]:
         return None
     graph = nx.Graph()

@@ -14,9 +14,8 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from coalition.actors.forms import VersionedForm
-from coalition.core.labels import action_status, choices
-from coalition.roadmap.models import ActionStatus
+from coalition.core.forms import VersionedForm, choices
+from coalition.roadmap.models import ACTION_STATUS_LABELS, ActionStatus
 
 NTH_CHOICES = [
     SelectChoice("1", _l("premier")),
@@ -122,7 +121,7 @@ class DecisionForm(FlaskForm):
 class ReviewForm(VersionedForm):
     status = SelectField(
         _l("État de l'action"),
-        choices=[SelectChoice(value, label) for value, label in choices(action_status)],
+        choices=[SelectChoice(value, label) for value, label in choices(ACTION_STATUS_LABELS)],
     )
     progress = IntegerField(
         _l("Avancement (%)"),
@@ -137,7 +136,7 @@ class ReviewForm(VersionedForm):
     def offer(self, statuses: list[ActionStatus]) -> None:
         """Offer only these statuses (those the service accepts); when the status sent is not
         among them, none is selected in its place: an empty first option asks for a choice."""
-        offered = [SelectChoice(s.value, action_status[s]) for s in statuses]
+        offered = [SelectChoice(s.value, ACTION_STATUS_LABELS[s]) for s in statuses]
         if self.status.data not in {s.value for s in statuses}:
             offered.insert(0, SelectChoice("", _l("Choisissez un état")))
         self.status.choices = offered

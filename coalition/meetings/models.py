@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from coalition.core.labels import record_labels
 from coalition.db import Base, Timestamps, UTCDateTime, Versioned, enum_type
 from coalition.roadmap.models import ActionStatus
 
@@ -125,3 +126,7 @@ class ActionReview(Timestamps, Versioned, Base):
     note: Mapped[str] = mapped_column(Text, default="")
     next_steps: Mapped[str] = mapped_column(Text, default="")
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
+record_labels("meeting", status=MEETING_STATUS_LABELS)
+record_labels("attendance", presence=PRESENCE_LABELS)

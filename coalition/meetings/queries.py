@@ -7,10 +7,10 @@ from flask import abort
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from coalition.access import is_participant
 from coalition.actors.models import Actor, ActorStatus, Family
 from coalition.auth.models import User
 from coalition.coalitions.models import Coalition
-from coalition.core.permissions import is_participant
 from coalition.diagnostics.models import DiagnosticSnapshot
 from coalition.meetings import attendance
 from coalition.meetings.models import (

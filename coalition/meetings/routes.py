@@ -9,17 +9,17 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
+from coalition.access import can, require, viewer
+from coalition.actors.models import FAMILY_LABELS
 from coalition.coalitions.models import Coalition
 from coalition.coalitions.queries import coalition_or_404
-from coalition.core import labels
 from coalition.core.errors import DomainError
 from coalition.core.forms import apply_domain_error
 from coalition.core.links import external_url
-from coalition.core.permissions import can, require, viewer
 from coalition.core.versions import StaleEdit
+from coalition.core.writes import SIMULTANEOUS
 from coalition.db import db_session, utcnow
-from coalition.diagnostics import charts, wording
-from coalition.meetings import queries, service
+from coalition.meetings import charts, queries, service
 from coalition.meetings.calendar import PARIS, CalendarEvent, calendar_bytes
 from coalition.meetings.forms import (
     AgendaItemForm,
@@ -30,7 +30,7 @@ from coalition.meetings.forms import (
 )
 from coalition.meetings.models import Meeting, MeetingStatus
 from coalition.meetings.series import SeriesError, meeting_times, monthly_dates, parse_dates
-from coalition.meetings.views import action_choices
+from coalition.meetings.views import action_choices, meeting_number
 
 bp = Blueprint("meetings", __name__)
 
@@ -234,7 +234,9 @@ def edit(slug: str, meeting_id: int) -> ResponseReturnValue:
         except (StaleEdit, StaleDataError, IntegrityError) as error:
             session.rollback()
             form.now_at(meeting.version)
-            form.form_errors.append(str(error) if isinstance(error, StaleEdit) else _("Conflit"))
+            form.form_errors.append(
+                str(error) if isinstance(error, StaleEdit) else str(SIMULTANEOUS)
+            )
             status = 409
         except DomainError as error:
             session.rollback()
@@ -274,13 +276,13 @@ def attendance(slug: str) -> ResponseReturnValue:
     coalition = coalition_or_404(session, slug)
     require("coalition.participate", coalition)
     report = queries.attendance_over_time(session, coalition)
-    family_labels = {family.value: str(label) for family, label in labels.family.items()}
+    family_labels = {family.value: str(label) for family, label in FAMILY_LABELS.items()}
     figure = charts.attendance_figure(
         report,
         family_labels,
         title=_("Présence par famille"),
         rate_label=_("Présents (%)"),
-        number_label=wording.meeting_number,
+        number_label=meeting_number,
     )
     return render_template(
         "meetings/attendance.html", coalition=coalition, report=report, figure=figure

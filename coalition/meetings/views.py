@@ -13,3 +13,8 @@ def action_choices(actions: Iterable[Action]) -> list[SelectChoice]:
     return [SelectChoice("", _("— aucune —"))] + [
         SelectChoice(str(action.id), action.title) for action in actions
     ]
+
+
+def meeting_number(number: int) -> str:
+    """ "n°5" in the viewer's language."""
+    return _("n°%(num)d", num=number)

@@ -7,11 +7,12 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
+from coalition.access import require
 from coalition.coalitions.models import Coalition, LicenceTerms
 from coalition.coalitions.queries import coalition_or_404
+from coalition.core.exports import Row, to_csv, to_json
 from coalition.core.links import external_url
 from coalition.core.markdown import render_markdown
-from coalition.core.permissions import require
 from coalition.db import db_session
 from coalition.meetings.models import Meeting
 from coalition.opendata import tables
@@ -47,7 +48,7 @@ def _download(coalition: Coalition, body: str, mimetype: str, filename: str) -> 
     return _licensed(response, coalition)
 
 
-def _dataset(slug: str, name: str) -> tuple[Coalition, Dataset, list[tables.Row]]:
+def _dataset(slug: str, name: str) -> tuple[Coalition, Dataset, list[Row]]:
     dataset = DATASETS.get(name)
     if dataset is None:
         abort(404)
@@ -60,14 +61,14 @@ def _dataset(slug: str, name: str) -> tuple[Coalition, Dataset, list[tables.Row]
 @bp.get("/c/<slug>/data/<dataset>.csv")
 def csv_export(slug: str, dataset: str) -> ResponseReturnValue:
     coalition, table, rows = _dataset(slug, dataset)
-    body = tables.to_csv(table.header, rows)
+    body = to_csv(table.header, rows)
     return _download(coalition, body, "text/csv", f"{slug}-{table.name}.csv")
 
 
 @bp.get("/c/<slug>/data/<dataset>.json")
 def json_export(slug: str, dataset: str) -> ResponseReturnValue:
     coalition, table, rows = _dataset(slug, dataset)
-    body = tables.to_json(table.header, rows)
+    body = to_json(table.header, rows)
     return _download(coalition, body, "application/json", f"{slug}-{table.name}.json")
 
 

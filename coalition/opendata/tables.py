@@ -7,20 +7,18 @@ password, a private note or an audit entry. Each table is read in a fixed number
 (one, three for resources) whatever the coalition's size.
 """
 
-import csv
-import io
-import json
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, case, func, select
 from sqlalchemy.orm import Session
 
+from coalition.access import ACTORS
 from coalition.actors.models import Actor, Holding
 from coalition.coalitions.models import Axis, Coalition, Lever
-from coalition.meetings.calendar import PARIS
+from coalition.core.exports import Row, paris_time
 from coalition.meetings.models import ActionReview, Meeting
 from coalition.resources.models import (
     Resource,
@@ -31,20 +29,11 @@ from coalition.resources.models import (
 )
 from coalition.roadmap.models import Action, Commitment, Objective
 
-Value = str | int | bool | None
-Row = dict[str, Value]
-
-LISTED = Actor.is_listed.is_(True)
+LISTED = ACTORS.public()
 PUBLISHED = Resource.status == ResourceStatus.published
 FEED_LIMIT = 50  # entries of an Atom feed
 NAME_SEPARATOR = "; "
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def paris_time(moment: datetime | None) -> str | None:
-    """ISO 8601 at the Paris wall time, with its offset: 2030-01-02T14:00:00+01:00."""
-    return None if moment is None else moment.astimezone(PARIS).isoformat()
 
 
 # -- the datasets -------------------------------------------------------------------------
@@ -352,35 +341,6 @@ def published_minutes(session: Session, coalition: Coalition) -> list[Meeting]:
 
 
 # -- CSV and JSON -------------------------------------------------------------------------
-
-
-def neutralise(value: str) -> str:
-    """Text a spreadsheet would run as a formula, made inert by a leading single quote."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
-
-
-def csv_cell(value: Value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    return neutralise(value)
-
-
-def to_csv(header: Sequence[str], rows: Iterable[Row]) -> str:
-    """UTF-8 text (no BOM), a header row, minimal quoting, CRLF line ends (RFC 4180)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows([csv_cell(row[name]) for name in header] for row in rows)
-    return buffer.getvalue()
-
-
-def to_json(header: Sequence[str], rows: Iterable[Row]) -> str:
-    """A list of objects with the header's keys, in its order; values as they are."""
-    return json.dumps([{name: row[name] for name in header} for row in rows], ensure_ascii=False)
 
 
 def last_change(

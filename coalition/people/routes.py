@@ -8,6 +8,7 @@ from flask_babel import ngettext
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from coalition.access import can, require, viewer
 from coalition.actors.models import Actor, Family
 from coalition.actors.service import ActorDetails
 from coalition.auth.models import MembershipRole
@@ -15,7 +16,7 @@ from coalition.coalitions.models import Coalition
 from coalition.coalitions.queries import coalition_or_404
 from coalition.core.errors import Conflict, DomainError, ValidationError
 from coalition.core.forms import apply_domain_error
-from coalition.core.permissions import can, require, viewer
+from coalition.core.writes import SIMULTANEOUS
 from coalition.db import db_session, utcnow
 from coalition.people import queries, service, service_memberships
 from coalition.people.forms import (
@@ -40,13 +41,6 @@ def _load(slug: str) -> tuple[Session, Coalition]:
 
 def _status(error: DomainError) -> int:
     return 409 if isinstance(error, Conflict) else 400
-
-
-def _simultaneous_write() -> str:
-    return _(
-        "Quelqu'un a enregistré un changement au même instant : rien n'a été enregistré. "
-        "Rechargez la page et recommencez."
-    )
 
 
 def _role(value: str | None, field: str = "role") -> MembershipRole:
@@ -138,7 +132,7 @@ def invite(slug: str) -> ResponseReturnValue:
         return _page(session, coalition, form=form, status=400)
     except IntegrityError:
         session.rollback()
-        form.form_errors.append(_simultaneous_write())
+        form.form_errors.append(str(SIMULTANEOUS))
         return _page(session, coalition, form=form, status=409)
     count = len(invitations)
     flash(
@@ -215,7 +209,7 @@ def _after_change(slug: str, coalition: Coalition, *, left: bool = False) -> Res
     user = viewer()
     if can(user, "people.manage", coalition) and not (left and user and not user.is_admin):
         return redirect(url_for(".index", slug=slug))
-    return redirect(url_for("coalitions.home", slug=slug))
+    return redirect(url_for("web.home", slug=slug))
 
 
 @bp.route("/c/<slug>/people/<int:membership_id>", methods=["GET", "POST"])

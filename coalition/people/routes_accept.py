@@ -9,13 +9,13 @@ from flask_login import login_user
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from coalition.access import require, viewer
 from coalition.actors.models import Actor
 from coalition.auth.models import User
 from coalition.auth.routes import new_session
 from coalition.coalitions.models import Coalition
 from coalition.core.errors import DomainError
 from coalition.core.forms import apply_domain_error
-from coalition.core.permissions import require, viewer
 from coalition.db import db_session, utcnow
 from coalition.people import queries
 from coalition.people.forms import ConfirmForm, JoinForm
@@ -46,7 +46,7 @@ def _welcome(coalition: Coalition, user: User, joined: bool) -> ResponseReturnVa
             ),
             "info",
         )
-    return redirect(url_for("coalitions.home", slug=coalition.slug), 303)
+    return redirect(url_for("web.home", slug=coalition.slug), 303)
 
 
 def _render(

@@ -12,10 +12,10 @@ from sqlalchemy.orm import Session
 
 from coalition.actors.models import Actor
 from coalition.auth.models import Membership, MembershipRole, User
-from coalition.auth.service import add_membership, create_user
+from coalition.auth.service import create_user
 from coalition.coalitions.models import Coalition
 from coalition.core import audit
-from coalition.core.errors import Conflict
+from coalition.core.errors import Conflict, ValidationError
 from coalition.people.models import Invitation
 from coalition.people.service import InvitationState, check_actor, state_of
 
@@ -189,3 +189,45 @@ def remove_membership(
         actor_id=before["actor_id"],
         before=before,
     )
+
+
+def add_membership(
+    session: Session,
+    *,
+    user: User,
+    coalition: Coalition,
+    role: MembershipRole,
+    actor: Actor | None = None,
+    by: User | None = None,
+) -> Membership:
+    if role == MembershipRole.member and actor is None:
+        raise ValidationError(
+            _l("Un membre représente un acteur : indiquez lequel."), field="actor"
+        )
+    if actor is not None and actor.coalition_id != coalition.id:
+        raise ValidationError(_l("Cet acteur n'appartient pas à cette coalition."), field="actor")
+    existing = session.scalar(
+        select(Membership).where(
+            Membership.user_id == user.id, Membership.coalition_id == coalition.id
+        )
+    )
+    if existing is not None:
+        raise Conflict(_l("Cette personne a déjà un rôle dans cette coalition."), field="user")
+    membership = Membership(
+        user_id=user.id,
+        coalition_id=coalition.id,
+        role=role,
+        actor_id=actor.id if actor and role == MembershipRole.member else None,
+    )
+    session.add(membership)
+    session.flush()
+    audit.record(
+        session,
+        entity="membership",
+        entity_id=membership.id,
+        action="create",
+        user_id=by.id if by else None,
+        coalition_id=coalition.id,
+        after={"user_id": user.id, "role": role.value, "actor_id": membership.actor_id},
+    )
+    return membership

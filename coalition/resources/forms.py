@@ -5,8 +5,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from coalition.actors.forms import VersionedForm
-from coalition.core.labels import choices, resource_kind
+from coalition.core.forms import VersionedForm, choices
+from coalition.resources.models import RESOURCE_KIND_LABELS
 
 LANGUAGE_CHOICES = [SelectChoice("fr", _l("Français")), SelectChoice("en", _l("Anglais"))]
 
@@ -22,7 +22,7 @@ class ResourceForm(FlaskForm):
     )
     kind = SelectField(
         _l("Nature"),
-        choices=[SelectChoice(value, label) for value, label in choices(resource_kind)],
+        choices=[SelectChoice(value, label) for value, label in choices(RESOURCE_KIND_LABELS)],
         validators=[InputRequired(_l("Choisissez une nature."))],
     )
     summary = TextAreaField(

@@ -9,23 +9,20 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 from werkzeug.datastructures import MultiDict
 
-from coalition.actors.models import Actor, Family
+from coalition.access import can, membership_in, require, viewer
+from coalition.actors.models import FAMILY_LABELS, Actor, Family
 from coalition.coalitions import queries as coalition_queries
 from coalition.coalitions.models import Coalition
 from coalition.coalitions.naming import shown_name
 from coalition.coalitions.queries import coalition_or_404
-from coalition.core import labels
 from coalition.core.errors import DomainError
-from coalition.core.forms import apply_domain_error
-from coalition.core.labels import choices
-from coalition.core.permissions import can, membership_in, require, viewer
+from coalition.core.forms import apply_domain_error, choices
 from coalition.core.versions import StaleEdit
 from coalition.db import db_session
 from coalition.resources import service
 from coalition.resources.forms import ModerationForm, ResourceForm
-from coalition.resources.index import SearchQuery
-from coalition.resources.models import Resource, ResourceKind, ResourceStatus
-from coalition.resources.search import search_resources
+from coalition.resources.models import RESOURCE_KIND_LABELS, Resource, ResourceKind, ResourceStatus
+from coalition.resources.search import SearchQuery, search_resources
 from coalition.roadmap.forms import row_choices
 
 bp = Blueprint("resources", __name__)
@@ -120,8 +117,8 @@ def _listing(slug: str, tag: str | None = None) -> ResponseReturnValue:
         levers={str(lever.id): shown_name(lever) for lever in levers},
         tag=tag,
         link=lambda **changes: search_link(slug, query, **changes),
-        kind_names=dict(choices(labels.resource_kind)),
-        family_names=dict(choices(labels.family)),
+        kind_names=dict(choices(RESOURCE_KIND_LABELS)),
+        family_names=dict(choices(FAMILY_LABELS)),
     )
 
 

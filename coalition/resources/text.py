@@ -4,7 +4,9 @@ A resource's `search_text` (title, summary and tag names) and a search are read 
 `normalise` folds them to lower-case words of letters and digits without accents; `stem` drops
 the French function words (PostgreSQL's and Snowball's French stop list) and reduces the other
 words to their Snowball French stem, as PostgreSQL's French configuration does, so that
-"chartes" finds "charte" on every database.
+"chartes" finds "charte" on every database. `search_stems` is what the databases' full-text
+engines index (`Resource.search_stems`): the stems in text order, `_` in place of each function
+word, so that phrases keep their distances.
 """
 
 import re
@@ -18,6 +20,8 @@ import snowballstemmer  # type: ignore[import-untyped]
 MAX_WORDS = 20
 MAX_QUERY_CHARS = 500
 MIN_PREFIX_CHARS = 3  # a shorter last word ("ia") is matched whole, not as a prefix
+GAP = "_"  # a function word's place in `search_stems`: never a stem, never searched
+MAX_STEM_CHARS = MAX_QUERY_CHARS  # longer stems are cut (PostgreSQL: 2047 bytes per lexeme)
 
 _RAW_CHARS = 4 * MAX_QUERY_CHARS  # enough for 20 words, bounds the work on huge input
 _OPERATORS = re.compile(r"\b(?:AND|OR|NOT|NEAR)\b")  # query syntax of search engines
@@ -53,6 +57,14 @@ def normalise(text: str) -> str:
 def search_text(title: str, summary: str, tags: Sequence[str]) -> str:
     """The text the index reads for a resource (`Resource.search_text`)."""
     return normalise(" ".join([title, summary, *tags]))
+
+
+def search_stems(text: str) -> str:
+    """The stems of a `search_text` in order, `_` for each function word (what the engines
+    index: `Resource.search_stems`)."""
+    words = text.split()
+    stem_of = stems(words)
+    return " ".join(stem_of[word][:MAX_STEM_CHARS] or GAP for word in words)
 
 
 def query_words(text: str) -> list[str]:

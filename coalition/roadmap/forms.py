@@ -17,11 +17,11 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from coalition.actors.filters import lever_from_args
-from coalition.actors.forms import VersionedForm
 from coalition.actors.models import Family
 from coalition.coalitions.models import Axis, Lever
 from coalition.coalitions.naming import shown_name
+from coalition.core.forms import VersionedForm
+from coalition.core.input import lever_from_args
 from coalition.roadmap.models import HORIZON_LABELS, OBJECTIVE_STATUS_LABELS, Horizon
 from coalition.roadmap.queries import BoardView, RoadmapFilters
 

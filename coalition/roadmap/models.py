@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from coalition.core.labels import record_labels
 from coalition.db import Base, Timestamps, Versioned, enum_type
 
 if TYPE_CHECKING:
@@ -160,3 +161,8 @@ class Commitment(Timestamps, Versioned, Base):
 
     actor: Mapped["Actor"] = relationship()
     action: Mapped[Action] = relationship(back_populates="commitments")
+
+
+record_labels("commitment", role=ROLE_LABELS, status=COMMITMENT_STATUS_LABELS)
+record_labels("action", status=ACTION_STATUS_LABELS, horizon=HORIZON_LABELS)
+record_labels("objective", status=OBJECTIVE_STATUS_LABELS, horizon=HORIZON_LABELS)

@@ -15,12 +15,12 @@ from flask import abort
 from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session, contains_eager, selectinload
 
+from coalition.access import ACTORS, is_participant
 from coalition.actors.models import Actor, ActorStatus, Family
 from coalition.actors.queries import visible_actors
 from coalition.auth.models import User
 from coalition.coalitions.models import Axis, Coalition, Lever
 from coalition.coalitions.naming import shown_name
-from coalition.core.permissions import is_participant
 from coalition.meetings.models import ActionReview, Decision, Meeting, MeetingStatus
 from coalition.roadmap.models import (
     Action,
@@ -289,7 +289,7 @@ def action_commitments(session: Session, action: Action, *, listed_only: bool) -
         .order_by(Commitment.status == CommitmentStatus.withdrawn, Actor.name)
     )
     if listed_only:
-        query = query.where(Actor.is_listed.is_(True))
+        query = query.where(ACTORS.public())
     return list(session.scalars(query))
 
 
@@ -301,7 +301,7 @@ def action_sheet(session: Session, action: Action, viewer: User | None) -> Actio
     participant = is_participant(viewer, coalition_id)
 
     def visible(query: Select[Any]) -> Select[Any]:
-        return query if participant else query.where(Actor.is_listed.is_(True))
+        return query.where(ACTORS.where(viewer, coalition_id))
 
     axis = session.get(Axis, action.axis_id) if action.axis_id else None
     objective = session.get(Objective, action.objective_id) if action.objective_id else None

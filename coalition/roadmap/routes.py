@@ -16,24 +16,21 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
-from coalition.actors.forms import VersionedForm
+from coalition.access import can, require, viewer
 from coalition.coalitions import queries as coalition_queries
 from coalition.coalitions.models import Axis, Coalition
 from coalition.coalitions.naming import shown_name
 from coalition.coalitions.queries import coalition_or_404
-from coalition.core import dates, labels
-from coalition.core.errors import DomainError, ValidationError
-from coalition.core.forms import apply_domain_error
-from coalition.core.permissions import can, require, viewer
-from coalition.core.versions import StaleEdit
+from coalition.core import dates
+from coalition.core.errors import ValidationError
+from coalition.core.forms import VersionedForm
+from coalition.core.writes import save
 from coalition.db import db_session
-from coalition.diagnostics import wording
-from coalition.diagnostics.charts import timeline_figure
+from coalition.meetings.views import meeting_number
 from coalition.roadmap import queries, service
+from coalition.roadmap.charts import timeline_figure
 from coalition.roadmap.forms import (
     ActionForm,
     DecideForm,
@@ -44,6 +41,8 @@ from coalition.roadmap.forms import (
     row_choices,
 )
 from coalition.roadmap.models import (
+    ACTION_STATUS_LABELS,
+    HORIZON_LABELS,
     Action,
     ActionStatus,
     Horizon,
@@ -70,36 +69,11 @@ def _load(
     )
 
 
-def _simultaneous_write() -> str:
-    return _(
-        "Quelqu'un a enregistré un changement au même instant : rien n'a été enregistré. "
-        "Rechargez la page et recommencez."
-    )
-
-
 def _commit(session: Session, form: VersionedForm, write: Callable[[], T]) -> tuple[T | None, int]:
     """Write and commit: (what was written, 0); or roll back, tell the form why, and give the
     HTTP status of the refusal (400 bad input, 409 someone else's change came first)."""
-    try:
-        result = write()
-        session.commit()
-    except StaleEdit as stale:
-        session.rollback()
-        current = session.get(type(stale.record), stale.record.id)
-        if current is None:
-            abort(404)
-        form.now_at(current.version)
-        form.form_errors.append(str(stale))
-        return None, 409
-    except (IntegrityError, StaleDataError):
-        session.rollback()
-        form.form_errors.append(_simultaneous_write())
-        return None, 409
-    except DomainError as error:
-        session.rollback()
-        apply_domain_error(form, error)
-        return None, 400
-    return result, 0
+    saved = save(session, write, form=form)
+    return saved.value, 0 if saved.ok else saved.status
 
 
 # -- the board and the timeline -----------------------------------------------------------
@@ -117,12 +91,12 @@ def _groups(cards: list[Card], view: BoardView, axes: list[Axis]) -> list[Group]
     if view == BoardView.status:
         return [
             Group(status.value, str(label), [c for c in cards if c.action.status == status])
-            for status, label in labels.action_status.items()
+            for status, label in ACTION_STATUS_LABELS.items()
         ]
     if view == BoardView.horizon:
         return [
             Group(horizon.value, str(label), [c for c in cards if c.action.horizon == horizon])
-            for horizon, label in labels.horizon.items()
+            for horizon, label in HORIZON_LABELS.items()
         ]
     by_axis: dict[int | None, list[Card]] = {}
     for card in cards:
@@ -177,13 +151,13 @@ def timeline(slug: str) -> ResponseReturnValue:
     require("coalition.view", coalition)
     filters, options = _filters_or_400(session, coalition)
     rows = queries.timeline(session, coalition, viewer(), filters)
-    status_labels = {status.value: str(label) for status, label in labels.action_status.items()}
+    status_labels = {status.value: str(label) for status, label in ACTION_STATUS_LABELS.items()}
     figure = timeline_figure(
         rows,
         status_labels,
         title=_("Les actions, de rencontre en rencontre"),
         progress_label=_("Avancement (%)"),
-        number_label=wording.meeting_number,
+        number_label=meeting_number,
         date_label=dates.date_text,
     )
     return render_template(
@@ -298,7 +272,7 @@ def new_action(slug: str) -> ResponseReturnValue:
     form = ActionForm(status=ActionStatus.committed.value)
     if runs:
         form.status.choices = label_choices(
-            {status: labels.action_status[status] for status in NEW_ACTION_STATUSES}
+            {status: ACTION_STATUS_LABELS[status] for status in NEW_ACTION_STATUSES}
         )
     else:
         del form.status
@@ -342,7 +316,7 @@ def edit_action(slug: str, action_id: int) -> ResponseReturnValue:
     require("roadmap.manage", coalition)
     # on a POST, only what was sent counts: a missing version must not pass for the current one
     form = ActionForm() if request.method == "POST" else ActionForm(data=_as_form_data(action))
-    form.status.choices = label_choices(labels.action_status)
+    form.status.choices = label_choices(ACTION_STATUS_LABELS)
     _choose_from(session, coalition, form, action.lead_actor_id, action)
     if not form.validate_on_submit():
         return _action_form(coalition, form, action, 400 if form.is_submitted() else 200)
@@ -405,7 +379,7 @@ def objectives(slug: str) -> ResponseReturnValue:
     entries = queries.objectives(session, coalition)
     groups = [
         (horizon, label, [e for e in entries if e.objective.horizon == horizon])
-        for horizon, label in labels.horizon.items()
+        for horizon, label in HORIZON_LABELS.items()
     ]
     return render_template("roadmap/objectives.html", coalition=coalition, groups=groups)
 

@@ -14,18 +14,15 @@ from sqlalchemy.orm import Session, selectinload
 from coalition.consultations.models import (
     Answer,
     Choice,
-    CommonIssue,
     Consultation,
-    Contribution,
     Question,
     Source,
     Stall,
     Submission,
-    UseCase,
-    Workshop,
 )
-from coalition.consultations.tallies import rebuild_tallies
+from coalition.consultations.service_tallies import rebuild_tallies
 from coalition.seed.fields import PARIS
+from coalition.workshops.models import CommonIssue, Contribution, UseCase, Workshop
 
 if TYPE_CHECKING:
     from coalition.seed.load import SeedResult

@@ -11,14 +11,7 @@ workshop's issues.
 from datetime import date
 from typing import Any
 
-from coalition.consultations.models import (
-    Channel,
-    ConsultationStatus,
-    ContributionKind,
-    GeneralObjective,
-    QuestionKind,
-    TextReview,
-)
+from coalition.consultations.models import Channel, ConsultationStatus, QuestionKind, TextReview
 from coalition.seed.fields import (
     PARIS,
     Field,
@@ -31,6 +24,7 @@ from coalition.seed.fields import (
     paris_datetime,
     text,
 )
+from coalition.workshops.models import ContributionKind, GeneralObjective
 
 MAX_SHEETS_PER_BATCH = 60
 

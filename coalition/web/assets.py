@@ -8,7 +8,7 @@ import plotly
 from flask import Blueprint, Response, send_from_directory
 from flask.typing import ResponseReturnValue
 
-from coalition.core.permissions import require
+from coalition.access import require
 
 bp = Blueprint("assets", __name__)
 

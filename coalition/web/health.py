@@ -11,7 +11,7 @@ from flask import Blueprint, Response
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from coalition.core.permissions import require
+from coalition.access import require
 from coalition.db import db_session
 
 bp = Blueprint("health", __name__)

@@ -1,15 +1,23 @@
 """The facilitator's to-do pages, and the count the menu shows."""
 
 from flask import Blueprint, g, render_template
+from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 
+from coalition.access import can, require, viewer
 from coalition.coalitions.models import Coalition
 from coalition.coalitions.queries import coalition_or_404
-from coalition.core.permissions import can, require, viewer
 from coalition.db import db_session, utcnow
-from coalition.web import todo
+from coalition.web import home, todo
 
 bp = Blueprint("web", __name__)
+
+
+@bp.record_once
+def _register_landing(state: BlueprintSetupState) -> None:
+    state.app.extensions["login_landing"] = todo.landing_url
+
+
 RUN = "meeting.manage"  # the facilitators' (and admins') right, as for preparing a meeting
 
 
@@ -42,3 +50,19 @@ def todo_count(coalition: Coalition) -> int | None:
     if coalition.id not in totals:
         totals[coalition.id] = todo.total_for(db_session(), coalition.id, now=utcnow())
     return totals[coalition.id]
+
+
+@bp.get("/")
+def index() -> ResponseReturnValue:
+    require("site.view")
+    summaries = home.list_coalitions(db_session())
+    return render_template("web/index.html", summaries=summaries)
+
+
+@bp.get("/c/<slug>/", endpoint="home")
+def home_page(slug: str) -> ResponseReturnValue:
+    session = db_session()
+    coalition = coalition_or_404(session, slug)
+    require("coalition.view", coalition)
+    page = home.coalition_home(session, coalition, viewer(), now=utcnow())
+    return render_template("web/home.html", coalition=coalition, home=page)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from flask import url_for
 from sqlalchemy import Row
 from sqlalchemy.orm import Session
 
@@ -91,3 +92,14 @@ def facilitated(session: Session, user_id: int, *, now: datetime) -> list[Coalit
 def landing_slugs(session: Session, user_id: int) -> list[str]:
     """The slugs of the coalitions a person runs by membership, to choose where login lands."""
     return [row.slug for row in queries.facilitated_coalitions(session, user_id)]
+
+
+def landing_url(session: Session, user_id: int) -> str:
+    """Where a login without `next` lands: the to-do page of the one coalition the person runs,
+    the list of their to-do pages when they run several, else the list of coalitions."""
+    facilitated = landing_slugs(session, user_id)
+    if len(facilitated) == 1:
+        return url_for("web.todo", slug=facilitated[0])
+    if facilitated:
+        return url_for("web.overview")
+    return url_for("web.index")

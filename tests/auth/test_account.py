@@ -153,7 +153,7 @@ def test_a_new_address_is_confirmed_from_that_address(
     assert "/account/email/" not in notice.text_body
     assert other.get(path).status_code == 404
     assert audit_actions(db, alice)[-2:] == ["request_email_change", "change_email"]
-    f.log_in(other, alice)  # the new address signs in
+    f.log_in_with_form(other, alice)  # the new address signs in
     refused = post_form(other, "/login", {"email": "alice@example.org", "password": f.PASSWORD})
     assert refused.status_code == 400
 

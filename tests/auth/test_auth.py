@@ -11,6 +11,7 @@ from coalition.auth.models import User
 from coalition.auth.passwords import password_problem, verify_password
 from coalition.auth.routes import safe_next
 from coalition.core.errors import Conflict, ValidationError
+from coalition.people.service_memberships import add_membership
 from tests import factories as f
 from tests.conftest import post_form
 
@@ -64,7 +65,7 @@ def test_login_starts_a_new_session(client: FlaskClient, db: Session) -> None:
     user = f.user(db)
     with client.session_transaction() as session:
         session["planted"] = "by an attacker"
-    f.log_in(client, user)
+    f.log_in_with_form(client, user)
     with client.session_transaction() as session:
         assert "planted" not in session
 
@@ -184,14 +185,14 @@ def test_a_member_must_speak_for_an_actor_of_the_coalition(db: Session) -> None:
     coalition, other = f.coalition(db), f.coalition(db)
     user = f.user(db)
     with pytest.raises(ValidationError):
-        service.add_membership(db, user=user, coalition=coalition, role=MembershipRole.member)
+        add_membership(db, user=user, coalition=coalition, role=MembershipRole.member)
     with pytest.raises(ValidationError):
-        service.add_membership(
+        add_membership(
             db, user=user, coalition=coalition, role=MembershipRole.member, actor=f.actor(db, other)
         )
-    service.add_membership(db, user=user, coalition=coalition, role=MembershipRole.facilitator)
+    add_membership(db, user=user, coalition=coalition, role=MembershipRole.facilitator)
     with pytest.raises(Conflict):
-        service.add_membership(db, user=user, coalition=coalition, role=MembershipRole.facilitator)
+        add_membership(db, user=user, coalition=coalition, role=MembershipRole.facilitator)
 
 
 def test_cli_creates_users_and_memberships(app: Flask, db: Session) -> None:
@@ -217,7 +218,7 @@ def test_cli_creates_users_and_memberships(app: Flask, db: Session) -> None:
 def test_the_chosen_language_survives_login_and_logout(client: FlaskClient, db: Session) -> None:
     user = f.user(db)
     post_form(client, "/language", {"lang": "en", "next": "/"}, form_url="/")
-    f.log_in(client, user)
+    f.log_in_with_form(client, user)
     assert '<html lang="en">' in client.get("/").get_data(as_text=True)
     post_form(client, "/logout", {}, form_url="/")
     assert '<html lang="en">' in client.get("/").get_data(as_text=True)
@@ -227,9 +228,9 @@ def test_login_takes_the_account_language_unless_one_was_chosen(
     client: FlaskClient, app: Flask, db: Session
 ) -> None:
     user = f.user(db, language="en")
-    f.log_in(client, user)
+    f.log_in_with_form(client, user)
     assert '<html lang="en">' in client.get("/").get_data(as_text=True)
     chooser = app.test_client()
     post_form(chooser, "/language", {"lang": "fr", "next": "/"}, form_url="/")
-    f.log_in(chooser, user)
+    f.log_in_with_form(chooser, user)
     assert '<html lang="fr">' in chooser.get("/").get_data(as_text=True)

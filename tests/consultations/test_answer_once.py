@@ -16,10 +16,11 @@ from sqlalchemy.orm import Session
 
 from coalition import create_app
 from coalition.coalitions.models import Coalition
-from coalition.consultations import answer_form, answering, routes
+from coalition.consultations import answer_form, routes
+from coalition.consultations import service_answering as answering
 from coalition.consultations.models import Consultation, Stall, Submission, Tally
-from coalition.consultations.stall import new_link
-from coalition.consultations.tallies import EVERYONE, RESPONDENTS
+from coalition.consultations.service_stall import new_link
+from coalition.consultations.service_tallies import EVERYONE, RESPONDENTS
 from coalition.db import Database, utcnow
 from tests.conftest import World
 from tests.consultations.conftest import Questions, counts, make_consultation, valid_answers

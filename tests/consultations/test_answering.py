@@ -3,7 +3,8 @@
 import pytest
 from sqlalchemy.orm import Session
 
-from coalition.consultations.answering import (
+from coalition.consultations.models import Channel, ConsultationStatus, Source
+from coalition.consultations.service_answering import (
     InvalidAnswers,
     ReplayedForm,
     clean_text,
@@ -12,7 +13,6 @@ from coalition.consultations.answering import (
     read_form_token,
     record_submission,
 )
-from coalition.consultations.models import Channel, ConsultationStatus, Source
 from coalition.core.errors import ValidationError
 from tests.conftest import World
 from tests.consultations.conftest import Questions, choice_id, counts, make_consultation

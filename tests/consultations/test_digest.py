@@ -14,7 +14,7 @@ from coalition.consultations.models import (
     Source,
     Submission,
 )
-from coalition.consultations.tallies import rebuild_tallies
+from coalition.consultations.service_tallies import rebuild_tallies
 from tests import factories as f
 from tests.conftest import World, post_form
 from tests.consultations.conftest import Questions, make_consultation

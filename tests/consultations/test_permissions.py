@@ -7,7 +7,6 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
-from coalition.consultations.answering import new_form_token
 from coalition.consultations.models import (
     Answer,
     ConsultationStatus,
@@ -16,6 +15,7 @@ from coalition.consultations.models import (
     Submission,
     TextReview,
 )
+from coalition.consultations.service_answering import new_form_token
 from tests.conftest import ROLES, World, check_access
 from tests.consultations.conftest import Questions, choice_id, make_consultation
 from tests.consultations.test_stall_link import RULES as STALL_LINK_RULES

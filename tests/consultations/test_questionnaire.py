@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from coalition.consultations import questionnaire as q
+from coalition.consultations import service_questionnaire as q
 from coalition.consultations.models import (
     Answer,
     Channel,

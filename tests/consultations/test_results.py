@@ -3,9 +3,9 @@
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
-from coalition.consultations.answering import ParsedAnswers, record_submission
 from coalition.consultations.models import Consultation, Source
 from coalition.consultations.results import consultation_results, cross_tabulate
+from coalition.consultations.service_answering import ParsedAnswers, record_submission
 from tests.conftest import World
 from tests.consultations.conftest import Questions, choice_id
 
@@ -106,7 +106,7 @@ def test_running_counts_equal_a_recount_from_the_answers(
 ) -> None:
     import random
 
-    from coalition.consultations.tallies import rebuild_tallies, tallies_of
+    from coalition.consultations.service_tallies import rebuild_tallies, tallies_of
 
     rng = random.Random(7)
     for n in range(40):

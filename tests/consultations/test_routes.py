@@ -20,7 +20,7 @@ from coalition.consultations.models import (
     Submission,
     TextReview,
 )
-from coalition.consultations.stall import new_link
+from coalition.consultations.service_stall import new_link
 from coalition.core import limits
 from coalition.core.limits import ThrottleCounter
 from coalition.db import utcnow

@@ -12,7 +12,6 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from coalition.consultations.answering import new_form_token
 from coalition.consultations.models import (
     Consultation,
     ConsultationStatus,
@@ -20,7 +19,8 @@ from coalition.consultations.models import (
     Stall,
     Submission,
 )
-from coalition.consultations.stall import new_link
+from coalition.consultations.service_answering import new_form_token
+from coalition.consultations.service_stall import new_link
 from coalition.core.audit import AuditEvent
 from coalition.core.tokens import token_hash
 from coalition.db import utcnow

@@ -16,7 +16,7 @@ from coalition.auth.models import MembershipRole, User
 from coalition.auth.service_account import request_email_change, request_password_reset
 from coalition.coalitions.models import Coalition
 from coalition.consultations.models import ConsultationStatus, Stall
-from coalition.consultations.stall import new_link
+from coalition.consultations.service_stall import new_link
 from coalition.diagnostics.models import DiagnosticColumn, DiagnosticEntry
 from coalition.diagnostics.snapshots import publish_starting_diagnostic
 from coalition.meetings.models import AgendaItem, Decision

@@ -13,9 +13,9 @@ from tests.auth import test_account_permissions as account_permissions
 from tests.coalitions import test_framing_permissions as framing_permissions
 from tests.conftest import ROLES, World, post_form
 from tests.consultations import test_permissions as consultation_permissions
-from tests.consultations import test_workshop_permissions as workshop_permissions
 from tests.people import test_permissions as people_permissions
 from tests.web import test_permissions as web_permissions
+from tests.workshops import test_permissions as workshop_permissions
 
 ALL = [200] * 6
 #            anonymous, member, other member, facilitator, other facilitator, admin
@@ -332,10 +332,10 @@ def test_an_actor_of_another_coalition_is_not_found(client: FlaskClient, world: 
     assert client.get(f"{C}/actors/999999").status_code == 404
 
 
-def test_a_view_that_forgets_its_permission_check_is_caught(app: Flask) -> None:
-    @app.get("/oubli")
+def test_a_view_that_forgets_its_permission_check_is_caught(own_app: Flask) -> None:
+    @own_app.get("/oubli")
     def forgot() -> str:
         return "ok"
 
     with pytest.raises(RuntimeError, match="never called require"):
-        app.test_client().get("/oubli")
+        own_app.test_client().get("/oubli")

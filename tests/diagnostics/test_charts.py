@@ -7,8 +7,8 @@ from typing import Any
 import networkx as nx
 import pytest
 
+from coalition.actors.colours import FAMILY_COLOURS
 from coalition.diagnostics.charts import (
-    FAMILY_COLOURS,
     NON_ACTOR_COLOURS,
     coverage_heatmap,
     network_figure,

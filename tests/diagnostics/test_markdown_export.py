@@ -11,9 +11,13 @@ from markdown_it.token import Token
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from coalition.core import labels
 from coalition.diagnostics import service, snapshots, wording
-from coalition.diagnostics.models import DiagnosticColumn, DiagnosticEntry, DiagnosticSnapshot
+from coalition.diagnostics.models import (
+    DIAGNOSTIC_COLUMN_LABELS,
+    DiagnosticColumn,
+    DiagnosticEntry,
+    DiagnosticSnapshot,
+)
 from coalition.meetings.models import Meeting
 from coalition.roadmap.models import ActionStatus
 from tests import factories as f
@@ -137,7 +141,7 @@ def expected_headings(app: Flask, db: Session, meeting: Meeting) -> list[tuple[s
         select(DiagnosticSnapshot.data).where(DiagnosticSnapshot.meeting_id == meeting.id)
     ).one()
     with app.test_request_context():
-        written = [("h3", str(label)) for label in labels.diagnostic_column.values()]
+        written = [("h3", str(label)) for label in DIAGNOSTIC_COLUMN_LABELS.values()]
         sections = [
             heading
             for section in ("changes", "actions", "levers", "actors")

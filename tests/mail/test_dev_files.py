@@ -9,7 +9,7 @@ from flask import Flask, request
 from sqlalchemy import Connection
 
 from coalition import create_app
-from coalition.core.permissions import require
+from coalition.access import require
 from coalition.db import db_session
 from tests import conftest
 from tests.mail.conftest import add_test_templates, queue_selftest

@@ -6,8 +6,9 @@ import json
 
 import pytest
 
+from coalition.core.exports import csv_cell, neutralise, to_csv, to_json
 from coalition.opendata.columns import DATASETS
-from coalition.opendata.tables import TABLES, csv_cell, neutralise, to_csv, to_json
+from coalition.opendata.tables import TABLES
 
 
 @pytest.mark.parametrize(

@@ -9,15 +9,13 @@ from sqlalchemy.orm import Session
 
 from coalition.actors.models import Actor, Family
 from coalition.coalitions.models import Axis, Coalition, Lever
-from coalition.resources.index import SearchQuery, SearchResult
 from coalition.resources.models import Resource, ResourceKind, ResourceStatus, Tag
-from coalition.resources.search import search_resources
+from coalition.resources.search import SearchQuery, SearchResult, search_resources
 from coalition.resources.text import search_text
 from tests import factories as f
 
 _urls = itertools.count(1)
 START = datetime(2025, 1, 1, tzinfo=UTC)
-STATEMENTS_TO_BUILD_THE_INDEX = 3  # the resources, their levers and their tags
 
 
 def add_resource(

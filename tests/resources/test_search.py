@@ -10,15 +10,31 @@ from hypothesis import strategies as st
 from sqlalchemy.orm import Session
 
 from coalition.actors.models import Family
-from coalition.resources.index import FACETS, MAX_PER_PAGE, SearchQuery, SearchResult
 from coalition.resources.models import Resource, ResourceKind, ResourceStatus
-from coalition.resources.search import search_resources
-from coalition.resources.text import MAX_QUERY_CHARS, MAX_WORDS, normalise, query_words, search_text
+from coalition.resources.search import (
+    FACETS,
+    MAX_PER_PAGE,
+    SearchQuery,
+    SearchResult,
+    search_resources,
+)
+from coalition.resources.text import (
+    MAX_QUERY_CHARS,
+    MAX_WORDS,
+    QueryTerms,
+    normalise,
+    query_terms,
+    query_words,
+    search_stems,
+    search_text,
+    stem,
+    stems,
+)
 from tests import factories as f
-from tests.resources.space import STATEMENTS_TO_BUILD_THE_INDEX, Space, add_resource
+from tests.resources.space import Space, add_resource
 
-STATEMENTS_PER_SEARCH = 1  # the coalition's search stamp: the index in memory is current
-STATEMENTS_PER_BUILD = STATEMENTS_PER_SEARCH + STATEMENTS_TO_BUILD_THE_INDEX
+STATEMENTS_PER_SEARCH = 1  # the total, the facets and the page in one statement
+STATEMENTS_PER_BUILD = STATEMENTS_PER_SEARCH  # no index to build: the first search is the same
 
 
 @pytest.fixture
@@ -422,3 +438,111 @@ def test_quotes_anywhere_only_narrow_the_search(space: Space, text: str) -> None
     assert result.total == len(result.ids) <= len(space.published)
     unquoted = text.translate(dict.fromkeys(map(ord, '"«»“”„'), " "))
     assert set(result.ids) <= set(space.search(unquoted).ids)
+
+
+# --- words, stems and phrases, in the database's engine ------------------------------------------
+
+
+def test_stems_and_function_words() -> None:
+    assert stem("chartes") == stem("charte") == "chart"
+    assert stem("de") == ""
+    assert stems(["donnees", "la", "donnees"]) == {"donnees": stem("donnees"), "la": ""}
+    assert search_stems("la feuille de route") == f"_ {stem('feuille')} _ {stem('route')}"
+    assert query_terms("la charte ethi") == QueryTerms(3, ["chart"], "ethi", [])
+    assert query_terms("charte IA") == QueryTerms(2, ["chart", "ia"], None, [])  # too short
+    assert query_terms("de") == QueryTerms(1, [], None, [])
+    assert query_terms("") == QueryTerms(0, [], None, [])
+
+
+def test_the_stems_follow_the_text(db: Session) -> None:
+    resource = add_resource(db, f.coalition(db), "Chartes éthiques")
+    assert resource.search_stems == "chart ethiqu"
+    resource.search_text = search_text("Guide de la sobriété", "", [])
+    db.flush()
+    assert resource.search_stems == search_stems("guide de la sobriete")
+
+
+def test_phrases_between_double_quotes(db: Session) -> None:
+    feuille, route = stem("feuille"), stem("route")
+    assert query_terms('"feuille de route" num') == QueryTerms(
+        4, [feuille, route], "num", [[(0, feuille), (2, route)]]
+    )
+    assert query_terms("« feuille de route » num") == query_terms('"feuille de route" num')
+    assert query_terms("“feuille de route”").phrases == [[(0, feuille), (2, route)]]
+    assert query_terms('charte "feuille route"').prefix is None  # it ends with a phrase
+    assert query_terms('"charte"').phrases == []  # one word: a word
+    assert query_terms('charte "ethique') == query_terms("charte ethique")  # unmatched quote
+    coalition = f.coalition(db)
+    ids = [
+        add_resource(db, coalition, title).id
+        for title in (
+            "La feuille de route commune",
+            "Une feuille pour la route",
+            "Route et feuille",
+            "Feuille la route",  # function words keep a place, any of them
+        )
+    ]
+
+    def found(text: str, **fields: Any) -> list[int]:
+        return search_resources(db, coalition.id, SearchQuery(text=text, **fields)).ids
+
+    assert set(found('"feuille de route"')) == {ids[0], ids[3]}
+    assert set(found("feuille route")) == set(ids)
+    assert found('"route feuille"', sort="date") == []
+    assert found('"route et feuille" "commune"') == []
+    assert found('"route et feuille"') == [ids[2]]
+
+
+def test_rare_words_and_short_texts_rank_first(db: Session) -> None:
+    coalition = f.coalition(db)
+    long, twice, both, numerique, _ = (
+        add_resource(db, coalition, title, days=-n).id
+        for n, title in enumerate(
+            [
+                "Un long rapport sur bien des sujets dont la sobriété du numérique",
+                "Sobriété sobriété",
+                "Sobriété numérique",
+                "Numérique",
+                "Numérique ouvert",
+            ]
+        )
+    )
+
+    def ranked(text: str) -> list[int]:
+        return search_resources(db, coalition.id, SearchQuery(text=text)).ids
+
+    assert ranked("sobriete") == [twice, both, long]
+    assert ranked("numerique sobriete") == [both, long]
+    assert ranked("numerique")[:1] == [numerique]
+
+
+def test_ties_are_newest_first_then_the_highest_id(db: Session) -> None:
+    coalition = f.coalition(db)
+    same_day = [add_resource(db, coalition, "Charte", days=1).id for _ in range(3)]
+    older = add_resource(db, coalition, "Charte", days=0).id
+    expected = [*sorted(same_day, reverse=True), older]
+    assert search_resources(db, coalition.id, SearchQuery(text="charte")).ids == expected
+    assert search_resources(db, coalition.id, SearchQuery()).ids == expected
+
+
+def test_a_prefix_reaches_every_word_it_begins(db: Session) -> None:
+    coalition = f.coalition(db)
+    consultation, conseil, _ = (
+        add_resource(db, coalition, title).id
+        for title in ("Consultation citoyenne", "Conseil", "Cinéma")
+    )
+
+    def found(text: str) -> set[int]:
+        return set(search_resources(db, coalition.id, SearchQuery(text=text)).ids)
+
+    assert found("cons") == {consultation, conseil}
+    assert found("citoyen consult") == {consultation}
+    assert found("zzz") == set()
+
+
+def test_an_empty_space(db: Session) -> None:
+    coalition = f.coalition(db)
+    query = SearchQuery(text="charte", kind="guide", lever_id=2, tag="x")
+    result = search_resources(db, coalition.id, query)
+    assert (result.ids, result.total) == ([], 0)
+    assert result.facets == {name: {} for name in FACETS}

@@ -15,21 +15,18 @@ from coalition.consultations.models import (
     Answer,
     Channel,
     Choice,
-    CommonIssue,
     Consultation,
     ConsultationStatus,
-    Contribution,
-    ContributionKind,
     Question,
     Source,
     Stall,
     Submission,
     TextReview,
-    Workshop,
 )
 from coalition.meetings.models import Meeting
 from coalition.seed.load import load_seed
 from coalition.seed.schema import read_seed
+from coalition.workshops.models import CommonIssue, Contribution, ContributionKind, Workshop
 from tests.seed.test_seed import DEMO, broken, count, run_seed, table_counts
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -250,7 +247,7 @@ def test_a_mistake_is_refused_naming_the_entry(
 
 def test_the_seeded_answers_are_counted_in_the_results(db: Session, demo: None) -> None:
     from coalition.consultations.results import consultation_results
-    from coalition.consultations.tallies import rebuild_tallies, tallies_of
+    from coalition.consultations.service_tallies import rebuild_tallies, tallies_of
 
     market = consultation(db, MARKET)
     results = consultation_results(db, market)

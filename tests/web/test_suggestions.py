@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from coalition.diagnostics.compute import Suggestion
 from coalition.diagnostics.facts import Item
-from coalition.diagnostics.meetings import suggestion_reason
+from coalition.diagnostics.routes_meetings import suggestion_reason
 from coalition.meetings.models import ActionReview, MeetingStatus
 from coalition.roadmap.models import ActionStatus
 from tests import factories as f

@@ -32,7 +32,7 @@ from coalition.consultations.models import (
     Submission,
     TextReview,
 )
-from coalition.consultations.tallies import add_to_tallies, tally_keys
+from coalition.consultations.service_tallies import add_to_tallies, tally_keys
 from coalition.core.errors import Conflict, ValidationError
 from coalition.db import utcnow
 

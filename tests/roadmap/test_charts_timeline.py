@@ -4,13 +4,11 @@ import json
 from datetime import datetime
 from typing import Any
 
-from coalition.diagnostics.charts import (
-    FAMILY_COLOURS,
-    attendance_figure,
-    timeline_figure,
-)
+from coalition.actors.colours import FAMILY_COLOURS
 from coalition.meetings.attendance import ActorRow, PresenceRow, attendance_report
 from coalition.meetings.attendance import MeetingRow as HeldMeetingRow
+from coalition.meetings.charts import attendance_figure
+from coalition.roadmap.charts import timeline_figure
 from coalition.roadmap.timeline import ActionRow, MeetingRow, ReviewRow, build_timeline
 
 STATUS_LABELS = {"committed": "Committed", "in_progress": "In progress"}

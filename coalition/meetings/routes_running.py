@@ -6,16 +6,13 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 
+from coalition.access import require, viewer
 from coalition.coalitions.models import Coalition
 from coalition.coalitions.queries import coalition_or_404
 from coalition.core.errors import DomainError, ValidationError
-from coalition.core.forms import apply_domain_error
 from coalition.core.input import coerce_id, parse_id
-from coalition.core.permissions import require, viewer
-from coalition.core.versions import StaleEdit
+from coalition.core.writes import save
 from coalition.db import db_session
 from coalition.meetings import queries, service
 from coalition.meetings.forms import AgendaItemForm, DecisionForm, MinutesForm, ReviewForm
@@ -64,17 +61,9 @@ def _write(
     session = db_session()
     if not form.validate_on_submit():
         return render_meeting(coalition, meeting, status=400, **{key: form})
-    try:
-        write()
-    except (StaleEdit, StaleDataError, IntegrityError) as error:
-        session.rollback()
-        refused = str(error) if isinstance(error, StaleEdit) else _("Conflit d'écriture.")
-        form.form_errors.append(refused)
-        return render_meeting(coalition, meeting, status=409, **{key: form})
-    except DomainError as error:
-        session.rollback()
-        apply_domain_error(form, error)
-        return render_meeting(coalition, meeting, status=400, **{key: form})
+    saved = save(session, write, form=form)
+    if not saved.ok:
+        return render_meeting(coalition, meeting, status=saved.status, **{key: form})
     return _done(coalition, meeting, message, anchor)
 
 
@@ -202,8 +191,9 @@ def review(slug: str, meeting_id: int, action_id: int) -> ResponseReturnValue:
     )
     status = 200
     if form.validate_on_submit():
-        try:
-            service.record_review(
+        saved = save(
+            session,
+            lambda: service.record_review(
                 session,
                 meeting,
                 action,
@@ -213,19 +203,11 @@ def review(slug: str, meeting_id: int, action_id: int) -> ResponseReturnValue:
                 next_steps=form.next_steps.data or "",
                 seen_version=form.version.data,
                 by=viewer(),
-            )
-            session.commit()
-        except (StaleEdit, StaleDataError, IntegrityError) as error:
-            session.rollback()
-            form.form_errors.append(
-                str(error) if isinstance(error, StaleEdit) else _("Conflit d'écriture.")
-            )
-            status = 409
-        except DomainError as error:
-            session.rollback()
-            apply_domain_error(form, error)
-            status = 400
-        else:
+            ),
+            form=form,
+        )
+        status = saved.status
+        if saved.ok:
             flash(_("Revue enregistrée."), "success")
             url = url_for("meetings.page", slug=slug, meeting_id=meeting.id)
             return redirect(f"{url}#reviews")

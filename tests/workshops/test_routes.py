@@ -11,8 +11,12 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from coalition.consultations import workshop_service as ws
-from coalition.consultations.models import (
+from coalition.core.audit import AuditEvent
+from coalition.core.errors import ValidationError
+from coalition.core.versions import StaleEdit
+from coalition.workshops import queries as workshop_queries
+from coalition.workshops import service as ws
+from coalition.workshops.models import (
     CommonIssue,
     Contribution,
     ContributionKind,
@@ -20,9 +24,6 @@ from coalition.consultations.models import (
     UseCase,
     Workshop,
 )
-from coalition.core.audit import AuditEvent
-from coalition.core.errors import ValidationError
-from coalition.core.versions import StaleEdit
 from tests.conftest import World, post_form
 
 C = "/c/ma-coalition"
@@ -129,7 +130,7 @@ def test_results_group_by_case_objective_and_issue(db: Session, world: World) ->
         ws.record_contribution(
             db, workshop, case, kind=kind, text="t", objective=objective, issue_id=issue_id, by=None
         )
-    results = ws.workshop_results(db, workshop)
+    results = workshop_queries.workshop_results(db, workshop)
     by_case = {r.case.title: {k.value: len(v) for k, v in r.by_kind.items()} for r in results.cases}
     assert by_case == {
         "Cas 0": {"benefit": 2, "fear": 1, "condition": 0},
@@ -147,10 +148,11 @@ def test_the_list_shows_drafts_to_facilitators_only(db: Session, world: World) -
     build(db, world, title="Publié")
     build(db, world, title="Brouillon", is_published=False)
     coalition = world.coalition
-    titles = {w.title for w in ws.visible_workshops(db, coalition, world.users["member"])}
+    member = world.users["member"]
+    titles = {w.title for w in workshop_queries.visible_workshops(db, coalition, member)}
     assert titles == {"Publié"}
     facilitator = world.users["facilitator"]
-    assert len(ws.visible_workshops(db, coalition, facilitator)) == 2
+    assert len(workshop_queries.visible_workshops(db, coalition, facilitator)) == 2
 
 
 # -- the routes -----------------------------------------------------------------------------

@@ -1,26 +1,20 @@
 """Use-case workshops: cases, common issues, contributions, and the result page."""
 
-from collections.abc import Callable
 from typing import Any, TypeVar
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_wtf import FlaskForm
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
+from coalition.access import require, viewer
 from coalition.coalitions.models import Coalition
 from coalition.coalitions.queries import coalition_or_404
-from coalition.consultations import workshop_service as ws
-from coalition.consultations.models import (
-    CONTRIBUTION_KIND_LABELS,
-    GENERAL_OBJECTIVE_LABELS,
-    ContributionKind,
-    Workshop,
-)
-from coalition.consultations.workshop_forms import (
+from coalition.core.writes import save
+from coalition.db import db_session
+from coalition.workshops import queries as workshop_queries
+from coalition.workshops import service as ws
+from coalition.workshops.forms import (
     CaseForm,
     ContributionForm,
     DeleteForm,
@@ -28,11 +22,12 @@ from coalition.consultations.workshop_forms import (
     WorkshopEditForm,
     WorkshopForm,
 )
-from coalition.core.errors import DomainError
-from coalition.core.forms import apply_domain_error
-from coalition.core.permissions import require, viewer
-from coalition.core.versions import StaleEdit
-from coalition.db import db_session
+from coalition.workshops.models import (
+    CONTRIBUTION_KIND_LABELS,
+    GENERAL_OBJECTIVE_LABELS,
+    ContributionKind,
+    Workshop,
+)
 
 bp = Blueprint("workshops", __name__)
 T = TypeVar("T")
@@ -48,35 +43,11 @@ def _load(slug: str, workshop_id: int, *, manage: bool) -> tuple[Session, Coalit
     for `manage`, the public is sent to log in and others without the right get 403."""
     session = db_session()
     coalition = coalition_or_404(session, slug)
-    workshop = ws.workshop_or_404(session, coalition, workshop_id)
+    workshop = workshop_queries.workshop_or_404(session, coalition, workshop_id)
     require("workshop.view", workshop, hide=True)
     if manage:
         require("workshop.manage", workshop)
     return session, coalition, workshop
-
-
-def _save(session: Session, form: FlaskForm, write: Callable[[], T]) -> tuple[T | None, int]:
-    """Write and commit: (what was written, 0); or roll back, tell the form why, and give the
-    HTTP status of the refusal (400 bad input, 409 someone else's change came first)."""
-    try:
-        result = write()
-        session.commit()
-    except (StaleEdit, IntegrityError, StaleDataError) as error:
-        session.rollback()
-        form.form_errors.append(
-            str(error)
-            if isinstance(error, StaleEdit)
-            else _(
-                "Quelqu'un a enregistré un changement au même instant : rien n'a été "
-                "enregistré. Rechargez la page et recommencez."
-            )
-        )
-        return None, 409
-    except DomainError as error:
-        session.rollback()
-        apply_domain_error(form, error)
-        return None, 400
-    return result, 0
 
 
 def _details(form: WorkshopForm) -> ws.WorkshopDetails:
@@ -94,7 +65,7 @@ def listing(slug: str) -> ResponseReturnValue:
     session = db_session()
     coalition = coalition_or_404(session, slug)
     require("coalition.view", coalition)
-    workshops = ws.visible_workshops(session, coalition, viewer())
+    workshops = workshop_queries.visible_workshops(session, coalition, viewer())
     return render_template("workshops/list.html", coalition=coalition, workshops=workshops)
 
 
@@ -106,11 +77,12 @@ def create(slug: str) -> ResponseReturnValue:
     form = WorkshopForm()
     status = 400 if form.is_submitted() else 200
     if form.validate_on_submit():
-        workshop, status = _save(
+        saved = save(
             session,
-            form,
             lambda: ws.create_workshop(session, coalition, _details(form), by=viewer()),
+            form=form,
         )
+        workshop, status = saved.value, 0 if saved.ok else saved.status
         if workshop is not None:
             flash(_("Atelier créé : ajoutez-lui ses cas d'usage."), "success")
             return redirect(url_for("workshops.edit", slug=slug, workshop_id=workshop.id))
@@ -120,7 +92,7 @@ def create(slug: str) -> ResponseReturnValue:
 @bp.get("/c/<slug>/workshops/<int:workshop_id>")
 def page(slug: str, workshop_id: int) -> ResponseReturnValue:
     session, coalition, workshop = _load(slug, workshop_id, manage=False)
-    results = ws.workshop_results(session, workshop)
+    results = workshop_queries.workshop_results(session, workshop)
     return render_template(
         "workshops/workshop.html", coalition=coalition, workshop=workshop, results=results
     )
@@ -153,17 +125,18 @@ def edit(slug: str, workshop_id: int) -> ResponseReturnValue:
     form = WorkshopEditForm()
     status = 400
     if form.validate_on_submit():
-        _written, status = _save(
+        saved = save(
             session,
-            form,
             lambda: ws.update_workshop(
                 session, workshop, _details(form), seen_version=form.version.data, by=viewer()
             ),
+            form=form,
         )
+        _written, status = saved.value, 0 if saved.ok else saved.status
         if not status:
             flash(_("Atelier enregistré."), "success")
             return redirect(url_for("workshops.page", slug=slug, workshop_id=workshop.id))
-        workshop = ws.workshop_or_404(session, coalition, workshop_id)
+        workshop = workshop_queries.workshop_or_404(session, coalition, workshop_id)
         if status == 409:
             form.now_at(workshop.version)
     return _edit_page(coalition, workshop, form=form, status=status)
@@ -176,17 +149,18 @@ def add_case(slug: str, workshop_id: int) -> ResponseReturnValue:
     status = 400
     if form.validate_on_submit():
         title, scenario = form.title.data or "", form.scenario.data or ""
-        case, status = _save(
+        saved = save(
             session,
-            form,
             lambda: ws.add_case(session, workshop, title=title, scenario=scenario, by=viewer()),
+            form=form,
         )
+        case, status = saved.value, 0 if saved.ok else saved.status
         if case is not None:
             flash(_("Cas d'usage ajouté."), "success")
             return redirect(
                 url_for("workshops.edit", slug=slug, workshop_id=workshop_id) + "#cases"
             )
-        workshop = ws.workshop_or_404(session, coalition, workshop_id)
+        workshop = workshop_queries.workshop_or_404(session, coalition, workshop_id)
     return _edit_page(coalition, workshop, case_form=form, status=status)
 
 
@@ -197,16 +171,17 @@ def add_issue(slug: str, workshop_id: int) -> ResponseReturnValue:
     status = 400
     if form.validate_on_submit():
         title, question = form.title.data or "", form.question.data or ""
-        issue, status = _save(
+        saved = save(
             session,
-            form,
             lambda: ws.add_issue(session, workshop, title=title, question=question, by=viewer()),
+            form=form,
         )
+        issue, status = saved.value, 0 if saved.ok else saved.status
         if issue is not None:
             flash(_("Enjeu commun ajouté."), "success")
             url = url_for("workshops.edit", slug=slug, workshop_id=workshop_id)
             return redirect(url + "#issues")
-        workshop = ws.workshop_or_404(session, coalition, workshop_id)
+        workshop = workshop_queries.workshop_or_404(session, coalition, workshop_id)
     return _edit_page(coalition, workshop, issue_form=form, status=status)
 
 
@@ -215,7 +190,7 @@ def case_page(slug: str, workshop_id: int, case_id: int) -> ResponseReturnValue:
     """Record contributions one after another: after each, the same page comes back, ready
     for the next one, with the kind of the previous one ticked."""
     session, coalition, workshop = _load(slug, workshop_id, manage=True)
-    case = ws.case_or_404(workshop, case_id)
+    case = workshop_queries.case_or_404(workshop, case_id)
     status = 200
     if request.method == "GET":
         previous = request.args.get("kind")
@@ -226,9 +201,8 @@ def case_page(slug: str, workshop_id: int, case_id: int) -> ResponseReturnValue:
         status = 400
     form.offer_issues(workshop.issues)
     if form.validate_on_submit():
-        _written, status = _save(
+        saved = save(
             session,
-            form,
             lambda: ws.record_contribution(
                 session,
                 workshop,
@@ -239,7 +213,9 @@ def case_page(slug: str, workshop_id: int, case_id: int) -> ResponseReturnValue:
                 issue_id=form.issue.data or None,
                 by=viewer(),
             ),
+            form=form,
         )
+        _written, status = saved.value, 0 if saved.ok else saved.status
         if not status:
             flash(_("Contribution enregistrée : vous pouvez saisir la suivante."), "success")
             url = url_for(
@@ -250,8 +226,8 @@ def case_page(slug: str, workshop_id: int, case_id: int) -> ResponseReturnValue:
                 kind=form.kind.data,
             )
             return redirect(url + "#saisie")
-        workshop = ws.workshop_or_404(session, coalition, workshop_id)
-        case = ws.case_or_404(workshop, case_id)
+        workshop = workshop_queries.workshop_or_404(session, coalition, workshop_id)
+        case = workshop_queries.case_or_404(workshop, case_id)
         form.offer_issues(workshop.issues)
     return render_template(
         "workshops/case.html",
@@ -260,7 +236,7 @@ def case_page(slug: str, workshop_id: int, case_id: int) -> ResponseReturnValue:
         case=case,
         form=form,
         delete_form=DeleteForm(formdata=None),
-        contributions=ws.case_contributions(session, case),
+        contributions=workshop_queries.case_contributions(session, case),
         issue_titles={issue.id: issue.title for issue in workshop.issues},
     ), status
 
@@ -268,7 +244,7 @@ def case_page(slug: str, workshop_id: int, case_id: int) -> ResponseReturnValue:
 @bp.post("/c/<slug>/workshops/<int:workshop_id>/contributions/<int:contribution_id>/delete")
 def delete_contribution(slug: str, workshop_id: int, contribution_id: int) -> ResponseReturnValue:
     session, _coalition, workshop = _load(slug, workshop_id, manage=True)
-    contribution = ws.contribution_or_404(session, workshop, contribution_id)
+    contribution = workshop_queries.contribution_or_404(session, workshop, contribution_id)
     if not DeleteForm().validate_on_submit():
         abort(400)
     ws.delete_contribution(session, workshop, contribution, by=viewer())

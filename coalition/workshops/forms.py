@@ -4,13 +4,13 @@ from wtforms import BooleanField, DateField, RadioField, SelectField, StringFiel
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from coalition.actors.forms import VersionedForm
-from coalition.consultations.models import (
+from coalition.core.forms import VersionedForm
+from coalition.workshops.models import (
     CONTRIBUTION_KIND_LABELS,
     GENERAL_OBJECTIVE_LABELS,
     CommonIssue,
 )
-from coalition.consultations.workshop_service import MAX_CONTRIBUTION
+from coalition.workshops.service import MAX_CONTRIBUTION
 
 TITLE_REQUIRED = _l("Le titre est obligatoire.")
 

@@ -5,7 +5,7 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
-from coalition.consultations import workshop_service as ws
+from coalition.workshops import service as ws
 from tests.conftest import ROLES, World, check_access
 
 ALL = [200] * 6

@@ -7,36 +7,33 @@ link once, when it is made (the stall created or its link renewed), to open the 
 or print it. Opening the kiosk from the stalls page logs the facilitator out of this browser,
 so that passers-by reach no facilitator page and leaving the kiosk needs a login again."""
 
-from datetime import date, datetime
+from datetime import date
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask import session as browser_session
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import logout_user
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from coalition import csrf
+from coalition.access import require, viewer
 from coalition.coalitions.models import Coalition
 from coalition.coalitions.queries import coalition_or_404
 from coalition.consultations import queries
 from coalition.consultations.answer_form import AnswerForm, Outcome, fresh_form, take_answer
 from coalition.consultations.forms import ConfirmForm, OpenKioskForm, StallForm
 from coalition.consultations.models import (
-    Channel,
     Consultation,
-    ConsultationStatus,
-    Question,
     Source,
     Stall,
 )
+from coalition.consultations.queries import consultation_of, stall_of_link
+from coalition.consultations.service_stall import kiosk_refusal, new_link, revoke_link
 from coalition.core import audit, limits
 from coalition.core.errors import Conflict
 from coalition.core.links import external_url
-from coalition.core.permissions import require, viewer
-from coalition.core.tokens import new_token, token_hash
+from coalition.core.tokens import token_hash
 from coalition.db import db_session, utcnow
 
 bp = Blueprint("stall", __name__)
@@ -46,49 +43,6 @@ FRESH_LINKS = "fresh_stall_links"  # in the facilitator's session until the next
 STALL_ANSWER_LIMIT = 120
 STALL_ANSWER_WINDOW = 600
 KIOSK_HEADERS = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
-
-
-# --- the rules, without a request -------------------------------------------------------------
-
-
-def new_link(stall: Stall, now: datetime) -> str:
-    """Give the stall a new link (the old one stops working); the secret, to show once."""
-    secret, secret_hash = new_token()
-    stall.link_hash = secret_hash
-    stall.link_created_at = now
-    stall.link_revoked_at = None
-    return secret
-
-
-def revoke_link(stall: Stall, now: datetime) -> None:
-    if not stall.has_working_link:
-        raise Conflict(_l("Le lien de ce stand ne fonctionne déjà plus."))
-    stall.link_revoked_at = now
-
-
-def stall_of_link(session: Session, secret: str) -> Stall | None:
-    """The stall this link was made for, revoked or not; None for a link never made."""
-    return session.scalar(select(Stall).where(Stall.link_hash == token_hash(secret)))
-
-
-def consultation_of(session: Session, stall: Stall) -> Consultation:
-    """The stall's consultation with its questions and their choices."""
-    return session.scalars(
-        select(Consultation)
-        .where(Consultation.id == stall.consultation_id)
-        .options(selectinload(Consultation.questions).selectinload(Question.choices))
-    ).one()
-
-
-def kiosk_refusal(consultation: Consultation) -> str | None:
-    """Why a stall's kiosk records no answer for this consultation now, or None."""
-    if consultation.status == ConsultationStatus.closed:
-        return _("Cette consultation est close : les réponses ne sont plus recueillies.")
-    if consultation.status != ConsultationStatus.open:
-        return _("Cette consultation n'est pas encore ouverte : revenez un peu plus tard.")
-    if consultation.channel not in (Channel.stall, Channel.both):
-        return _("Cette consultation ne se tient pas sur un stand.")
-    return None
 
 
 def _link_audit(stall: Stall) -> dict[str, object]:

@@ -7,9 +7,11 @@ from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from sqlalchemy.orm import Session
 
+from coalition.access import require, viewer
 from coalition.coalitions.models import Coalition
 from coalition.coalitions.queries import coalition_or_404
-from coalition.consultations import queries, questionnaire
+from coalition.consultations import queries
+from coalition.consultations import service_questionnaire as questionnaire
 from coalition.consultations.forms import (
     ConfirmForm,
     ConsultationForm,
@@ -28,7 +30,6 @@ from coalition.consultations.models import (
 )
 from coalition.core.errors import DomainError
 from coalition.core.forms import apply_domain_error
-from coalition.core.permissions import require, viewer
 from coalition.core.versions import StaleEdit
 from coalition.db import db_session
 

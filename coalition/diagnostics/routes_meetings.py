@@ -11,12 +11,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from coalition.access import require, viewer
 from coalition.coalitions.models import Coalition
 from coalition.coalitions.queries import coalition_or_404
 from coalition.core.errors import Conflict, DomainError, ValidationError
 from coalition.core.input import parse_id
-from coalition.core.permissions import require, viewer
 from coalition.core.versions import StaleEdit
+from coalition.core.writes import SIMULTANEOUS
 from coalition.db import db_session, utcnow
 from coalition.diagnostics import compute, forms, service, snapshots, wording
 from coalition.diagnostics.models import DiagnosticColumn, DiagnosticEntry, DiagnosticSnapshot
@@ -211,7 +212,7 @@ def save_column(slug: str, meeting_id: int) -> ResponseReturnValue:
     except (DomainError, StaleDataError) as error:
         session.rollback()
         conflict = isinstance(error, Conflict | StaleDataError)
-        problem = str(error) if isinstance(error, DomainError) else _("Conflit d'écriture.")
+        problem = str(error) if isinstance(error, DomainError) else str(SIMULTANEOUS)
         return _prepare_page(
             session,
             coalition,
