@@ -31,6 +31,7 @@ from coalition.consultations.models import (
 from coalition.core.errors import DomainError
 from coalition.core.forms import apply_domain_error
 from coalition.core.versions import StaleEdit
+from coalition.core.writes import save
 from coalition.db import db_session
 
 bp = Blueprint("consultation_manage", __name__)
@@ -219,13 +220,12 @@ def delete_question(slug: str, consultation_id: int, question_id: int) -> Respon
     form = ConfirmForm()
     if not form.validate_on_submit():
         return _edit_page(coalition, consultation, status=400)
-    try:
-        questionnaire.delete_question(session, question, consultation, by=viewer())
-        session.commit()
-    except DomainError as error:
-        session.rollback()
-        flash(str(error), "error")
-        return _edit_page(coalition, consultation, status=400)
+    saved = save(
+        session, lambda: questionnaire.delete_question(session, question, consultation, by=viewer())
+    )
+    if not saved.ok:
+        flash(str(saved.error), "error")
+        return _edit_page(coalition, consultation, status=saved.status)
     flash(_("Question supprimée."), "success")
     return _back(slug, consultation)
 
@@ -237,15 +237,14 @@ def move_question(slug: str, consultation_id: int, question_id: int) -> Response
     form = MoveForm()
     if not form.validate_on_submit():
         return _edit_page(coalition, consultation, status=400)
-    try:
-        questionnaire.move_question(
-            session, question, consultation, up=form.direction.data == "up", by=viewer()
-        )
-        session.commit()
-    except DomainError as error:
-        session.rollback()
-        flash(str(error), "error")
-        return _edit_page(coalition, consultation, status=400)
+    up = form.direction.data == "up"
+    saved = save(
+        session,
+        lambda: questionnaire.move_question(session, question, consultation, up=up, by=viewer()),
+    )
+    if not saved.ok:
+        flash(str(saved.error), "error")
+        return _edit_page(coalition, consultation, status=saved.status)
     return _back(slug, consultation)
 
 

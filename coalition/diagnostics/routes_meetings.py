@@ -17,7 +17,7 @@ from coalition.coalitions.queries import coalition_or_404
 from coalition.core.errors import Conflict, DomainError, ValidationError
 from coalition.core.input import parse_id
 from coalition.core.versions import StaleEdit
-from coalition.core.writes import SIMULTANEOUS
+from coalition.core.writes import SIMULTANEOUS, save
 from coalition.db import db_session, utcnow
 from coalition.diagnostics import compute, forms, service, snapshots, wording
 from coalition.diagnostics.models import DiagnosticColumn, DiagnosticEntry, DiagnosticSnapshot
@@ -116,13 +116,10 @@ def prepare(slug: str, meeting_id: int) -> ResponseReturnValue:
 def _write(
     session: Session, coalition: Coalition, meeting: Meeting, write: Any, done: str, anchor: str
 ) -> ResponseReturnValue:
-    try:
-        write()
-        session.commit()
-    except DomainError as error:
-        session.rollback()
-        status = 409 if isinstance(error, StaleEdit) else 400
-        return _prepare_page(session, coalition, meeting, status=status, problems=[str(error)])
+    saved = save(session, write)
+    if not saved.ok:
+        problems = [str(saved.error)]
+        return _prepare_page(session, coalition, meeting, status=saved.status, problems=problems)
     flash(done, "success")
     return _to_prepare(coalition, meeting, anchor)
 
