@@ -9,9 +9,11 @@
 Machines read the `iso` filter instead (a `<time datetime>`, a CSV, a feed)."""
 
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from flask_babel import format_date, format_time, get_locale
 
+PARIS = ZoneInfo("Europe/Paris")  # where the coalitions meet: every time is shown there
 DATE = "long"
 
 

@@ -5,9 +5,9 @@ import io
 import json
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
-PARIS = ZoneInfo("Europe/Paris")
+from coalition.core.dates import PARIS
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 Value = str | int | bool | None
 Row = dict[str, Value]

@@ -16,6 +16,7 @@ from coalition.coalitions.models import Coalition
 from coalition.coalitions.queries import coalition_or_404
 from coalition.core.errors import Conflict, DomainError, ValidationError
 from coalition.core.input import parse_id
+from coalition.core.markdown_escape import escape_markdown
 from coalition.core.versions import StaleEdit
 from coalition.core.writes import SIMULTANEOUS, save
 from coalition.db import db_session, utcnow
@@ -339,8 +340,6 @@ def printable(slug: str, meeting_id: int) -> ResponseReturnValue:
 
 @bp.get("/c/<slug>/meetings/<int:meeting_id>/diagnostic.md")
 def markdown(slug: str, meeting_id: int) -> ResponseReturnValue:
-    from coalition.core.markdown_escape import escape_markdown
-
     _coalition, meeting, snapshot = _published_or_404(slug, meeting_id)
     body = render_template(
         "diagnostics/diagnostic.md", snapshot=snapshot, data=snapshot.data, md=escape_markdown

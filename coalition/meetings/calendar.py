@@ -8,11 +8,11 @@ VTIMEZONE, so that calendar clients keep the wall time across daylight saving ch
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard
 
-PARIS = ZoneInfo("Europe/Paris")
+from coalition.core.dates import PARIS
+
 PRODID = "-//Coalition//Coalition//FR"
 EVENT_STATUS = {"planned": "CONFIRMED", "held": "CONFIRMED", "cancelled": "CANCELLED"}
 

@@ -9,7 +9,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import abort
 from sqlalchemy import ColumnElement, Select, func, or_, select
@@ -21,6 +20,7 @@ from coalition.actors.queries import visible_actors
 from coalition.auth.models import User
 from coalition.coalitions.models import Axis, Coalition, Lever
 from coalition.coalitions.naming import shown_name
+from coalition.core.dates import PARIS
 from coalition.meetings.models import ActionReview, Decision, Meeting, MeetingStatus
 from coalition.roadmap.models import (
     Action,
@@ -31,7 +31,6 @@ from coalition.roadmap.models import (
 )
 from coalition.roadmap.timeline import ActionRow, MeetingRow, ReviewRow, Timeline, build_timeline
 
-PARIS = ZoneInfo("Europe/Paris")
 LIVE_COMMITMENT = Commitment.status != CommitmentStatus.withdrawn
 HELD_OR_PLANNED = Meeting.status != MeetingStatus.cancelled
 

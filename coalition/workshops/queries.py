@@ -2,8 +2,6 @@
 
 from collections import defaultdict
 from dataclasses import dataclass
-from enum import StrEnum
-from typing import TypeVar
 
 from flask import abort
 from sqlalchemy import select
@@ -20,19 +18,6 @@ from coalition.workshops.models import (
     UseCase,
     Workshop,
 )
-
-WORKSHOP_FIELDS = ("title", "description", "place", "held_on", "is_published", "version")
-CASE_FIELDS = ("workshop_id", "position", "title", "scenario")
-ISSUE_FIELDS = ("workshop_id", "position", "title", "question")
-CONTRIBUTION_FIELDS = ("case_id", "kind", "text", "objective", "issue_id")
-MAX_CONTRIBUTION = 1000
-AUDITED: dict[type, tuple[str, tuple[str, ...]]] = {
-    Workshop: ("workshop", WORKSHOP_FIELDS),
-    UseCase: ("workshop_case", CASE_FIELDS),
-    CommonIssue: ("workshop_issue", ISSUE_FIELDS),
-    Contribution: ("workshop_contribution", CONTRIBUTION_FIELDS),
-}
-E = TypeVar("E", bound=StrEnum)
 
 
 def workshop_or_404(session: Session, coalition: Coalition, workshop_id: int) -> Workshop:
