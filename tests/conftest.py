@@ -129,11 +129,20 @@ def db(connection: Connection) -> Iterator[Session]:
     session.close()
 
 
+class BufferedClient(FlaskClient):
+    """Reads a streamed body to its end inside its request, as a server does: a stream left
+    unread would be closed later, out of order with the next request's context."""
+
+    def open(self, *args: Any, buffered: bool = True, **kwargs: Any) -> Any:
+        return super().open(*args, buffered=buffered, **kwargs)
+
+
 @pytest.fixture(scope="session")
 def session_app(database: Database, database_url: str) -> Iterator[Flask]:
     """The app every test shares: URL rules and templates are compiled once per run."""
     with database.engine.connect() as connection:
         app = create_app({"DATABASE": TestDatabase(connection), "DATABASE_URL": database_url})
+    app.test_client_class = BufferedClient
     yield app
 
 
@@ -166,7 +175,9 @@ def app(session_app: Flask, connection: Connection) -> Iterator[Flask]:
 def own_app(connection: Connection, database_url: str) -> Flask:
     """A new app of the test's own, on its connection: for a test that adds routes (the shared
     app has handled requests already, and Flask refuses new routes after that)."""
-    return create_app({"DATABASE": TestDatabase(connection), "DATABASE_URL": database_url})
+    app = create_app({"DATABASE": TestDatabase(connection), "DATABASE_URL": database_url})
+    app.test_client_class = BufferedClient
+    return app
 
 
 @pytest.fixture

@@ -3,6 +3,8 @@ the chart is drawn in a visible box (issue 14, point 14)."""
 
 from typing import Any
 
+from playwright.sync_api import expect
+
 SLUG = "ia-responsable"
 CHART_PAGES = ("levers", "graph", "roadmap/timeline")  # the public ones
 
@@ -22,7 +24,7 @@ def test_without_javascript_a_chart_leaves_no_empty_box(live_server: str, browse
         figures = page.locator("figure.chart-figure")
         assert page.locator(".chart").count() >= 1, path  # the page has a chart to draw
         assert figures.evaluate_all(EMPTY_BOXES) == [], path
-        assert page.locator("figure.chart-figure table").first.is_visible(), path
+        expect(page.locator("figure.chart-figure table").first).to_be_visible()
     context.close()
 
 
@@ -32,7 +34,7 @@ def test_with_javascript_the_chart_is_drawn_and_shown(live_server: str, browser:
     page.goto(f"{live_server}/c/{SLUG}/levers")
     page.wait_for_selector("#coverage-chart .main-svg")
     chart = page.locator("#coverage-chart")
-    assert chart.is_visible()
+    expect(chart).to_be_visible()
     box = chart.bounding_box()
     assert box is not None and box["height"] > 200 and box["width"] > 200
     assert page.locator("figure.chart-figure table").first.is_visible()  # the table stays

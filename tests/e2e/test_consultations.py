@@ -6,6 +6,8 @@ import csv
 import io
 from typing import Any
 
+from playwright.sync_api import expect
+
 from tests.e2e.conftest import serious_violations
 from tests.e2e.test_members import log_in
 
@@ -76,7 +78,7 @@ def test_stall_online_results_workshop_and_diagnostic(live_server: str, browser:
     assert serious_violations(public) == []
     public.get_by_label("Croiser les réponses avec").select_option(label=AGE)
     public.get_by_role("button", name="Afficher").click()
-    assert public.get_by_role("heading", name=f"Réponses selon : {AGE}").is_visible()
+    expect(public.get_by_role("heading", name=f"Réponses selon : {AGE}")).to_be_visible()
     assert serious_violations(public) == []
     body = public.request.get(public.url.split("/results")[0] + "/answers.csv").body()
     rows = list(csv.reader(io.StringIO(body.decode("utf-8"))))

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.staffing_server import ADMIN_EMAIL, ADMIN_PASSWORD, staffing_server
 from tests.e2e.test_staffing import DESKTOP, PHONE, check, flash, log_in
@@ -51,7 +52,7 @@ def test_a_person_keeps_their_account_safe(
         other.goto(server.url + "/account")
         assert other.url.startswith(server.url + "/login")
         page.reload()
-        assert page.get_by_role("heading", name="Mon compte").is_visible()
+        expect(page.get_by_role("heading", name="Mon compte")).to_be_visible()
 
         page.goto(server.url + "/admin/")
         new = page.get_by_role("region", name="Nouvelle coalition")
@@ -66,7 +67,7 @@ def test_a_person_keeps_their_account_safe(
         assert "licence" in flash(page).lower()
         check(page)
         page.goto(server.url + "/c/quartiers/data")
-        assert page.get_by_role("link", name=ODBL).first.is_visible()
+        expect(page.get_by_role("link", name=ODBL).first).to_be_visible()
         export = page.request.get(server.url + "/c/quartiers/data/actors.csv")
         assert "odbl" in export.headers["link"] and 'rel="license"' in export.headers["link"]
         check(page)
@@ -83,7 +84,7 @@ def test_a_person_keeps_their_account_safe(
 
         missing = page.goto(server.url + "/c/nulle-part/actors/2147483648")
         assert missing.status == 404
-        assert page.get_by_role("heading", name="Page introuvable").is_visible()
+        expect(page.get_by_role("heading", name="Page introuvable")).to_be_visible()
         check(page)
         assert page.goto(server.url + "/healthz").status == 200
     finally:

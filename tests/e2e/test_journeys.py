@@ -3,6 +3,7 @@
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import serious_violations
 
@@ -18,7 +19,7 @@ def test_home_language_login_logout(live_server: str, page: Any) -> None:
 
     page.get_by_role("button", name="English").click()
     assert page.locator("html").get_attribute("lang") == "en"
-    assert page.get_by_role("heading", name="Actors by family").is_visible()
+    expect(page.get_by_role("heading", name="Actors by family")).to_be_visible()
     page.get_by_role("button", name="Français").click()
     assert page.locator("html").get_attribute("lang") == "fr"
 
@@ -29,11 +30,11 @@ def test_home_language_login_logout(live_server: str, page: Any) -> None:
     assert page.get_by_role("alert").inner_text().count("Adresse e-mail ou mot de passe incorrect")
     page.get_by_label("Mot de passe").fill("coalition-demo-2021")
     page.get_by_role("button", name="Se connecter").click()
-    assert page.get_by_text("Animatrice démo").is_visible()
+    expect(page.get_by_text("Animatrice démo")).to_be_visible()
     assert page.get_by_role("status").inner_text().startswith("Vous êtes connecté")
 
     page.get_by_role("button", name="Se déconnecter").click()
-    assert page.get_by_role("link", name="Se connecter").is_visible()
+    expect(page.get_by_role("link", name="Se connecter")).to_be_visible()
     assert page.get_by_text("Animatrice démo").count() == 0
 
 
@@ -42,7 +43,7 @@ def test_keyboard_users_can_skip_to_the_content(live_server: str, page: Any) -> 
     page.keyboard.press("Tab")
     skip = page.get_by_role("link", name="Aller au contenu")
     assert skip.evaluate("el => el === document.activeElement")
-    assert skip.is_visible()
+    expect(skip).to_be_visible()
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "contenu"
 
@@ -80,7 +81,7 @@ def test_signed_in_pages_have_no_serious_accessibility_violation(
     page.get_by_role("button", name="Se connecter").click()
     page.goto(live_server + "/account/password")
     page.get_by_role("button", name="Changer le mot de passe").click()  # errors shown
-    assert page.get_by_role("alert").is_visible()
+    expect(page.get_by_role("alert")).to_be_visible()
     assert serious_violations(page) == []
     page.goto(f"{live_server}/c/{SLUG}/")
     assert serious_violations(page) == []

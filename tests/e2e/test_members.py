@@ -2,6 +2,8 @@
 
 from typing import Any
 
+from playwright.sync_api import expect
+
 from tests.e2e.conftest import serious_violations
 
 SLUG = "ia-responsable"
@@ -94,5 +96,5 @@ def test_charts_render_and_tables_stay_without_javascript(live_server: str, brow
     page = context.new_page()
     page.goto(f"{live_server}/c/{SLUG}/graph")
     assert page.locator("#network-chart .main-svg").count() == 0
-    assert page.get_by_role("table").first.is_visible()
+    expect(page.get_by_role("table").first).to_be_visible()
     context.close()

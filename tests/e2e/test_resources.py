@@ -5,6 +5,8 @@ import io
 import xml.etree.ElementTree as ET
 from typing import Any
 
+from playwright.sync_api import expect
+
 from tests.e2e.conftest import serious_violations
 from tests.e2e.test_members import log_in
 
@@ -39,16 +41,16 @@ def test_submit_publish_search_and_open_data(live_server: str, browser: Any) -> 
     charter = public.get_by_role("link", name="Charte de l'IA publique responsable")
     public.get_by_label("Chercher", exact=True).fill("chartes")  # French stems
     public.get_by_role("button", name="Chercher").click()
-    assert charter.is_visible()
+    expect(charter).to_be_visible()
     public.get_by_label("Chercher", exact=True).fill("« publique de l'IA »")
     public.get_by_role("button", name="Chercher").click()
     assert "Aucune ressource ne correspond" in public.locator("main").inner_text()
     public.get_by_label("Chercher", exact=True).fill("« IA publique »")
     public.get_by_role("button", name="Chercher").click()
-    assert charter.is_visible()
+    expect(charter).to_be_visible()
     public.get_by_label("Chercher", exact=True).fill("charte")
     public.get_by_role("button", name="Chercher").click()
-    assert public.get_by_role("link", name="Charte de l'IA publique responsable").is_visible()
+    expect(public.get_by_role("link", name="Charte de l'IA publique responsable")).to_be_visible()
     assert serious_violations(public) == []
     public.get_by_role("link", name="Médiation citoyenne et inclusion numérique").first.click()
     assert "lever=" in public.url

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import serious_violations
 from tests.e2e.staffing_server import (
@@ -341,7 +342,7 @@ def test_start_frame_and_staff_a_coalition(
     assert second.get_by_role("heading", level=1).inner_text() == "Accès refusé"
     check(second)
     second.goto(f"{staffing.url}/c/{slug}/")
-    assert second.get_by_role("link", name="Régis Départ : mon compte").is_visible()
+    expect(second.get_by_role("link", name="Régis Départ : mon compte")).to_be_visible()
     nav = second.get_by_role("navigation", name="Coalition")
     assert nav.get_by_role("link", name="Mon organisation").count() == 0
 
