@@ -4,9 +4,8 @@ from datetime import date, datetime
 from typing import Any
 
 from flask import Flask, Response, current_app, g, has_request_context, request, session
-from flask_babel import Babel, format_decimal
-from flask_login import LoginManager, current_user
-from flask_wtf.csrf import CSRFProtect
+from flask_babel import format_decimal
+from flask_login import current_user
 from jinja2 import StrictUndefined
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -14,11 +13,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from coalition import db
 from coalition.config import PROJECT_DIR, load_config, refuse_debugger
+from coalition.core.extensions import babel, csrf, login_manager
 from coalition.core.input import init_input
-
-csrf = CSRFProtect()
-babel = Babel()
-login_manager = LoginManager()
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -95,16 +91,17 @@ def _register_blueprints(app: Flask) -> None:
     from coalition.admin.routes import bp as admin_bp
     from coalition.auth.routes import bp as auth_bp
     from coalition.auth.routes_account import bp as account_bp
-    from coalition.coalitions.routes_framing import bp as framing_bp
     from coalition.consultations.routes import bp as consultations_bp
     from coalition.consultations.routes_manage import bp as consultation_manage_bp
     from coalition.consultations.routes_stall import bp as stall_bp
     from coalition.diagnostics.routes import bp as diagnostics_bp
     from coalition.diagnostics.routes_meetings import bp as diagnostic_bp
+    from coalition.framing.routes import bp as framing_bp
     from coalition.meetings.routes import bp as meetings_bp
     from coalition.meetings.routes_running import bp as running_bp
     from coalition.opendata.routes import bp as opendata_bp
     from coalition.people.routes import bp as people_bp
+    from coalition.people.routes_accept import bp as invitations_bp
     from coalition.resources.routes import bp as resources_bp
     from coalition.roadmap.routes import bp as roadmap_bp
     from coalition.web import bp as web_bp
@@ -130,6 +127,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp)
     app.register_blueprint(framing_bp)
     app.register_blueprint(people_bp)
+    app.register_blueprint(invitations_bp)
     app.register_blueprint(actor_import_bp)
     app.register_blueprint(health_bp)
     app.register_blueprint(web_bp)

@@ -8,11 +8,11 @@ from typing import Any
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session, object_session
 
-from coalition import login_manager
 from coalition.actors.models import Actor, Family, Holding
 from coalition.auth.models import Membership, MembershipRole, User
 from coalition.auth.passwords import hash_password
 from coalition.coalitions.models import Axis, Coalition, Lever
+from coalition.core.extensions import login_manager
 from coalition.db import utcnow
 from coalition.meetings.models import Meeting
 from coalition.roadmap.models import Action, Commitment, Horizon, Objective, Role

@@ -16,7 +16,6 @@ from flask_babel import gettext as _
 from flask_login import logout_user
 from sqlalchemy.orm import Session
 
-from coalition import csrf
 from coalition.access import require, viewer
 from coalition.coalitions.models import Coalition
 from coalition.coalitions.queries import coalition_or_404
@@ -32,6 +31,7 @@ from coalition.consultations.queries import consultation_of, stall_of_link
 from coalition.consultations.service_stall import kiosk_refusal, new_link, revoke_link
 from coalition.core import audit, limits
 from coalition.core.errors import Conflict
+from coalition.core.extensions import csrf
 from coalition.core.links import external_url
 from coalition.core.tokens import token_hash
 from coalition.db import db_session, utcnow

@@ -253,7 +253,3 @@ def remove(slug: str, membership_id: int) -> ResponseReturnValue:
     flash(_("%(name)s ne fait plus partie de la coalition.", name=found.user.name), "success")
     user = viewer()
     return _after_change(slug, coalition, left=user is not None and user.id == found.user.id)
-
-
-# the invitation link's view registers itself on this blueprint
-from coalition.people import routes_accept  # noqa: E402, F401

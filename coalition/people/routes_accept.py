@@ -1,7 +1,7 @@
 """Following an invitation's link: a newcomer sets a name and password, someone with an
-account logs in and accepts. Endpoint `people.accept`, registered on the people blueprint."""
+account logs in and accepts."""
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -20,9 +20,10 @@ from coalition.db import db_session, utcnow
 from coalition.people import queries
 from coalition.people.forms import ConfirmForm, JoinForm
 from coalition.people.models import Invitation
-from coalition.people.routes import bp
 from coalition.people.service import InvitationState, state_of
 from coalition.people.service_memberships import CLOSED_MESSAGES, accept, check_usable, join
+
+bp = Blueprint("invitations", __name__)
 
 
 def _closed(message: str, status: int, coalition: Coalition | None = None) -> ResponseReturnValue:

@@ -324,6 +324,6 @@ def mail_invitation(
             "invitation": invitation,
             "actor": actor,
             "inviter": by,
-            "link": external_url("people.accept", token=token),
+            "link": external_url("invitations.accept", token=token),
         },
     )

@@ -10,9 +10,9 @@ from tests import factories as f
 from tests.actors import test_import_permissions as import_permissions
 from tests.admin import test_permissions as admin_permissions
 from tests.auth import test_account_permissions as account_permissions
-from tests.coalitions import test_framing_permissions as framing_permissions
 from tests.conftest import ROLES, World, post_form
 from tests.consultations import test_permissions as consultation_permissions
+from tests.framing import test_framing_permissions as framing_permissions
 from tests.people import test_permissions as people_permissions
 from tests.web import test_permissions as web_permissions
 from tests.workshops import test_permissions as workshop_permissions

@@ -14,12 +14,12 @@ from sqlalchemy import Connection, func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from coalition.coalitions import service
 from coalition.coalitions.models import DataLicence
 from coalition.core.audit import AuditEvent
 from coalition.core.errors import ValidationError
 from coalition.core.versions import StaleEdit
 from coalition.db import Database
+from coalition.framing import service
 from coalition.opendata.columns import DATASETS
 from tests.conftest import World, alembic_config, post_form
 

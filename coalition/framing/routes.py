@@ -12,8 +12,15 @@ from sqlalchemy.orm import Session
 from coalition.access import require, viewer
 from coalition.actors import queries as actor_queries
 from coalition.actors import service as actor_service
-from coalition.coalitions import service
-from coalition.coalitions.forms import (
+from coalition.coalitions.models import DATA_LICENCES, Axis, Coalition, Lever
+from coalition.coalitions.queries import coalition_or_404
+from coalition.core.errors import Conflict, DomainError
+from coalition.core.forms import VersionedForm, apply_domain_error
+from coalition.core.versions import StaleEdit
+from coalition.core.writes import save
+from coalition.db import db_session, utcnow
+from coalition.framing import service
+from coalition.framing.forms import (
     DataLicenceForm,
     FramingForm,
     ItemEditForm,
@@ -21,14 +28,7 @@ from coalition.coalitions.forms import (
     MoveForm,
     PartnerForm,
 )
-from coalition.coalitions.models import DATA_LICENCES, Axis, Coalition, Lever
-from coalition.coalitions.queries import coalition_or_404
-from coalition.coalitions.queries_framing import Item, framing_page, item_or_404, usage_of
-from coalition.core.errors import Conflict, DomainError
-from coalition.core.forms import VersionedForm, apply_domain_error
-from coalition.core.versions import StaleEdit
-from coalition.core.writes import save
-from coalition.db import db_session, utcnow
+from coalition.framing.queries import Item, framing_page, item_or_404, usage_of
 
 bp = Blueprint("framing", __name__)
 KINDS: dict[str, type[Item]] = {"axes": Axis, "levers": Lever}

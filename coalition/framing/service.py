@@ -17,10 +17,10 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from coalition.auth.models import User
 from coalition.coalitions.models import Axis, Coalition, DataLicence, Phase
-from coalition.coalitions.queries_framing import Item, usage_of
 from coalition.core import audit
 from coalition.core.errors import Conflict, ValidationError
 from coalition.core.versions import check_version
+from coalition.framing.queries import Item, usage_of
 
 COALITION_FIELDS = ("name", "tagline", "context", "phase", "data_licence", "version")
 ITEM_FIELDS = ("name", "description", "position", "retired_at", "version")

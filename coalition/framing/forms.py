@@ -7,13 +7,13 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length
 
 from coalition.coalitions.models import DATA_LICENCES, PHASE_LABELS, DataLicence, Phase
-from coalition.coalitions.service import (
+from coalition.core.forms import VersionedForm
+from coalition.framing.service import (
     CONTEXT_LENGTH,
     DESCRIPTION_LENGTH,
     NAME_LENGTH,
     TAGLINE_LENGTH,
 )
-from coalition.core.forms import VersionedForm
 
 CHOOSE_PHASE = _l("Choisissez une phase de la liste.")
 CHOOSE_LICENCE = _l("Choisissez une licence de la liste.")
