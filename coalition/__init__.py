@@ -65,6 +65,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from coalition.mail.delivery import init_mail
 
     init_mail(app)
+    from coalition.coalitions.freshness import keep_versions
+    from coalition.web.page_cache import init_page_cache
+
+    keep_versions()
+    init_page_cache(app)
     return app
 
 

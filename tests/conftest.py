@@ -29,9 +29,12 @@ from sqlalchemy import Connection, create_engine, event, make_url, text
 from sqlalchemy.orm import ORMExecuteState, Session, raiseload
 
 from coalition import create_app
+from coalition.coalitions.freshness import keep_versions
 from coalition.db import Database
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+keep_versions()  # sessions made by tests raise the data versions too, with or without an app
 
 
 def alembic_config(connection: Connection) -> Config:
@@ -141,7 +144,13 @@ class BufferedClient(FlaskClient):
 def session_app(database: Database, database_url: str) -> Iterator[Flask]:
     """The app every test shares: URL rules and templates are compiled once per run."""
     with database.engine.connect() as connection:
-        app = create_app({"DATABASE": TestDatabase(connection), "DATABASE_URL": database_url})
+        app = create_app(
+            {
+                "DATABASE": TestDatabase(connection),
+                "DATABASE_URL": database_url,
+                "PAGE_CACHE": False,
+            }
+        )
     app.test_client_class = BufferedClient
     yield app
 
@@ -175,7 +184,9 @@ def app(session_app: Flask, connection: Connection) -> Iterator[Flask]:
 def own_app(connection: Connection, database_url: str) -> Flask:
     """A new app of the test's own, on its connection: for a test that adds routes (the shared
     app has handled requests already, and Flask refuses new routes after that)."""
-    app = create_app({"DATABASE": TestDatabase(connection), "DATABASE_URL": database_url})
+    app = create_app(
+        {"DATABASE": TestDatabase(connection), "DATABASE_URL": database_url, "PAGE_CACHE": False}
+    )
     app.test_client_class = BufferedClient
     return app
 

@@ -352,7 +352,7 @@ def create(slug: str) -> ResponseReturnValue:
         form=form,
     )
     if not saved.ok or saved.value is None:
-        return render_template("actors/form.html", coalition=coalition, form=form), 400
+        return render_template("actors/form.html", coalition=coalition, form=form), saved.status
     actor = saved.value
     flash(_("Acteur créé."), "success")
     return redirect(url_for("actors.page", slug=slug, actor_id=actor.id))

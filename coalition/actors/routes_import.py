@@ -21,9 +21,7 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from coalition.access import require, viewer
@@ -43,7 +41,7 @@ from coalition.actors.models import ACTOR_KIND_LABELS, FAMILY_LABELS, ActorKind,
 from coalition.actors.service_import import apply_plan
 from coalition.coalitions.models import Coalition
 from coalition.coalitions.queries import coalition_or_404
-from coalition.core.errors import DomainError
+from coalition.core.writes import save
 from coalition.db import db_session
 
 bp = Blueprint("actor_import", __name__)
@@ -175,15 +173,13 @@ def confirm(slug: str) -> ResponseReturnValue:
             "jour ; confirmez de nouveau s'il vous convient."
         )
         return _preview_page(coalition, found, text, encoding, status=409, problem=problem)
-    try:
-        applied = apply_plan(session, coalition, found, by=viewer())
-        session.commit()
-    except (DomainError, IntegrityError, StaleDataError) as error:
-        session.rollback()
+    saved = save(session, lambda: apply_plan(session, coalition, found, by=viewer()))
+    applied = saved.value
+    if applied is None:  # whatever refused it, the actors changed under this import
         problem = _(
             "Rien n'a été importé : quelqu'un a modifié les acteurs au même moment (%(reason)s). "
             "Envoyez le fichier à nouveau.",
-            reason=str(error) if isinstance(error, DomainError) else _("écriture simultanée"),
+            reason=_("écriture simultanée") if saved.clashed else str(saved.error),
         )
         return _preview_page(coalition, found, text, encoding, status=409, problem=problem)
     flash(

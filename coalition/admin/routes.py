@@ -1,11 +1,11 @@
 """The installation's administration: coalitions and their facilitators, accounts."""
 
+from typing import Any
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from flask_wtf import FlaskForm
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from coalition.access import require, viewer
@@ -13,8 +13,8 @@ from coalition.admin import queries, service
 from coalition.admin.forms import CoalitionForm, FacilitatorsForm
 from coalition.auth.models import User
 from coalition.coalitions.queries import coalition_or_404
-from coalition.core.errors import Conflict, DomainError
-from coalition.core.forms import apply_domain_error
+from coalition.core.errors import Conflict
+from coalition.core.writes import Saved, save
 from coalition.db import db_session, utcnow
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -22,16 +22,10 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 SEARCH_MAX = 200  # characters of a search kept
 
 
-def _failed(session: Session, form: FlaskForm, error: DomainError) -> int:
-    """Roll back, show the error on its field; the status to answer with."""
-    session.rollback()
-    apply_domain_error(form, error)
-    return 409 if isinstance(error, Conflict) else 400
-
-
-def _simultaneous(session: Session, form: FlaskForm, field: str) -> int:
-    message = _("Quelqu'un vient d'enregistrer la même chose : rien n'a été enregistré.")
-    return _failed(session, form, Conflict(message, field=field))
+def _status(saved: Saved[Any]) -> int:
+    """These forms answer 409 to any conflict (a slug or an address taken), not only to
+    someone else's change at the same instant."""
+    return 409 if isinstance(saved.error, Conflict) else saved.status
 
 
 # -- coalitions ------------------------------------------------------------------------------
@@ -73,20 +67,21 @@ def create_coalition() -> ResponseReturnValue:
     form = CoalitionForm()
     if not form.validate_on_submit():
         return _coalitions_page(session, form=form, status=400)
-    try:
-        coalition = service.create_coalition(
+    saved = save(
+        session,
+        lambda: service.create_coalition(
             session,
             slug=form.slug.data or "",
             name=form.name.data or "",
             emails=form.emails.data or "",
             by=viewer(),
             now=utcnow(),
-        )
-        session.commit()
-    except DomainError as error:
-        return _coalitions_page(session, form=form, status=_failed(session, form, error))
-    except IntegrityError:
-        return _coalitions_page(session, form=form, status=_simultaneous(session, form, "slug"))
+        ),
+        form=form,
+    )
+    coalition = saved.value
+    if coalition is None:
+        return _coalitions_page(session, form=form, status=_status(saved))
     flash(_("Coalition « %(name)s » créée ; invitations envoyées.", name=coalition.name), "success")
     return redirect(url_for(".coalitions"))
 
@@ -100,21 +95,19 @@ def invite_facilitators(slug: str) -> ResponseReturnValue:
     failed = (coalition.id, form)
     if not form.validate_on_submit():
         return _coalitions_page(session, failed=failed, status=400)
-    try:
-        sent = service.invite_facilitators(
+    saved = save(
+        session,
+        lambda: service.invite_facilitators(
             session, coalition, form.emails.data or "", by=viewer(), now=utcnow()
-        )
-        session.commit()
-    except DomainError as error:
-        return _coalitions_page(session, failed=failed, status=_failed(session, form, error))
-    except IntegrityError:
-        return _coalitions_page(
-            session, failed=failed, status=_simultaneous(session, form, "emails")
-        )
+        ),
+        form=form,
+    )
+    if saved.value is None:
+        return _coalitions_page(session, failed=failed, status=_status(saved))
     message = ngettext(
         "%(num)d invitation envoyée pour %(name)s.",
         "%(num)d invitations envoyées pour %(name)s.",
-        len(sent),
+        len(saved.value),
         name=coalition.name,
     )
     flash(message, "success")
@@ -166,13 +159,10 @@ def _set_active(user_id: int, *, active: bool) -> ResponseReturnValue:
     page = _page_number(request.form.get("page")) or 1
     admin = viewer()
     assert admin is not None  # an admin is signed in
-    try:
-        changed = service.set_active(session, user, active=active, by=admin)
-        session.commit()
-    except DomainError as error:
-        session.rollback()
-        return _users_page(session, q, page, problem=str(error), status=400)
-    if not changed:
+    saved = save(session, lambda: service.set_active(session, user, active=active, by=admin))
+    if not saved.ok:
+        return _users_page(session, q, page, problem=str(saved.error), status=saved.status)
+    if not saved.value:
         already = (
             _("Ce compte était déjà actif.") if active else _("Ce compte était déjà désactivé.")
         )

@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
+    abort,
     current_app,
     flash,
     redirect,
@@ -24,8 +25,7 @@ from coalition.auth import service
 from coalition.auth.forms import LanguageForm, LoginForm, PasswordChangeForm
 from coalition.auth.models import User
 from coalition.core import limits
-from coalition.core.errors import ValidationError
-from coalition.core.forms import apply_domain_error
+from coalition.core.writes import save
 from coalition.db import db_session
 
 bp = Blueprint("auth", __name__)
@@ -79,9 +79,17 @@ def login() -> ResponseReturnValue:
             page = render_template("auth/login.html", form=form)
             return page, 429, {"Retry-After": str(seconds)}
         session_ = db_session()
-        user = service.authenticate(session_, email, form.password.data or "")
+        # committed either way (a failed login writes nothing), so that the counters below,
+        # each written in its own transaction, do not wait for this one
+        saved = save(
+            session_,
+            lambda: service.authenticate(session_, email, form.password.data or ""),
+            form=form,
+        )
+        if not saved.ok:  # the account was written at the same instant
+            return render_template("auth/login.html", form=form), saved.status
+        user = saved.value
         if user is not None:
-            session_.commit()
             limits.clear(LOGIN_ACCOUNT, email)
             new_session()  # a new session at login: nothing carried over from before
             session.setdefault("lang", user.language)  # unless chosen before logging in
@@ -89,7 +97,6 @@ def login() -> ResponseReturnValue:
             flash(_("Vous êtes connecté·e."), "success")
             target = safe_next(form.next.data) or landing(session_, user)
             return redirect(target)
-        session_.rollback()  # nothing to keep; each counter is written in its own transaction
         limits.hit(LOGIN_ACCOUNT, email, window=window)
         limits.hit(LOGIN_CLIENT, client, window=window)
         form.form_errors.append(_("Adresse e-mail ou mot de passe incorrect."))
@@ -111,8 +118,9 @@ def logout() -> ResponseReturnValue:
     require("site.view")  # the CSRF token was checked before the view
     user = viewer()
     if user is not None:
-        service.end_sessions(user)
-        db_session().commit()
+        saved = save(db_session(), lambda: service.end_sessions(user))
+        if not saved.ok:  # still signed in: every session goes on
+            abort(saved.status, description=str(saved.error))
     logout_user()
     new_session()
     flash(_("Vous êtes déconnecté·e."), "success")
@@ -127,24 +135,22 @@ def change_password() -> ResponseReturnValue:
         session_ = db_session()
         user = viewer()
         assert user is not None
-        try:
-            service.change_password(
+        saved = save(
+            session_,
+            lambda: service.change_password(
                 session_,
                 user,
                 current=form.current_password.data or "",
                 new=form.new_password.data or "",
-            )
-        except ValidationError as error:
-            session_.rollback()
-            apply_domain_error(form, error)
-        else:
-            session_.commit()
-            new_session()
-            login_user(user)  # this session goes on with the new token; every other one ends
-            flash(
-                _("Votre mot de passe a été changé. Vos autres sessions sont fermées."), "success"
-            )
-            return redirect(url_for("web.index"))
+            ),
+            form=form,
+        )
+        if not saved.ok:
+            return render_template("auth/password.html", form=form), saved.status
+        new_session()
+        login_user(user)  # this session goes on with the new token; every other one ends
+        flash(_("Votre mot de passe a été changé. Vos autres sessions sont fermées."), "success")
+        return redirect(url_for("web.index"))
     status = 400 if request.method == "POST" else 200
     return render_template("auth/password.html", form=form), status
 

@@ -5,6 +5,7 @@ import math
 
 from flask import (
     Blueprint,
+    abort,
     current_app,
     flash,
     redirect,
@@ -17,7 +18,6 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import login_user, logout_user
-from sqlalchemy.exc import IntegrityError
 
 from coalition.access import require, viewer
 from coalition.auth import queries_account, service_account
@@ -33,8 +33,8 @@ from coalition.auth.routes import new_session
 from coalition.auth.service import normalise_email
 from coalition.auth.service_account import DeadLink
 from coalition.core import limits
-from coalition.core.errors import Conflict, ValidationError
-from coalition.core.forms import apply_domain_error
+from coalition.core.errors import Conflict
+from coalition.core.writes import save
 from coalition.db import db_session, utcnow
 
 bp = Blueprint("account", __name__)
@@ -73,15 +73,15 @@ def settings() -> ResponseReturnValue:
     if not form.validate_on_submit():
         return _settings_page(profile=form, status=400)
     session_ = db_session()
-    try:
-        service_account.update_profile(
+    saved = save(
+        session_,
+        lambda: service_account.update_profile(
             session_, user, name=form.name.data or "", language=form.language.data or "", by=user
-        )
-    except ValidationError as error:
-        session_.rollback()
-        apply_domain_error(form, error)
-        return _settings_page(profile=form, status=400)
-    session_.commit()
+        ),
+        form=form,
+    )
+    if not saved.ok:
+        return _settings_page(profile=form, status=saved.status)
     session["lang"] = user.language  # the interface follows the preferred language
     flash(_("Votre compte est enregistré."), "success")
     return redirect(url_for("account.settings"))
@@ -95,19 +95,20 @@ def request_email_change() -> ResponseReturnValue:
     if not form.validate_on_submit():
         return _settings_page(email=form, status=400)
     session_ = db_session()
-    try:
-        address = service_account.request_email_change(
+    saved = save(
+        session_,
+        lambda: service_account.request_email_change(
             session_,
             user,
             new_email=form.new_email.data or "",
             password=form.current_password.data or "",
             now=utcnow(),
-        )
-    except ValidationError as error:
-        session_.rollback()
-        apply_domain_error(form, error)
-        return _settings_page(email=form, status=400)
-    session_.commit()
+        ),
+        form=form,
+    )
+    address = saved.value
+    if address is None:
+        return _settings_page(email=form, status=saved.status)
     flash(
         _(
             "Un lien de confirmation, valable 24 heures, a été envoyé à %(email)s. "
@@ -123,8 +124,9 @@ def request_email_change() -> ResponseReturnValue:
 def end_other_sessions() -> ResponseReturnValue:
     require("account.manage")  # the CSRF token was checked before the view
     user = _me()
-    service_account.end_other_sessions(db_session(), user)
-    db_session().commit()
+    saved = save(db_session(), lambda: service_account.end_other_sessions(db_session(), user))
+    if not saved.ok:  # every session goes on
+        abort(saved.status, description=str(saved.error))
     login_user(user)  # this session goes on with the new token; every other one ends
     flash(
         _(
@@ -153,18 +155,16 @@ def confirm_email(token: str) -> ResponseReturnValue:
     new_email = found.new_email
     form = ConfirmForm()
     if form.validate_on_submit():
-        try:
-            service_account.confirm_email_change(session_, found, user, now=now)
-            session_.commit()
-        except DeadLink:
-            session_.rollback()
+        saved = save(
+            session_, lambda: service_account.confirm_email_change(session_, found, user, now=now)
+        )
+        if isinstance(saved.error, DeadLink):
             return _dead_link(TokenPurpose.email_change)
-        except (Conflict, IntegrityError) as error:
-            session_.rollback()
-            message = str(error) if isinstance(error, Conflict) else _simultaneous(new_email)
+        if not saved.ok:  # the address was taken meanwhile, or at the same instant
+            status = 409 if isinstance(saved.error, Conflict) else saved.status
             return render_template(
-                "auth/email_confirm.html", form=form, new_email=new_email, problem=message
-            ), 409
+                "auth/email_confirm.html", form=form, new_email=new_email, problem=str(saved.error)
+            ), status
         flash(_("Votre adresse e-mail est maintenant %(email)s.", email=new_email), "success")
         me = viewer()
         if me is not None and me.id == user.id:
@@ -174,14 +174,6 @@ def confirm_email(token: str) -> ResponseReturnValue:
     return render_template(
         "auth/email_confirm.html", form=form, new_email=new_email, problem=None
     ), status
-
-
-def _simultaneous(email: str | None) -> str:
-    return _(
-        "Un autre compte utilise désormais l'adresse %(email)s : "
-        "elle ne peut pas devenir la vôtre.",
-        email=email,
-    )
 
 
 # -- forgotten password ------------------------------------------------------------------
@@ -221,22 +213,27 @@ def forgot_password() -> ResponseReturnValue:
         )
         page = render_template("auth/forgot_password.html", form=form)
         return page, 429, {"Retry-After": str(seconds)}
+    status = 400 if request.method == "POST" else 200
     if submitted:
         session_ = db_session()
-        service_account.request_password_reset(session_, address, now=utcnow())
-        session_.commit()
-        # the same answer whether or not an active account has this address
-        flash(
-            _(
-                "Si un compte actif utilise l'adresse %(email)s, un message vient d'y être "
-                "envoyé avec un lien valable une heure. Pensez à regarder dans les "
-                "indésirables.",
-                email=address,
-            ),
-            "success",
+        saved = save(
+            session_,
+            lambda: service_account.request_password_reset(session_, address, now=utcnow()),
+            form=form,
         )
-        return redirect(url_for("auth.login"))
-    status = 400 if request.method == "POST" else 200
+        if saved.ok:
+            # the same answer whether or not an active account has this address
+            flash(
+                _(
+                    "Si un compte actif utilise l'adresse %(email)s, un message vient d'y être "
+                    "envoyé avec un lien valable une heure. Pensez à regarder dans les "
+                    "indésirables.",
+                    email=address,
+                ),
+                "success",
+            )
+            return redirect(url_for("auth.login"))
+        status = saved.status
     return render_template("auth/forgot_password.html", form=form), status
 
 
@@ -251,19 +248,18 @@ def reset_password(token: str) -> ResponseReturnValue:
     found, user = link
     email = user.email
     form = ResetPasswordForm()
+    status = 400 if request.method == "POST" else 200
     if form.validate_on_submit():
-        try:
-            service_account.reset_password(
+        saved = save(
+            session_,
+            lambda: service_account.reset_password(
                 session_, found, user, new=form.new_password.data or "", now=now
-            )
-        except DeadLink:
-            session_.rollback()
+            ),
+            form=form,
+        )
+        if isinstance(saved.error, DeadLink):
             return _dead_link(TokenPurpose.password_reset)
-        except ValidationError as error:
-            session_.rollback()
-            apply_domain_error(form, error)
-        else:
-            session_.commit()
+        if saved.ok:
             logout_user()  # whoever was signed in here: the next step is to sign in anew
             new_session()
             flash(
@@ -274,5 +270,5 @@ def reset_password(token: str) -> ResponseReturnValue:
                 "success",
             )
             return redirect(url_for("auth.login"))
-    status = 400 if request.method == "POST" else 200
+        status = saved.status
     return render_template("auth/reset_password.html", form=form, email=email), status

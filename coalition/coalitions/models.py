@@ -72,6 +72,9 @@ class Coalition(Timestamps, Versioned, Base):
         default=DataLicence.etalab,
         server_default=DataLicence.etalab.value,
     )
+    # raised by every write to the coalition (coalitions/freshness.py): what a cached page is
+    # kept under
+    data_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     @property
     def data_licence_terms(self) -> LicenceTerms:

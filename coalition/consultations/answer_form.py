@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from flask import current_app, request
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 from wtforms import HiddenField, StringField
@@ -27,6 +26,7 @@ from coalition.consultations.service_answering import (
 )
 from coalition.core import limits
 from coalition.core.errors import DomainError
+from coalition.core.writes import save
 
 
 class AnswerForm(FlaskForm):
@@ -74,36 +74,37 @@ def take_answer(
     source: Source,
     stall: Stall | None = None,
 ) -> Outcome:
-    """Check and store the posted answers; commit on success, roll back otherwise."""
+    """Check and store the posted answers; committed on success, else nothing is stored."""
     values = MultiDict(request.form)
     if not form.validate_on_submit():
         return Outcome(400, _("La page a expiré : rechargez-la, puis répondez à nouveau."))
     if form.website.data:
         return Outcome(400, _("Votre réponse n'a pas pu être enregistrée."))
     secret_key = current_app.config["SECRET_KEY"]
-    try:
+    try:  # a check before any write, outside `save`: nothing to roll back yet
         token = read_form_token(secret_key, consultation, form.form_token.data or "")
     except DomainError as error:
         return Outcome(400, str(error), values=values)
-    try:
-        answers = parse_answers(consultation.questions, request.form.to_dict(flat=False))
-        record_submission(
-            session, consultation, answers, source=source, form_token=token, stall=stall
-        )
-        session.commit()
-    except InvalidAnswers as error:
-        session.rollback()
-        return Outcome(400, str(error), error.errors, values)
-    except ReplayedForm:
-        session.rollback()
+    saved = save(
+        session,
+        lambda: record_submission(
+            session,
+            consultation,
+            parse_answers(consultation.questions, request.form.to_dict(flat=False)),
+            source=source,
+            form_token=token,
+            stall=stall,
+        ),
+    )
+    if saved.ok:
+        return Outcome(303)
+    if isinstance(saved.error, ReplayedForm):
         return already_counted()
-    except IntegrityError:
-        session.rollback()
+    if isinstance(saved.error, InvalidAnswers):
+        return Outcome(400, str(saved.error), saved.error.errors, values)
+    if saved.clashed:
         return _after_conflict(session, token)
-    except DomainError as error:
-        session.rollback()
-        return Outcome(400, str(error), values=values)
-    return Outcome(303)
+    return Outcome(400, str(saved.error), values=values)
 
 
 def _after_conflict(session: Session, token: str) -> Outcome:
@@ -111,7 +112,9 @@ def _after_conflict(session: Session, token: str) -> Outcome:
     committed, nothing of it is lost), so this one is thanked as already counted. Anything else
     stored nothing and says so."""
     counted = is_counted(session, token)
-    session.rollback()  # end that read too: the request's session is left as it was found
+    # Not around a write (save rolled that back): this only ends the read just made, so that
+    # the request's session is left as save left it.
+    session.rollback()
     if counted:
         return already_counted()
     return Outcome(409, _("Votre réponse n'a pas pu être enregistrée."))

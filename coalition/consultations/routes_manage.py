@@ -4,7 +4,6 @@ free-text answers."""
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_wtf import FlaskForm
 from sqlalchemy.orm import Session
 
 from coalition.access import require, viewer
@@ -28,9 +27,6 @@ from coalition.consultations.models import (
     QuestionKind,
     TextReview,
 )
-from coalition.core.errors import DomainError
-from coalition.core.forms import apply_domain_error
-from coalition.core.versions import StaleEdit
 from coalition.core.writes import save
 from coalition.db import db_session
 
@@ -72,12 +68,6 @@ def _spec(form: QuestionForm) -> questionnaire.QuestionSpec:
     )
 
 
-def _failed(session: Session, form: FlaskForm, error: DomainError) -> int:
-    session.rollback()
-    apply_domain_error(form, error)
-    return 409 if isinstance(error, StaleEdit) else 400
-
-
 def _back(slug: str, consultation: Consultation) -> ResponseReturnValue:
     return redirect(url_for(".edit", slug=slug, consultation_id=consultation.id))
 
@@ -90,16 +80,17 @@ def create(slug: str) -> ResponseReturnValue:
     form = ConsultationForm()
     status = 200
     if form.validate_on_submit():
-        try:
-            consultation = questionnaire.create_consultation(
+        saved = save(
+            session,
+            lambda: questionnaire.create_consultation(
                 session, coalition, _details(form), by=viewer()
-            )
-            session.commit()
-        except DomainError as error:
-            status = _failed(session, form, error)
-        else:
+            ),
+            form=form,
+        )
+        if saved.value is not None:
             flash(_("Consultation créée : ajoutez ses questions."), "success")
-            return redirect(url_for(".edit", slug=slug, consultation_id=consultation.id))
+            return redirect(url_for(".edit", slug=slug, consultation_id=saved.value.id))
+        status = saved.status
     elif form.is_submitted():
         status = 400
     return render_template("consultations/create.html", coalition=coalition, form=form), status
@@ -134,14 +125,15 @@ def edit(slug: str, consultation_id: int) -> ResponseReturnValue:
         return _edit_page(coalition, consultation)
     if not form.validate():
         return _edit_page(coalition, consultation, form=form, status=400)
-    try:
-        questionnaire.edit_consultation(
+    saved = save(
+        session,
+        lambda: questionnaire.edit_consultation(
             session, consultation, _details(form), seen_version=form.version.data, by=viewer()
-        )
-        session.commit()
-    except DomainError as error:
-        status = _failed(session, form, error)
-        return _edit_page(coalition, consultation, form=form, status=status)
+        ),
+        form=form,
+    )
+    if not saved.ok:
+        return _edit_page(coalition, consultation, form=form, status=saved.status)
     flash(_("Consultation enregistrée."), "success")
     return _back(slug, consultation)
 
@@ -152,14 +144,15 @@ def set_status(slug: str, consultation_id: int) -> ResponseReturnValue:
     form = StatusForm()
     if not form.validate_on_submit():
         return _edit_page(coalition, consultation, status_form=form, status=400)
-    try:
-        questionnaire.set_status(
+    saved = save(
+        session,
+        lambda: questionnaire.set_status(
             session, consultation, ConsultationStatus(form.status.data), by=viewer()
-        )
-        session.commit()
-    except DomainError as error:
-        status = _failed(session, form, error)
-        return _edit_page(coalition, consultation, status_form=form, status=status)
+        ),
+        form=form,
+    )
+    if not saved.ok:
+        return _edit_page(coalition, consultation, status_form=form, status=saved.status)
     opened = consultation.status == ConsultationStatus.open
     flash(_("Consultation ouverte.") if opened else _("Consultation close."), "success")
     return _back(slug, consultation)
@@ -171,12 +164,13 @@ def add_question(slug: str, consultation_id: int) -> ResponseReturnValue:
     form = QuestionForm()
     if not form.validate_on_submit():
         return _edit_page(coalition, consultation, question_form=form, status=400)
-    try:
-        questionnaire.add_question(session, consultation, _spec(form), by=viewer())
-        session.commit()
-    except DomainError as error:
-        status = _failed(session, form, error)
-        return _edit_page(coalition, consultation, question_form=form, status=status)
+    saved = save(
+        session,
+        lambda: questionnaire.add_question(session, consultation, _spec(form), by=viewer()),
+        form=form,
+    )
+    if not saved.ok:
+        return _edit_page(coalition, consultation, question_form=form, status=saved.status)
     flash(_("Question ajoutée."), "success")
     return _back(slug, consultation)
 
@@ -194,14 +188,17 @@ def edit_question(slug: str, consultation_id: int, question_id: int) -> Response
         form = QuestionForm(formdata=None, obj=question)
         form.choices.data = "\n".join(choice.label for choice in question.choices)
     elif form.validate():
-        try:
-            questionnaire.edit_question(session, question, consultation, _spec(form), by=viewer())
-            session.commit()
-        except DomainError as error:
-            status = _failed(session, form, error)
-        else:
+        saved = save(
+            session,
+            lambda: questionnaire.edit_question(
+                session, question, consultation, _spec(form), by=viewer()
+            ),
+            form=form,
+        )
+        if saved.ok:
             flash(_("Question enregistrée."), "success")
             return _back(slug, consultation)
+        status = saved.status
     else:
         status = 400
     return render_template(
@@ -279,14 +276,15 @@ def review_text(slug: str, consultation_id: int, answer_id: int) -> ResponseRetu
     form = TextReviewForm()
     if not form.validate_on_submit():
         return _texts_page(session, coalition, consultation, form, 400)
-    try:
-        questionnaire.review_text(
+    saved = save(
+        session,
+        lambda: questionnaire.review_text(
             session, answer, consultation, TextReview(form.decision.data), by=viewer()
-        )
-        session.commit()
-    except DomainError as error:
-        status = _failed(session, form, error)
-        return _texts_page(session, coalition, consultation, form, status)
+        ),
+        form=form,
+    )
+    if not saved.ok:
+        return _texts_page(session, coalition, consultation, form, saved.status)
     approved = answer.text_review == TextReview.approved
     flash(_("Réponse publiée.") if approved else _("Réponse écartée."), "success")
     return redirect(url_for(".texts", slug=slug, consultation_id=consultation.id))

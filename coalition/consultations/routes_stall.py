@@ -34,6 +34,7 @@ from coalition.core.errors import Conflict
 from coalition.core.extensions import csrf
 from coalition.core.links import external_url
 from coalition.core.tokens import token_hash
+from coalition.core.writes import save
 from coalition.db import db_session, utcnow
 
 bp = Blueprint("stall", __name__)
@@ -120,29 +121,36 @@ def stalls(slug: str, consultation_id: int) -> ResponseReturnValue:
     session, coalition, consultation = _load(slug, consultation_id)
     form = StallForm()
     if form.validate_on_submit():
-        stall = Stall(
-            consultation_id=consultation.id,
-            place=" ".join((form.place.data or "").split()),
-            held_on=form.held_on.data,
-        )
-        secret = new_link(stall, utcnow())
-        session.add(stall)
-        session.flush()
-        user = viewer()
-        audit.record(
-            session,
-            entity="consultation_stall",
-            entity_id=stall.id,
-            action="create",
-            user_id=user.id if user else None,
-            coalition_id=coalition.id,
-            after={
-                "place": stall.place,
-                "held_on": stall.held_on.isoformat(),
-                **_link_audit(stall),
-            },
-        )
-        session.commit()
+
+        def write() -> tuple[Stall, str]:
+            stall = Stall(
+                consultation_id=consultation.id,
+                place=" ".join((form.place.data or "").split()),
+                held_on=form.held_on.data,
+            )
+            secret = new_link(stall, utcnow())
+            session.add(stall)
+            session.flush()
+            user = viewer()
+            audit.record(
+                session,
+                entity="consultation_stall",
+                entity_id=stall.id,
+                action="create",
+                user_id=user.id if user else None,
+                coalition_id=coalition.id,
+                after={
+                    "place": stall.place,
+                    "held_on": stall.held_on.isoformat(),
+                    **_link_audit(stall),
+                },
+            )
+            return stall, secret
+
+        saved = save(session, write, form=form)
+        if saved.value is None:
+            return _stalls_page(session, coalition, consultation, form, saved.status)
+        stall, secret = saved.value
         _keep_fresh_link(stall, secret)
         flash(_("Stand créé : son lien s'affiche ci-dessous, une seule fois."), "success")
         return redirect(_stalls_url(slug, consultation, stall))
@@ -166,20 +174,29 @@ def _link_action(
     if not ConfirmForm().validate_on_submit():
         error = _("La page a expiré : rechargez-la, puis recommencez.")
         return _stalls_page(session, coalition, consultation, StallForm(formdata=None), 400, error)
-    before = _link_audit(stall)
-    if action == "renew_link":
-        _keep_fresh_link(stall, new_link(stall, utcnow()))
+    renew = action == "renew_link"
+    if renew:
         message = _("Nouveau lien pour %(place)s : l'ancien ne fonctionne plus.", place=stall.place)
     else:
-        try:
-            revoke_link(stall, utcnow())
-        except Conflict as conflict:
-            session.rollback()
-            form = StallForm(formdata=None)
-            return _stalls_page(session, coalition, consultation, form, 409, str(conflict))
         message = _("Lien de %(place)s révoqué : il n'enregistre plus rien.", place=stall.place)
-    _record_link_change(session, coalition, stall, action, before)
-    session.commit()
+
+    def write() -> str | None:
+        before = _link_audit(stall)
+        secret = None
+        if renew:
+            secret = new_link(stall, utcnow())
+        else:
+            revoke_link(stall, utcnow())
+        _record_link_change(session, coalition, stall, action, before)
+        return secret
+
+    saved = save(session, write)
+    if not saved.ok:
+        status = 409 if isinstance(saved.error, Conflict) else saved.status  # a revoked link
+        form = StallForm(formdata=None)
+        return _stalls_page(session, coalition, consultation, form, status, str(saved.error))
+    if saved.value is not None:
+        _keep_fresh_link(stall, saved.value)
     flash(message, "success")
     return redirect(_stalls_url(slug, consultation, stall), 303)
 
@@ -209,7 +226,7 @@ def open_kiosk(slug: str, consultation_id: int, stall_id: int) -> ResponseReturn
     if not stall.has_working_link:
         error = _("Le lien de ce stand est révoqué : renouvelez-le pour ouvrir le kiosque.")
         return _stalls_page(session, coalition, consultation, StallForm(formdata=None), 409, error)
-    session.rollback()
+    session.rollback()  # nothing was written: only ends this request's reads before logging out
     logout_user()
     lang = browser_session.get("lang")
     browser_session.clear()  # nothing of the facilitator's session stays on the tablet

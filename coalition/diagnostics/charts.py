@@ -1,7 +1,8 @@
 """Plotly figures of the coalition graph, returned as JSON-able dicts.
 
 Pure functions: no database, no Flask, no translation. Every label shown is passed in.
-The page embeds the dict with json.dumps and draws it with the plotly.js the app serves.
+The page embeds the dict with json.dumps and draws it with the plotly.js the app serves; the
+dicts are written by hand (core/plots.py), plotly's schema checks them in the tests.
 """
 
 import math
@@ -9,10 +10,9 @@ from html import escape
 from typing import Any
 
 import networkx as nx
-import plotly.graph_objects as go
 
 from coalition.actors.colours import FAMILY_COLOURS
-from coalition.core.plots import OTHER_FAMILY_COLOUR, TEMPLATE, as_json
+from coalition.core import plots
 from coalition.diagnostics.graph import FAMILIES, SEED, CoverageMatrix
 
 NON_ACTOR_COLOURS = {"lever": "#6b7280", "action": "#b34700", "axis": "#0f766e"}
@@ -45,30 +45,29 @@ def coverage_heatmap(
         [", ".join(escape(holder.name) for holder in holders) or NO_HOLDER for holders in row]
         for row in cells
     ]
-    heatmap = go.Heatmap(
-        x=[lever_names.get(lever, str(lever)) for lever in lever_ids],
-        y=[family_labels.get(family, family) for family in FAMILIES],
-        z=counts,
-        zmin=0,
-        zmax=max([1, *(count for row in counts for count in row)]),
-        customdata=names,
-        hovertemplate=f"%{{y}} × %{{x}}<br>{escape(holders_label)}: %{{z}}"
+    heatmap = {
+        "type": "heatmap",
+        "x": [lever_names.get(lever, str(lever)) for lever in lever_ids],
+        "y": [family_labels.get(family, family) for family in FAMILIES],
+        "z": counts,
+        "zmin": 0,
+        "zmax": max([1, *(count for row in counts for count in row)]),
+        "customdata": names,
+        "hovertemplate": f"%{{y}} × %{{x}}<br>{escape(holders_label)}: %{{z}}"
         "<br>%{customdata}<extra></extra>",
-        texttemplate="%{z}",
-        colorscale=HEATMAP_COLOURSCALE,
-        colorbar={"title": {"text": holders_label}},
-        xgap=1,
-        ygap=1,
-    )
-    figure = go.Figure(heatmap)
-    figure.update_layout(
-        title={"text": title},
-        template=TEMPLATE,
-        margin={"l": 20, "r": 20, "t": 60, "b": 20},
-        xaxis={"type": "category", "automargin": True, "tickangle": -30},
-        yaxis={"type": "category", "automargin": True, "autorange": "reversed"},
-    )
-    return as_json(figure)
+        "texttemplate": "%{z}",
+        "colorscale": [list(stop) for stop in HEATMAP_COLOURSCALE],
+        "colorbar": {"title": {"text": holders_label}},
+        "xgap": 1,
+        "ygap": 1,
+    }
+    layout = {
+        "title": {"text": title},
+        "margin": {"l": 20, "r": 20, "t": 60, "b": 20},
+        "xaxis": {"type": "category", "automargin": True, "tickangle": -30},
+        "yaxis": {"type": "category", "automargin": True, "autorange": "reversed"},
+    }
+    return plots.figure([heatmap], layout)
 
 
 def network_layout(graph: nx.Graph, seed: int = SEED) -> dict[str, tuple[float, float]]:
@@ -103,20 +102,21 @@ def _shells(graph: nx.Graph) -> list[list[str]]:
     return [shell for shell in (inner, actions, actors) if shell]
 
 
-def _edge_trace(graph: nx.Graph, positions: dict[str, tuple[float, float]]) -> go.Scatter:
+def _edge_trace(graph: nx.Graph, positions: dict[str, tuple[float, float]]) -> plots.Trace:
     xs: list[float | None] = []
     ys: list[float | None] = []
     for source, target in graph.edges():
         xs += [positions[source][0], positions[target][0], None]
         ys += [positions[source][1], positions[target][1], None]
-    return go.Scatter(
-        x=xs,
-        y=ys,
-        mode="lines",
-        line={"color": EDGE_COLOUR, "width": 1},
-        hoverinfo="none",
-        showlegend=False,
-    )
+    return {
+        "type": "scatter",
+        "x": xs,
+        "y": ys,
+        "mode": "lines",
+        "line": {"color": EDGE_COLOUR, "width": 1},
+        "hoverinfo": "none",
+        "showlegend": False,
+    }
 
 
 def _node_groups(graph: nx.Graph) -> dict[tuple[str, str], list[str]]:
@@ -151,27 +151,28 @@ def _node_trace(
     colour: str,
     symbol: str,
     links_label: str,
-) -> go.Scatter:
+) -> plots.Trace:
     hover = [
         f"{escape(graph.nodes[node].get('label', node))}<br>{escape(name)}"
         f"<br>{escape(links_label)}: {graph.degree(node)}"
         for node in nodes
     ]
-    return go.Scatter(
-        x=[positions[node][0] for node in nodes],
-        y=[positions[node][1] for node in nodes],
-        mode="markers",
-        name=name,
-        marker={
+    return {
+        "type": "scatter",
+        "x": [positions[node][0] for node in nodes],
+        "y": [positions[node][1] for node in nodes],
+        "mode": "markers",
+        "name": name,
+        "marker": {
             "color": colour,
             "symbol": symbol,
             "size": [_marker_size(graph.degree(node)) for node in nodes],
             "line": {"color": "#ffffff", "width": 1},
         },
-        hovertext=hover,
-        hoverinfo="text",
-        customdata=nodes,
-    )
+        "hovertext": hover,
+        "hoverinfo": "text",
+        "customdata": list(nodes),
+    }
 
 
 def _group_style(
@@ -180,12 +181,12 @@ def _group_style(
     if node_type == "actor":
         return {
             "name": family_labels.get(family, family),
-            "colour": FAMILY_COLOURS.get(family, OTHER_FAMILY_COLOUR),
+            "colour": FAMILY_COLOURS.get(family, plots.OTHER_FAMILY_COLOUR),
             "symbol": "circle",
         }
     return {
         "name": type_labels.get(node_type, node_type),
-        "colour": NON_ACTOR_COLOURS.get(node_type, OTHER_FAMILY_COLOUR),
+        "colour": NON_ACTOR_COLOURS.get(node_type, plots.OTHER_FAMILY_COLOUR),
         "symbol": NON_ACTOR_SYMBOLS.get(node_type, "circle"),
     }
 
@@ -201,21 +202,19 @@ def network_figure(
 ) -> dict[str, Any]:
     """Every node placed by a seeded spring layout, or where `positions` (network_layout's
     result, kept from an earlier drawing) puts it; one legend entry per family and node type."""
-    figure = go.Figure()
+    traces = []
     if graph.number_of_nodes():
         positions = positions or _layout(graph, seed)
-        figure.add_trace(_edge_trace(graph, positions))
+        traces.append(_edge_trace(graph, positions))
         for (node_type, family), nodes in _node_groups(graph).items():
             style = _group_style(node_type, family, family_labels, type_labels)
-            figure.add_trace(_node_trace(graph, nodes, positions, links_label=links_label, **style))
-    hidden_axis = {"showgrid": False, "zeroline": False, "showticklabels": False}
-    figure.update_layout(
-        template=TEMPLATE,
-        showlegend=True,
-        hovermode="closest",
-        height=600,
-        margin={"l": 10, "r": 10, "t": 10, "b": 10},
-        xaxis=hidden_axis,
-        yaxis=hidden_axis,
-    )
-    return as_json(figure)
+            traces.append(_node_trace(graph, nodes, positions, links_label=links_label, **style))
+    layout = {
+        "showlegend": True,
+        "hovermode": "closest",
+        "height": 600,
+        "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
+        "xaxis": {"showgrid": False, "zeroline": False, "showticklabels": False},
+        "yaxis": {"showgrid": False, "zeroline": False, "showticklabels": False},
+    }
+    return plots.figure(traces, layout)

@@ -9,7 +9,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from coalition.access import require, viewer
 from coalition.coalitions.models import Coalition
@@ -18,7 +17,7 @@ from coalition.core.errors import Conflict, DomainError, ValidationError
 from coalition.core.input import parse_id
 from coalition.core.markdown_escape import escape_markdown
 from coalition.core.versions import StaleEdit
-from coalition.core.writes import SIMULTANEOUS, save
+from coalition.core.writes import save
 from coalition.db import db_session, utcnow
 from coalition.diagnostics import compute, forms, service, snapshots, wording
 from coalition.diagnostics.models import DiagnosticColumn, DiagnosticEntry, DiagnosticSnapshot
@@ -107,10 +106,7 @@ def _prepare_page(
 def prepare(slug: str, meeting_id: int) -> ResponseReturnValue:
     session, coalition, meeting = _load(slug, meeting_id)
     require("meeting.manage", coalition)
-    try:
-        service.check_can_prepare(meeting)
-    except DomainError as error:
-        return render_template("errors/error.html", code=400, message=str(error)), 400
+    service.check_can_prepare(meeting)  # refused: the 400 page (core/error_pages.py)
     return _prepare_page(session, coalition, meeting)
 
 
@@ -177,7 +173,7 @@ def remove_entry(slug: str, meeting_id: int, entry_id: int) -> ResponseReturnVal
     return _write(session, coalition, meeting, write, _("Élément retiré."), anchor)
 
 
-def _draft(session: Session, edit: service.ColumnEdit, error: Exception) -> dict[str, Any]:
+def _draft(session: Session, edit: service.ColumnEdit, error: DomainError) -> dict[str, Any]:
     """The user's texts of a column whose save was refused, to show them again as sent."""
     new_texts = [text for text in edit.new_texts if text.strip()]
     current: dict[int, str] = {}
@@ -204,20 +200,15 @@ def save_column(slug: str, meeting_id: int) -> ResponseReturnValue:
     if column not in {c.value for c in DiagnosticColumn}:
         abort(400)
     edit = forms.column_edit(DiagnosticColumn(column), request.form)
-    try:
-        service.save_column(session, meeting, edit, by=viewer())
-        session.commit()
-    except (DomainError, StaleDataError) as error:
-        session.rollback()
-        conflict = isinstance(error, Conflict | StaleDataError)
-        problem = str(error) if isinstance(error, DomainError) else str(SIMULTANEOUS)
+    saved = save(session, lambda: service.save_column(session, meeting, edit, by=viewer()))
+    if saved.error is not None:
         return _prepare_page(
             session,
             coalition,
             meeting,
-            status=409 if conflict else 400,
-            problems=[problem],
-            draft=_draft(session, edit, error),
+            status=409 if isinstance(saved.error, Conflict) else 400,  # entries gone too
+            problems=[str(saved.error)],
+            draft=_draft(session, edit, saved.error),
         )
     flash(_("Colonne enregistrée."), "success")
     return _to_prepare(coalition, meeting, f"column-{column}")
@@ -267,10 +258,7 @@ def confirm_publish(slug: str, meeting_id: int) -> ResponseReturnValue:
     """
     session, coalition, meeting = _load(slug, meeting_id)
     require("meeting.manage", coalition)
-    try:
-        service.check_can_prepare(meeting)
-    except DomainError as error:
-        return render_template("errors/error.html", code=400, message=str(error)), 400
+    service.check_can_prepare(meeting)  # refused: the 400 page (core/error_pages.py)
     if _snapshot(session, meeting) is not None:
         flash(_("Le diagnostic de cette rencontre est déjà publié."), "info")
         return redirect(url_for("diagnostic.published", slug=slug, meeting_id=meeting.id))
@@ -294,12 +282,9 @@ def publish(slug: str, meeting_id: int) -> ResponseReturnValue:
         data = snapshots.published_data(session, coalition, meeting, entries, today=today)
         service.publish(session, meeting, data, by=viewer())
 
-    try:
-        write()
-        session.commit()
-    except DomainError as error:
-        session.rollback()
-        return _prepare_page(session, coalition, meeting, status=409, problems=[str(error)])
+    saved = save(session, write)
+    if not saved.ok:  # whatever the reason, the diagnostic is not (or already) published: 409
+        return _prepare_page(session, coalition, meeting, status=409, problems=[str(saved.error)])
     flash(_("Diagnostic publié : il ne changera plus."), "success")
     return redirect(url_for("diagnostic.published", slug=slug, meeting_id=meeting.id))
 

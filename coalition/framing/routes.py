@@ -14,10 +14,10 @@ from coalition.actors import queries as actor_queries
 from coalition.actors import service as actor_service
 from coalition.coalitions.models import DATA_LICENCES, Axis, Coalition, Lever
 from coalition.coalitions.queries import coalition_or_404
-from coalition.core.errors import Conflict, DomainError
-from coalition.core.forms import VersionedForm, apply_domain_error
+from coalition.core.errors import Conflict
+from coalition.core.forms import VersionedForm
 from coalition.core.versions import StaleEdit
-from coalition.core.writes import save
+from coalition.core.writes import Saved, save
 from coalition.db import db_session, utcnow
 from coalition.framing import service
 from coalition.framing.forms import (
@@ -47,13 +47,9 @@ def _load_item(slug: str, kind: str, item_id: int) -> tuple[Session, Coalition, 
     return session, coalition, item_or_404(session, coalition, KINDS[kind], item_id)
 
 
-def _commit(session: Session, write: Callable[[], Any]) -> DomainError | None:
-    """Write and commit; or roll back and give the reason, for the page to say it."""
-    return save(session, write).error
-
-
-def _status(error: DomainError) -> int:
-    return 409 if isinstance(error, Conflict) else 400
+def _status(saved: Saved[Any]) -> int:
+    """A name taken, an item retired, in use or stale: 409, as someone else's change; else 400."""
+    return 409 if isinstance(saved.error, Conflict) else 400
 
 
 def _problems(form: FlaskForm) -> list[str]:
@@ -109,20 +105,17 @@ def edit(slug: str) -> ResponseReturnValue:
         context=form.context.data or "",
         phase=form.phase.data or "",
     )
-    error = _commit(
+    saved = save(
         session,
         lambda: service.update_framing(
             session, coalition, details, seen_version=form.version.data, by=viewer()
         ),
+        form=form,
     )
-    if error is None:
+    if saved.ok:
         return _back(coalition, "presentation", _("Présentation de la coalition enregistrée."))
-    changes = None
-    if isinstance(error, StaleEdit):
-        form.now_at(coalition.version)  # the current values, read again after the rollback
-        changes = _changes(session, error)
-    apply_domain_error(form, error)
-    return _page(session, coalition, form=form, status=_status(error), changes=changes)
+    changes = _changes(session, saved.stale) if saved.stale else None
+    return _page(session, coalition, form=form, status=_status(saved), changes=changes)
 
 
 @bp.post("/c/<slug>/framing/licence")
@@ -131,7 +124,7 @@ def set_licence(slug: str) -> ResponseReturnValue:
     form = DataLicenceForm()
     if not form.validate_on_submit():
         return _page(session, coalition, licence_form=form, status=400)
-    error = _commit(
+    saved = save(
         session,
         lambda: service.set_data_licence(
             session,
@@ -140,13 +133,11 @@ def set_licence(slug: str) -> ResponseReturnValue:
             seen_version=form.version.data,
             by=viewer(),
         ),
+        form=form,
     )
-    if error is None:
+    if saved.ok:
         return _back(coalition, "licence", _("Licence des données ouvertes enregistrée."))
-    if isinstance(error, StaleEdit):
-        form.now_at(coalition.version)
-    apply_domain_error(form, error)
-    return _page(session, coalition, licence_form=form, status=_status(error))
+    return _page(session, coalition, licence_form=form, status=_status(saved))
 
 
 # -- axes and levers ----------------------------------------------------------------------
@@ -156,27 +147,25 @@ def set_licence(slug: str) -> ResponseReturnValue:
 def add_item(slug: str, kind: str) -> ResponseReturnValue:
     session, coalition = _load(slug)
     form = ItemForm(prefix=f"new-{kind}")
-    if form.validate_on_submit():
-        error = _commit(
+    if not form.validate_on_submit():
+        return _page(session, coalition, new={kind: form}, status=400)
+    saved = save(
+        session,
+        lambda: service.add_item(
             session,
-            lambda: service.add_item(
-                session,
-                coalition,
-                KINDS[kind],
-                name=form.name.data or "",
-                description=form.description.data or "",
-                by=viewer(),
-            ),
+            coalition,
+            KINDS[kind],
+            name=form.name.data or "",
+            description=form.description.data or "",
+            by=viewer(),
+        ),
+        form=form,
+    )
+    if saved.ok:
+        return _back(
+            coalition, kind, _("Approche ajoutée.") if kind == "axes" else _("Levier ajouté.")
         )
-        if error is None:
-            return _back(
-                coalition, kind, _("Approche ajoutée.") if kind == "axes" else _("Levier ajouté.")
-            )
-        apply_domain_error(form, error)
-        status = _status(error)
-    else:
-        status = 400
-    return _page(session, coalition, new={kind: form}, status=status)
+    return _page(session, coalition, new={kind: form}, status=_status(saved))
 
 
 @bp.route(ITEM, methods=["GET", "POST"])
@@ -186,7 +175,7 @@ def edit_item(slug: str, kind: str, item_id: int) -> ResponseReturnValue:
     form = ItemEditForm() if request.method == "POST" else ItemEditForm(obj=item)
     status, changes = 200, None
     if form.validate_on_submit():
-        error = _commit(
+        saved = save(
             session,
             lambda: service.edit_item(
                 session,
@@ -196,18 +185,16 @@ def edit_item(slug: str, kind: str, item_id: int) -> ResponseReturnValue:
                 seen_version=form.version.data,
                 by=viewer(),
             ),
+            form=form,
         )
-        if error is None:
+        if saved.ok:
             return _back(
                 coalition,
                 kind,
                 _("Approche enregistrée.") if kind == "axes" else _("Levier enregistré."),
             )
-        if isinstance(error, StaleEdit):
-            form.now_at(item.version)
-            changes = _changes(session, error)
-        apply_domain_error(form, error)
-        status = _status(error)
+        changes = _changes(session, saved.stale) if saved.stale else None
+        status = _status(saved)
     elif form.is_submitted():
         status = 400
     return render_template(
@@ -235,9 +222,9 @@ def _change(
     if not form.validate_on_submit():
         return _page(session, coalition, problems=_problems(form), status=400)
     name = item.name
-    error = _commit(session, lambda: write(session, item, form))
-    if error is not None:
-        return _page(session, coalition, problems=[str(error)], status=_status(error))
+    saved = save(session, lambda: write(session, item, form))
+    if not saved.ok:
+        return _page(session, coalition, problems=[str(saved.error)], status=_status(saved))
     return _back(coalition, kind, done[kind] % {"name": name})
 
 
@@ -302,14 +289,14 @@ def set_partner(slug: str, actor_id: int) -> ResponseReturnValue:
     if not form.validate_on_submit():
         return _page(session, coalition, problems=_problems(form), status=400)
     is_partner = form.is_partner.data == "yes"
-    error = _commit(
+    saved = save(
         session,
         lambda: actor_service.set_partner(
             session, actor, is_partner=is_partner, seen_version=form.version.data, by=viewer()
         ),
     )
-    if error is not None:
-        return _page(session, coalition, problems=[str(error)], status=_status(error))
+    if not saved.ok:
+        return _page(session, coalition, problems=[str(saved.error)], status=_status(saved))
     if is_partner:
         message = _("%(name)s est partenaire de la coalition.", name=actor.name)
     else:

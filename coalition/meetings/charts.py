@@ -4,10 +4,8 @@ from collections.abc import Callable, Sequence
 from html import escape
 from typing import Any
 
-import plotly.graph_objects as go
-
 from coalition.actors.colours import FAMILY_COLOURS
-from coalition.core.plots import OTHER_FAMILY_COLOUR, TEMPLATE, as_json
+from coalition.core import plots
 from coalition.meetings.attendance import AttendanceReport, FamilyAttendance
 
 
@@ -53,30 +51,30 @@ def attendance_rates_figure(
     number_label: Callable[[int], str] = meeting_number,
 ) -> dict[str, Any]:
     meetings = [number_label(number) for number in meeting_numbers]
-    figure = go.Figure()
+    lines = []
     for family in families:
         name = family_labels.get(family.family, family.family)
-        figure.add_trace(
-            go.Scatter(
-                x=meetings,
-                y=_rates(family.present, family.expected),
-                customdata=[
+        lines.append(
+            {
+                "type": "scatter",
+                "x": meetings,
+                "y": _rates(family.present, family.expected),
+                "customdata": [
                     f"{came}/{out_of}"
                     for came, out_of in zip(family.present, family.expected, strict=True)
                 ],
-                mode="lines+markers",
-                cliponaxis=False,
-                name=name,
-                line={"color": FAMILY_COLOURS.get(family.family, OTHER_FAMILY_COLOUR)},
-                hovertemplate=f"{escape(name)}<br>%{{x}}<br>{escape(rate_label)}: %{{y}}%"
+                "mode": "lines+markers",
+                "cliponaxis": False,
+                "name": name,
+                "line": {"color": FAMILY_COLOURS.get(family.family, plots.OTHER_FAMILY_COLOUR)},
+                "hovertemplate": f"{escape(name)}<br>%{{x}}<br>{escape(rate_label)}: %{{y}}%"
                 " (%{customdata})<extra></extra>",
-            )
+            }
         )
-    figure.update_layout(
-        title={"text": title},
-        template=TEMPLATE,
-        margin={"l": 20, "r": 20, "t": 60, "b": 20},
-        xaxis={"type": "category", "automargin": True},
-        yaxis={"range": [0, 100], "title": {"text": rate_label}, "ticksuffix": "%"},
-    )
-    return as_json(figure)
+    layout = {
+        "title": {"text": title},
+        "margin": {"l": 20, "r": 20, "t": 60, "b": 20},
+        "xaxis": {"type": "category", "automargin": True},
+        "yaxis": {"range": [0, 100], "title": {"text": rate_label}, "ticksuffix": "%"},
+    }
+    return plots.figure(lines, layout)

@@ -1,23 +1,21 @@
 """Meetings: the calendar and its iCalendar feed, a meeting's page, scheduling."""
 
-from datetime import datetime
+from collections.abc import Callable
+from datetime import date, datetime
 from typing import Any
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 
 from coalition.access import can, require, viewer
 from coalition.actors.models import FAMILY_LABELS
 from coalition.coalitions.models import Coalition
 from coalition.coalitions.queries import coalition_or_404
-from coalition.core.errors import DomainError
-from coalition.core.forms import apply_domain_error
+from coalition.core.errors import ValidationError
+from coalition.core.input import parse_id
 from coalition.core.links import external_url
-from coalition.core.versions import StaleEdit
-from coalition.core.writes import SIMULTANEOUS
+from coalition.core.writes import save
 from coalition.db import db_session, utcnow
 from coalition.meetings import charts, queries, service
 from coalition.meetings.calendar import PARIS, CalendarEvent, calendar_bytes
@@ -139,24 +137,33 @@ def render_meeting(
 # -- scheduling ---------------------------------------------------------------------------
 
 
-def _schedule_times(form: ScheduleForm) -> list[tuple[datetime, datetime]]:
+def _schedule_days(form: ScheduleForm) -> list[date]:
     if form.mode.data == "dates":
-        days = parse_dates(form.dates.data or "")
-    elif form.mode.data == "rule":
+        return parse_dates(form.dates.data or "")
+    if form.mode.data == "rule":
         if form.first_month.data is None:
             raise SeriesError(_("Indiquez le mois de la première rencontre."), "first_month")
-        days = monthly_dates(
+        return monthly_dates(
             form.first_month.data,
             form.count.data or 0,
             nth=int(form.nth.data or 0),
             weekday=int(form.weekday.data or 0),
         )
-    else:
-        if form.day.data is None:
-            raise SeriesError(_("Indiquez la date de la rencontre."), "day")
-        days = [form.day.data]
+    if form.day.data is None:
+        raise SeriesError(_("Indiquez la date de la rencontre."), "day")
+    return [form.day.data]
+
+
+def _times(
+    form: ScheduleForm | MeetingEditForm, days: Callable[[], list[date]]
+) -> list[tuple[datetime, datetime]]:
+    """The meetings' start and end, in UTC; dates that break a rule are refused on their field,
+    as any broken rule is (a ValidationError, for `save` to put on the form)."""
     assert form.start_time.data is not None and form.end_time.data is not None
-    return meeting_times(days, form.start_time.data, form.end_time.data)
+    try:
+        return meeting_times(days(), form.start_time.data, form.end_time.data)
+    except SeriesError as error:
+        raise ValidationError(error.message, field=error.field) from None
 
 
 @bp.route("/c/<slug>/meetings/new", methods=["GET", "POST"])
@@ -165,29 +172,25 @@ def schedule(slug: str) -> ResponseReturnValue:
     coalition = coalition_or_404(session, slug)
     require("meeting.manage", coalition)
     form = ScheduleForm()
+    status = 400 if form.is_submitted() else 200
     if form.validate_on_submit():
-        try:
-            times = _schedule_times(form)
-            created = service.schedule_meetings(
+        saved = save(
+            session,
+            lambda: service.schedule_meetings(
                 session,
                 coalition,
-                times,
+                _times(form, lambda: _schedule_days(form)),
                 title=form.title.data or "",
                 place=form.place.data or "",
                 online_url=(form.online_url.data or "").strip() or None,
                 by=viewer(),
-            )
-            session.commit()
-        except SeriesError as error:
-            session.rollback()
-            apply_domain_error(form, DomainError(error.message, field=error.field))
-        except DomainError as error:
-            session.rollback()
-            apply_domain_error(form, error)
-        else:
-            flash(_("%(num)d rencontre(s) créée(s).", num=len(created)), "success")
+            ),
+            form=form,
+        )
+        if saved.value is not None:
+            flash(_("%(num)d rencontre(s) créée(s).", num=len(saved.value)), "success")
             return redirect(url_for("meetings.calendar", slug=slug))
-    status = 400 if form.is_submitted() else 200
+        status = saved.status
     return render_template("meetings/schedule.html", coalition=coalition, form=form), status
 
 
@@ -209,11 +212,11 @@ def edit(slug: str, meeting_id: int) -> ResponseReturnValue:
         )
     status = 200
     if form.validate_on_submit():
-        assert form.day.data and form.start_time.data and form.end_time.data
-        try:
-            [(starts_at, ends_at)] = meeting_times(
-                [form.day.data], form.start_time.data, form.end_time.data
-            )
+        day = form.day.data
+        assert day is not None
+
+        def write() -> None:
+            [(starts_at, ends_at)] = _times(form, lambda: [day])
             service.update_meeting(
                 session,
                 meeting,
@@ -226,25 +229,14 @@ def edit(slug: str, meeting_id: int) -> ResponseReturnValue:
                 seen_version=form.version.data,
                 by=viewer(),
             )
-            session.commit()
-        except SeriesError as error:
-            session.rollback()
-            apply_domain_error(form, DomainError(error.message, field=error.field))
-            status = 400
-        except (StaleEdit, StaleDataError, IntegrityError) as error:
-            session.rollback()
-            form.now_at(meeting.version)
-            form.form_errors.append(
-                str(error) if isinstance(error, StaleEdit) else str(SIMULTANEOUS)
-            )
-            status = 409
-        except DomainError as error:
-            session.rollback()
-            apply_domain_error(form, error)
-            status = 400
-        else:
+
+        saved = save(session, write, form=form)
+        if saved.ok:
             flash(_("Rencontre mise à jour."), "success")
             return redirect(url_for("meetings.page", slug=slug, meeting_id=meeting.id))
+        if saved.clashed:  # sending the form again replaces what is there now
+            form.now_at(meeting.version)
+        status = saved.status
     elif form.is_submitted():
         status = 400
     return render_template(
@@ -258,14 +250,16 @@ def cancel(slug: str, meeting_id: int) -> ResponseReturnValue:
     coalition = coalition_or_404(session, slug)
     meeting = queries.meeting_or_404(session, coalition, meeting_id)
     require("meeting.manage", coalition)
-    try:
-        version = int(request.form.get("version", ""))
-        service.cancel_meeting(session, meeting, seen_version=version, by=viewer())
-        session.commit()
-    except (ValueError, StaleEdit):
-        session.rollback()
-        message = _("La rencontre a changé entre-temps : rechargez la page avant de l'annuler.")
-        return render_meeting(coalition, meeting, status=409, problems=[message])
+    version = parse_id(request.form.get("version"))  # none or another one: a stale page
+    saved = save(
+        session,
+        lambda: service.cancel_meeting(session, meeting, seen_version=version, by=viewer()),
+    )
+    if not saved.ok:
+        message = str(saved.error)
+        if saved.clashed:
+            message = _("La rencontre a changé entre-temps : rechargez la page avant de l'annuler.")
+        return render_meeting(coalition, meeting, status=saved.status, problems=[message])
     flash(_("Rencontre annulée."), "success")
     return redirect(url_for("meetings.page", slug=slug, meeting_id=meeting.id))
 

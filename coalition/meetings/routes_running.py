@@ -5,13 +5,14 @@ from collections.abc import Callable
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 
 from coalition.access import require, viewer
 from coalition.coalitions.models import Coalition
 from coalition.coalitions.queries import coalition_or_404
-from coalition.core.errors import DomainError, ValidationError
-from coalition.core.input import coerce_id, parse_id
+from coalition.core.errors import ValidationError
+from coalition.core.input import parse_id
 from coalition.core.writes import save
 from coalition.db import db_session
 from coalition.meetings import queries, service
@@ -21,6 +22,8 @@ from coalition.meetings.routes import render_meeting
 from coalition.roadmap.models import Action, ActionStatus
 
 bp = Blueprint("running", __name__)
+PRESENCE_VALUES = {presence.value for presence in Presence}
+UNRECOGNISED = _l("Présences non enregistrées : une valeur n'est pas reconnue.")
 
 
 def _load(slug: str, meeting_id: int) -> tuple[Coalition, Meeting]:
@@ -42,10 +45,23 @@ def _action(value: str | None) -> Action | None:
 
 
 def _done(coalition: Coalition, meeting: Meeting, message: str, anchor: str) -> ResponseReturnValue:
-    db_session().commit()
     flash(message, "success")
     url = url_for("meetings.page", slug=coalition.slug, meeting_id=meeting.id)
     return redirect(f"{url}#{anchor}")
+
+
+def _button(
+    coalition: Coalition,
+    meeting: Meeting,
+    write: Callable[[], None],
+    message: str,
+    anchor: str,
+) -> ResponseReturnValue:
+    """A button of the meeting page: write and commit, or show the page again saying why not."""
+    saved = save(db_session(), write)
+    if not saved.ok:
+        return render_meeting(coalition, meeting, status=saved.status, problems=[str(saved.error)])
+    return _done(coalition, meeting, message, anchor)
 
 
 def _write(
@@ -96,8 +112,11 @@ def _agenda_item_or_404(meeting: Meeting, item_id: int) -> AgendaItem:
 def remove_agenda_item(slug: str, meeting_id: int, item_id: int) -> ResponseReturnValue:
     coalition, meeting = _load(slug, meeting_id)
     item = _agenda_item_or_404(meeting, item_id)
-    service.remove_agenda_item(db_session(), meeting, item, by=viewer())
-    return _done(coalition, meeting, _("Point retiré."), "agenda")
+
+    def write() -> None:
+        service.remove_agenda_item(db_session(), meeting, item, by=viewer())
+
+    return _button(coalition, meeting, write, _("Point retiré."), "agenda")
 
 
 @bp.post("/c/<slug>/meetings/<int:meeting_id>/agenda/<int:item_id>/move")
@@ -107,25 +126,39 @@ def move_agenda_item(slug: str, meeting_id: int, item_id: int) -> ResponseReturn
     if request.form.get("direction") not in ("up", "down"):
         abort(400)
     up = request.form["direction"] == "up"
-    service.move_agenda_item(db_session(), meeting, item, up=up, by=viewer())
-    return _done(coalition, meeting, _("Ordre du jour réordonné."), "agenda")
+
+    def write() -> None:
+        service.move_agenda_item(db_session(), meeting, item, up=up, by=viewer())
+
+    return _button(coalition, meeting, write, _("Ordre du jour réordonné."), "agenda")
 
 
 @bp.post("/c/<slug>/meetings/<int:meeting_id>/attendance")
 def record_attendance(slug: str, meeting_id: int) -> ResponseReturnValue:
     coalition, meeting = _load(slug, meeting_id)
-    presences: dict[int, Presence | None] = {}
-    try:
-        for key, value in request.form.items():
-            if key.startswith("presence-"):
-                actor_id = coerce_id(key.removeprefix("presence-"))
-                presences[actor_id] = Presence(value) if value else None
-        service.record_attendance(db_session(), meeting, presences, by=viewer())
-    except (ValueError, DomainError):
-        db_session().rollback()
-        message = _("Présences non enregistrées : une valeur n'est pas reconnue.")
-        return render_meeting(coalition, meeting, status=400, problems=[message])
+    saved = save(
+        db_session(),
+        lambda: service.record_attendance(db_session(), meeting, _presences(), by=viewer()),
+    )
+    if not saved.ok:
+        # one wording for a value the form cannot hold and an actor of another coalition
+        message = str(saved.error if saved.clashed else UNRECOGNISED)
+        return render_meeting(coalition, meeting, status=saved.status, problems=[message])
     return _done(coalition, meeting, _("Présences enregistrées."), "attendance")
+
+
+def _presences() -> dict[int, Presence | None]:
+    """Each actor's presence as sent (none: removed); an actor id or a presence that is not one
+    is refused."""
+    presences: dict[int, Presence | None] = {}
+    for key, value in request.form.items():
+        if not key.startswith("presence-"):
+            continue
+        actor_id = parse_id(key.removeprefix("presence-"))
+        if actor_id is None or (value and value not in PRESENCE_VALUES):
+            raise ValidationError(UNRECOGNISED)
+        presences[actor_id] = Presence(value) if value else None
+    return presences
 
 
 @bp.post("/c/<slug>/meetings/<int:meeting_id>/minutes")
@@ -172,8 +205,11 @@ def remove_decision(slug: str, meeting_id: int, decision_id: int) -> ResponseRet
     decision = db_session().get(Decision, decision_id)
     if decision is None or decision.meeting_id != meeting.id:
         abort(404)
-    service.remove_decision(db_session(), meeting, decision, by=viewer())
-    return _done(coalition, meeting, _("Décision retirée."), "decisions")
+
+    def write() -> None:
+        service.remove_decision(db_session(), meeting, decision, by=viewer())
+
+    return _button(coalition, meeting, write, _("Décision retirée."), "decisions")
 
 
 @bp.route("/c/<slug>/meetings/<int:meeting_id>/reviews/<int:action_id>", methods=["GET", "POST"])

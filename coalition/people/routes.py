@@ -1,11 +1,12 @@
 """The "Personnes" page of a coalition: its people, its invitations, inviting, changing a
 person's role or actor, removing them. Accepting an invitation is in `routes_accept.py`."""
 
+from typing import Any
+
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from coalition.access import can, require, viewer
@@ -14,9 +15,9 @@ from coalition.actors.service import ActorDetails
 from coalition.auth.models import MembershipRole
 from coalition.coalitions.models import Coalition
 from coalition.coalitions.queries import coalition_or_404
-from coalition.core.errors import Conflict, DomainError, ValidationError
+from coalition.core.errors import Conflict, ValidationError
 from coalition.core.forms import apply_domain_error
-from coalition.core.writes import SIMULTANEOUS
+from coalition.core.writes import Saved, save
 from coalition.db import db_session, utcnow
 from coalition.people import queries, service, service_memberships
 from coalition.people.forms import (
@@ -25,6 +26,7 @@ from coalition.people.forms import (
     MembershipForm,
     actor_choices,
 )
+from coalition.people.models import Invitation
 
 bp = Blueprint("people", __name__)
 
@@ -39,8 +41,10 @@ def _load(slug: str) -> tuple[Session, Coalition]:
     return session, coalition
 
 
-def _status(error: DomainError) -> int:
-    return 409 if isinstance(error, Conflict) else 400
+def _status(saved: Saved[Any]) -> int:
+    """This page answers 409 to any conflict (a closed invitation, the last facilitator), not
+    only to someone else's change at the same instant."""
+    return 409 if isinstance(saved.error, Conflict) else saved.status
 
 
 def _role(value: str | None, field: str = "role") -> MembershipRole:
@@ -110,11 +114,12 @@ def invite(slug: str) -> ResponseReturnValue:
     form = InviteForm()
     if not form.validate_on_submit():
         return _page(session, coalition, form=form, status=400)
-    try:
+
+    def write() -> list[Invitation]:
         role = _role(form.role.data)
         new_actor = _new_actor(form) if role == MembershipRole.member else None
         chosen = None if new_actor is not None else form.actor.data
-        invitations = service.invite_many(
+        return service.invite_many(
             session,
             coalition,
             emails=form.emails.data or "",
@@ -124,17 +129,14 @@ def invite(slug: str) -> ResponseReturnValue:
             by=viewer(),
             now=utcnow(),
         )
-        session.commit()
-    except DomainError as error:
-        session.rollback()
+
+    saved = save(session, write)
+    if saved.error is not None:
+        error = saved.error
         error.field = NEW_ACTOR_FIELDS.get(error.field or "", error.field)
-        apply_domain_error(form, error)
-        return _page(session, coalition, form=form, status=400)
-    except IntegrityError:
-        session.rollback()
-        form.form_errors.append(str(SIMULTANEOUS))
-        return _page(session, coalition, form=form, status=409)
-    count = len(invitations)
+        apply_domain_error(form, error)  # on the field of the form that holds it
+        return _page(session, coalition, form=form, status=saved.status)
+    count = len(saved.value or [])
     flash(
         ngettext("%(num)d invitation envoyée.", "%(num)d invitations envoyées.", count),
         "success",
@@ -147,20 +149,20 @@ def _invitation_write(slug: str, invitation_id: int, action: str) -> ResponseRet
     invitation = queries.invitation_or_404(session, coalition, invitation_id)
     # (the CSRF token these buttons send was checked before the view, by CSRFProtect)
     email = invitation.email
-    try:
+
+    def write() -> str:
         if action == "resend":
             service.resend(session, invitation, coalition, by=viewer(), now=utcnow())
-            done = _(
+            return _(
                 "Invitation renvoyée à %(email)s : l'ancien lien ne fonctionne plus.", email=email
             )
-        else:
-            service.revoke(session, invitation, by=viewer(), now=utcnow())
-            done = _("Invitation de %(email)s révoquée : son lien ne fonctionne plus.", email=email)
-        session.commit()
-    except DomainError as error:
-        session.rollback()
-        return _page(session, coalition, problems=[str(error)], status=_status(error))
-    flash(done, "success")
+        service.revoke(session, invitation, by=viewer(), now=utcnow())
+        return _("Invitation de %(email)s révoquée : son lien ne fonctionne plus.", email=email)
+
+    saved = save(session, write)
+    if not saved.ok:
+        return _page(session, coalition, problems=[str(saved.error)], status=_status(saved))
+    flash(saved.value or "", "success")
     return redirect(url_for(".index", slug=slug))
 
 
@@ -222,18 +224,18 @@ def person(slug: str, membership_id: int) -> ResponseReturnValue:
         return _person_page(session, coalition, found)
     if not form.validate():
         return _person_page(session, coalition, found, form=form, status=400)
-    try:
+
+    def write() -> bool:
         role = _role(form.role.data)
         actor = _actor(session, form.actor.data) if role == MembershipRole.member else None
-        changed = service_memberships.change_membership(
+        return service_memberships.change_membership(
             session, found.membership, coalition, role=role, actor=actor, by=viewer()
         )
-        session.commit()
-    except DomainError as error:
-        session.rollback()
-        apply_domain_error(form, error)
-        return _person_page(session, coalition, found, form=form, status=_status(error))
-    if changed:
+
+    saved = save(session, write, form=form)
+    if not saved.ok:
+        return _person_page(session, coalition, found, form=form, status=_status(saved))
+    if saved.value:
         flash(_("Rôle de %(name)s mis à jour.", name=found.user.name), "success")
     else:
         flash(_("Rien n'a changé pour %(name)s.", name=found.user.name), "info")
@@ -244,12 +246,15 @@ def person(slug: str, membership_id: int) -> ResponseReturnValue:
 def remove(slug: str, membership_id: int) -> ResponseReturnValue:
     session, coalition = _load(slug)
     found = queries.person_or_404(session, coalition, membership_id)
-    try:
-        service_memberships.remove_membership(session, found.membership, coalition, by=viewer())
-        session.commit()
-    except DomainError as error:
-        session.rollback()
-        return _person_page(session, coalition, found, problems=[str(error)], status=_status(error))
+    saved = save(
+        session,
+        lambda: service_memberships.remove_membership(
+            session, found.membership, coalition, by=viewer()
+        ),
+    )
+    if not saved.ok:
+        problems = [str(saved.error)]
+        return _person_page(session, coalition, found, problems=problems, status=_status(saved))
     flash(_("%(name)s ne fait plus partie de la coalition.", name=found.user.name), "success")
     user = viewer()
     return _after_change(slug, coalition, left=user is not None and user.id == found.user.id)

@@ -6,7 +6,6 @@ from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import login_user
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from coalition.access import require, viewer
@@ -15,7 +14,7 @@ from coalition.auth.models import User
 from coalition.auth.routes import new_session
 from coalition.coalitions.models import Coalition
 from coalition.core.errors import DomainError
-from coalition.core.forms import apply_domain_error
+from coalition.core.writes import save
 from coalition.db import db_session, utcnow
 from coalition.people import queries
 from coalition.people.forms import ConfirmForm, JoinForm
@@ -86,6 +85,7 @@ def accept_invitation(token: str) -> ResponseReturnValue:
     state = state_of(invitation, now)
     if state != InvitationState.pending:
         return _closed(str(CLOSED_MESSAGES[state]), 410, coalition)
+    # a check before any write, not a write: `save` would commit, and end the lock on the row
     try:
         actor = check_usable(session, invitation, now=now)
     except DomainError as error:  # the actor left the coalition since
@@ -111,15 +111,10 @@ def _accept_signed_in(
     form = ConfirmForm()
     if not form.validate_on_submit():
         return _render("accept", invitation, coalition, actor, form)
-    try:
-        membership = accept(session, invitation, user, now=utcnow())
-        session.commit()
-    except (DomainError, IntegrityError) as error:
-        session.rollback()
-        if isinstance(error, DomainError):
-            return _closed(str(error), 409, coalition)
-        return _closed(_("Cette invitation vient d'être utilisée : rechargez la page."), 409)
-    return _welcome(coalition, user, membership is not None)
+    saved = save(session, lambda: accept(session, invitation, user, now=utcnow()))
+    if not saved.ok:  # whatever the reason, this invitation cannot serve now
+        return _closed(str(saved.error), 409, coalition)
+    return _welcome(coalition, user, saved.value is not None)
 
 
 def _join(
@@ -129,23 +124,23 @@ def _join(
     if not form.validate_on_submit():
         status = 400 if form.is_submitted() else 200
         return _render("join", invitation, coalition, actor, form, status)
-    try:
-        user = join(
+    saved = save(
+        session,
+        lambda: join(
             session,
             invitation,
             name=form.name.data or "",
             password=form.password.data or "",
             language=str(get_locale() or "fr"),
             now=utcnow(),
-        )
-        session.commit()
-    except DomainError as error:
-        session.rollback()
-        apply_domain_error(form, error)
+        ),
+        form=form,
+    )
+    if saved.clashed:  # the invitation was used, or the account made, at the same instant
+        return _closed(str(saved.error), 409, coalition)
+    if saved.value is None:  # a refused name or password, shown on the form
         return _render("join", invitation, coalition, actor, form, 400)
-    except IntegrityError:
-        session.rollback()
-        return _closed(_("Cette invitation vient d'être utilisée : rechargez la page."), 409)
+    user = saved.value
     new_session()  # nothing carried over from before the account existed
     login_user(user)
     return _welcome(coalition, user, True)

@@ -15,9 +15,8 @@ from coalition.coalitions import queries as coalition_queries
 from coalition.coalitions.models import Coalition
 from coalition.coalitions.naming import shown_name
 from coalition.coalitions.queries import coalition_or_404
-from coalition.core.errors import DomainError
-from coalition.core.forms import apply_domain_error, choices
-from coalition.core.versions import StaleEdit
+from coalition.core.forms import choices
+from coalition.core.writes import save
 from coalition.db import db_session
 from coalition.resources import service
 from coalition.resources.forms import ModerationForm, ResourceForm
@@ -176,6 +175,23 @@ def page(slug: str, resource_id: int) -> ResponseReturnValue:
     return _resource_page(session, coalition, resource)
 
 
+def _details(form: ResourceForm) -> service.ResourceDetails | None:
+    """What the form describes; None when a value is not one the form offers."""
+    try:
+        return service.ResourceDetails(
+            title=form.title.data or "",
+            url=form.url.data or "",
+            kind=ResourceKind(form.kind.data),
+            summary=form.summary.data or "",
+            language=form.language.data or "fr",
+            axis_id=_int(form.axis.data),
+            lever_ids=[_int(v) or 0 for v in form.levers.data or []],
+            tags=service.parse_tags(form.tags.data or ""),
+        )
+    except ValueError:
+        return None
+
+
 @bp.route("/c/<slug>/resources/new", methods=["GET", "POST"])
 def submit(slug: str) -> ResponseReturnValue:
     session = db_session()
@@ -189,43 +205,31 @@ def submit(slug: str) -> ResponseReturnValue:
     form.levers.choices = row_choices(
         coalition_queries.coalition_levers(session, coalition, with_retired=False)
     )
-    duplicate = None
-    status = 200
-    if form.validate_on_submit():
-        membership = membership_in(viewer(), coalition.id)
-        actor = (
-            session.get(Actor, membership.actor_id) if membership and membership.actor_id else None
-        )
-        try:
-            details = service.ResourceDetails(
-                title=form.title.data or "",
-                url=form.url.data or "",
-                kind=ResourceKind(form.kind.data),
-                summary=form.summary.data or "",
-                language=form.language.data or "fr",
-                axis_id=_int(form.axis.data),
-                lever_ids=[_int(v) or 0 for v in form.levers.data or []],
-                tags=service.parse_tags(form.tags.data or ""),
-            )
-            resource = service.submit_resource(
-                session, coalition, details, actor=actor, by=viewer()
-            )
-            session.commit()
-        except ValueError:
-            session.rollback()
-            form.form_errors.append(_("Une valeur n'est pas reconnue."))
-            status = 400
-        except DomainError as error:
-            session.rollback()
-            if isinstance(error, service.DuplicateResource):
-                duplicate = error.existing
-            apply_domain_error(form, error)
-            status = 400
-        else:
-            flash(_("Merci ! La ressource sera publiée après relecture."), "success")
-            return redirect(url_for("resources.page", slug=slug, resource_id=resource.id))
-    elif form.is_submitted():
-        status = 400
+    if not form.validate_on_submit():
+        status = 400 if form.is_submitted() else 200
+        return _submit_page(coalition, form, status=status)
+    details = _details(form)
+    if details is None:
+        form.form_errors.append(_("Une valeur n'est pas reconnue."))
+        return _submit_page(coalition, form, status=400)
+    membership = membership_in(viewer(), coalition.id)
+    actor = session.get(Actor, membership.actor_id) if membership and membership.actor_id else None
+    saved = save(
+        session,
+        lambda: service.submit_resource(session, coalition, details, actor=actor, by=viewer()),
+        form=form,
+    )
+    if saved.value is None:
+        error = saved.error
+        duplicate = error.existing if isinstance(error, service.DuplicateResource) else None
+        return _submit_page(coalition, form, status=saved.status, duplicate=duplicate)
+    flash(_("Merci ! La ressource sera publiée après relecture."), "success")
+    return redirect(url_for("resources.page", slug=slug, resource_id=saved.value.id))
+
+
+def _submit_page(
+    coalition: Coalition, form: ResourceForm, *, status: int, duplicate: Resource | None = None
+) -> ResponseReturnValue:
     return render_template(
         "resources/submit.html", coalition=coalition, form=form, duplicate=duplicate
     ), status
@@ -240,23 +244,20 @@ def moderate(slug: str, resource_id: int) -> ResponseReturnValue:
     form = ModerationForm()
     if not form.validate_on_submit():
         return _resource_page(session, coalition, resource, form, 400)
-    try:
-        service.moderate(
+    saved = save(
+        session,
+        lambda: service.moderate(
             session,
             resource,
             publish=form.decision.data == "publish",
             reason=form.reason.data or "",
             seen_version=form.version.data,
             by=viewer(),
-        )
-        session.commit()
-    except DomainError as error:
-        session.rollback()
-        if isinstance(error, StaleEdit):
-            form.form_errors.append(str(error))
-            return _resource_page(session, coalition, resource, form, 409)
-        apply_domain_error(form, error)
-        return _resource_page(session, coalition, resource, form, 400)
+        ),
+        form=form,
+    )
+    if not saved.ok:
+        return _resource_page(session, coalition, resource, form, saved.status)
     published = resource.status == ResourceStatus.published
     flash(_("Ressource publiée.") if published else _("Ressource refusée."), "success")
     return redirect(url_for("resources.page", slug=slug, resource_id=resource.id))

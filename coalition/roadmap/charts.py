@@ -5,9 +5,7 @@ from datetime import datetime
 from html import escape
 from typing import Any
 
-import plotly.graph_objects as go
-
-from coalition.core.plots import TEMPLATE, as_json
+from coalition.core import plots
 from coalition.meetings.charts import meeting_number
 from coalition.roadmap.timeline import Timeline, TimelineCell
 
@@ -91,35 +89,36 @@ def timeline_figure(
         for action in timeline.actions
     ]
     action_keys = [str(action.id) for action in timeline.actions]
-    heatmap = go.Heatmap(
-        x=[
+    heatmap = {
+        "type": "heatmap",
+        "x": [
             f"{number_label(meeting.number)} {date_label(meeting.starts_at)}"
             for meeting in timeline.meetings
         ],
-        y=action_keys,
-        z=[[review.progress if review else None for review in row] for row in reviews],
-        zmin=0,
-        zmax=100,
-        text=[[_review_text(review, status_labels) for review in row] for row in reviews],
-        texttemplate="%{text}",
-        customdata=_timeline_hovers(timeline, reviews, status_labels, progress_label, number_label),
-        hovertemplate="%{customdata}<extra></extra>",
-        colorscale=PROGRESS_COLOURSCALE,
-        colorbar={"title": {"text": progress_label}},
-        xgap=1,
-        ygap=1,
-    )
-    figure = go.Figure(heatmap)
-    figure.update_layout(
-        title={"text": title},
-        template=TEMPLATE,
-        height=max(
+        "y": action_keys,
+        "z": [[review.progress if review else None for review in row] for row in reviews],
+        "zmin": 0,
+        "zmax": 100,
+        "text": [[_review_text(review, status_labels) for review in row] for row in reviews],
+        "texttemplate": "%{text}",
+        "customdata": _timeline_hovers(
+            timeline, reviews, status_labels, progress_label, number_label
+        ),
+        "hovertemplate": "%{customdata}<extra></extra>",
+        "colorscale": [list(stop) for stop in PROGRESS_COLOURSCALE],
+        "colorbar": {"title": {"text": progress_label}},
+        "xgap": 1,
+        "ygap": 1,
+    }
+    layout = {
+        "title": {"text": title},
+        "height": max(
             TIMELINE_MIN_HEIGHT,
             TIMELINE_BASE_HEIGHT + TIMELINE_ROW_HEIGHT * len(timeline.actions),
         ),
-        margin={"l": 20, "r": 20, "t": 60, "b": 20},
-        xaxis={"type": "category", "automargin": True, "side": "top"},
-        yaxis={
+        "margin": {"l": 20, "r": 20, "t": 60, "b": 20},
+        "xaxis": {"type": "category", "automargin": True, "side": "top"},
+        "yaxis": {
             "type": "category",
             "automargin": True,
             "autorange": "reversed",
@@ -127,8 +126,8 @@ def timeline_figure(
             "tickvals": action_keys,
             "ticktext": [escape(_short(action.title)) for action in timeline.actions],
         },
-    )
-    return as_json(figure)
+    }
+    return plots.figure([heatmap], layout)
 
 
 def status_figure(
@@ -136,20 +135,18 @@ def status_figure(
 ) -> dict[str, Any]:
     """Actions by status, one bar per status in the labels' order."""
     statuses = [status for status in status_labels if counts.get(f"status:{status}", 0)]
-    figure = go.Figure(
-        go.Bar(
-            x=[status_labels[status] for status in statuses],
-            y=[counts[f"status:{status}"] for status in statuses],
-            marker_color=[STATUS_COLOURS.get(status, "#6b7280") for status in statuses],
-            text=[counts[f"status:{status}"] for status in statuses],
-            textposition="auto",
-        )
-    )
-    figure.update_layout(
-        title=title,
-        template=TEMPLATE,
-        yaxis_title=actions_label,
-        height=320,
-        margin={"l": 60, "r": 20, "t": 50, "b": 60},
-    )
-    return as_json(figure)
+    bars = {
+        "type": "bar",
+        "x": [status_labels[status] for status in statuses],
+        "y": [counts[f"status:{status}"] for status in statuses],
+        "marker": {"color": [STATUS_COLOURS.get(status, "#6b7280") for status in statuses]},
+        "text": [str(counts[f"status:{status}"]) for status in statuses],
+        "textposition": "auto",
+    }
+    layout = {
+        "title": {"text": title},
+        "yaxis": {"title": {"text": actions_label}},
+        "height": 320,
+        "margin": {"l": 60, "r": 20, "t": 50, "b": 60},
+    }
+    return plots.figure([bars], layout)

@@ -1,8 +1,7 @@
 """The roadmap: the board, the timeline, an action's page, proposals and objectives."""
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 from flask import (
     Blueprint,
@@ -25,7 +24,6 @@ from coalition.coalitions.naming import shown_name
 from coalition.coalitions.queries import coalition_or_404
 from coalition.core import dates
 from coalition.core.errors import ValidationError
-from coalition.core.forms import VersionedForm
 from coalition.core.writes import save
 from coalition.db import db_session
 from coalition.meetings.views import meeting_number
@@ -52,7 +50,6 @@ from coalition.roadmap.models import (
 from coalition.roadmap.queries import BoardView, Card, RoadmapFilters
 
 bp = Blueprint("roadmap", __name__)
-T = TypeVar("T")
 Options = dict[str, Any]  # what a filter form offers: the coalition's levers, the actors seen
 NEW_ACTION_STATUSES = (ActionStatus.proposed, ActionStatus.committed)
 
@@ -67,13 +64,6 @@ def _load(
         coalition,
         queries.action_or_404(session, coalition, action_id, with_levers=with_levers),
     )
-
-
-def _commit(session: Session, form: VersionedForm, write: Callable[[], T]) -> tuple[T | None, int]:
-    """Write and commit: (what was written, 0); or roll back, tell the form why, and give the
-    HTTP status of the refusal (400 bad input, 409 someone else's change came first)."""
-    saved = save(session, write, form=form)
-    return saved.value, 0 if saved.ok else saved.status
 
 
 # -- the board and the timeline -----------------------------------------------------------
@@ -284,9 +274,10 @@ def new_action(slug: str) -> ResponseReturnValue:
         status = _status(form) if runs else ActionStatus.proposed
         return service.create_action(session, coalition, _details(form), status=status, by=viewer())
 
-    created, refused = _commit(session, form, write)
+    saved = save(session, write, form=form)
+    created = saved.value
     if created is None:
-        return _action_form(coalition, form, None, refused)
+        return _action_form(coalition, form, None, saved.status)
     if created.status == ActionStatus.proposed and not runs:
         flash(_("Proposition envoyée : l'équipe d'animation va l'examiner."), "success")
     else:
@@ -331,9 +322,9 @@ def edit_action(slug: str, action_id: int) -> ResponseReturnValue:
             by=viewer(),
         )
 
-    saved, refused = _commit(session, form, write)
-    if saved is None:
-        return _action_form(coalition, form, action, refused)
+    saved = save(session, write, form=form)
+    if not saved.ok:
+        return _action_form(coalition, form, action, saved.status)
     flash(_("Action mise à jour."), "success")
     return redirect(url_for("roadmap.action", slug=slug, action_id=action.id))
 
@@ -358,9 +349,9 @@ def decide(slug: str, action_id: int) -> ResponseReturnValue:
             by=viewer(),
         )
 
-    decided, refused = _commit(session, form, write)
-    if decided is None:
-        return _action_page(session, coalition, action, decide=form, status=refused)
+    saved = save(session, write, form=form)
+    if not saved.ok:
+        return _action_page(session, coalition, action, decide=form, status=saved.status)
     flash(
         _("Proposition acceptée : l'action est engagée.") if accept else _("Proposition déclinée."),
         "success",
@@ -411,12 +402,12 @@ def _save_objective(
             by=viewer(),
         )
 
-    saved, refused = _commit(session, form, write)
-    if saved is None:
-        return _objective_form(coalition, form, objective, refused)
+    saved = save(session, write, form=form)
+    if saved.value is None:
+        return _objective_form(coalition, form, objective, saved.status)
     flash(_("Objectif mis à jour.") if objective else _("Objectif créé."), "success")
     url = url_for("roadmap.objectives", slug=coalition.slug)
-    return redirect(f"{url}#objectif-{saved.id}")
+    return redirect(f"{url}#objectif-{saved.value.id}")
 
 
 @bp.route("/c/<slug>/objectives/new", methods=["GET", "POST"])

@@ -1,6 +1,6 @@
 """Use-case workshops: cases, common issues, contributions, and the result page."""
 
-from typing import Any, TypeVar
+from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -30,7 +30,6 @@ from coalition.workshops.models import (
 )
 
 bp = Blueprint("workshops", __name__)
-T = TypeVar("T")
 
 
 @bp.context_processor
@@ -82,10 +81,10 @@ def create(slug: str) -> ResponseReturnValue:
             lambda: ws.create_workshop(session, coalition, _details(form), by=viewer()),
             form=form,
         )
-        workshop, status = saved.value, 0 if saved.ok else saved.status
-        if workshop is not None:
+        if saved.value is not None:
             flash(_("Atelier créé : ajoutez-lui ses cas d'usage."), "success")
-            return redirect(url_for("workshops.edit", slug=slug, workshop_id=workshop.id))
+            return redirect(url_for("workshops.edit", slug=slug, workshop_id=saved.value.id))
+        status = saved.status
     return render_template("workshops/new.html", coalition=coalition, form=form), status
 
 
@@ -132,12 +131,12 @@ def edit(slug: str, workshop_id: int) -> ResponseReturnValue:
             ),
             form=form,
         )
-        _written, status = saved.value, 0 if saved.ok else saved.status
-        if not status:
+        if saved.ok:
             flash(_("Atelier enregistré."), "success")
             return redirect(url_for("workshops.page", slug=slug, workshop_id=workshop.id))
+        status = saved.status
         workshop = workshop_queries.workshop_or_404(session, coalition, workshop_id)
-        if status == 409:
+        if saved.clashed:
             form.now_at(workshop.version)
     return _edit_page(coalition, workshop, form=form, status=status)
 
@@ -154,12 +153,12 @@ def add_case(slug: str, workshop_id: int) -> ResponseReturnValue:
             lambda: ws.add_case(session, workshop, title=title, scenario=scenario, by=viewer()),
             form=form,
         )
-        case, status = saved.value, 0 if saved.ok else saved.status
-        if case is not None:
+        if saved.ok:
             flash(_("Cas d'usage ajouté."), "success")
             return redirect(
                 url_for("workshops.edit", slug=slug, workshop_id=workshop_id) + "#cases"
             )
+        status = saved.status
         workshop = workshop_queries.workshop_or_404(session, coalition, workshop_id)
     return _edit_page(coalition, workshop, case_form=form, status=status)
 
@@ -176,11 +175,11 @@ def add_issue(slug: str, workshop_id: int) -> ResponseReturnValue:
             lambda: ws.add_issue(session, workshop, title=title, question=question, by=viewer()),
             form=form,
         )
-        issue, status = saved.value, 0 if saved.ok else saved.status
-        if issue is not None:
+        if saved.ok:
             flash(_("Enjeu commun ajouté."), "success")
             url = url_for("workshops.edit", slug=slug, workshop_id=workshop_id)
             return redirect(url + "#issues")
+        status = saved.status
         workshop = workshop_queries.workshop_or_404(session, coalition, workshop_id)
     return _edit_page(coalition, workshop, issue_form=form, status=status)
 
@@ -215,8 +214,7 @@ def case_page(slug: str, workshop_id: int, case_id: int) -> ResponseReturnValue:
             ),
             form=form,
         )
-        _written, status = saved.value, 0 if saved.ok else saved.status
-        if not status:
+        if saved.ok:
             flash(_("Contribution enregistrée : vous pouvez saisir la suivante."), "success")
             url = url_for(
                 "workshops.case_page",
@@ -226,6 +224,7 @@ def case_page(slug: str, workshop_id: int, case_id: int) -> ResponseReturnValue:
                 kind=form.kind.data,
             )
             return redirect(url + "#saisie")
+        status = saved.status
         workshop = workshop_queries.workshop_or_404(session, coalition, workshop_id)
         case = workshop_queries.case_or_404(workshop, case_id)
         form.offer_issues(workshop.issues)
@@ -247,10 +246,13 @@ def delete_contribution(slug: str, workshop_id: int, contribution_id: int) -> Re
     contribution = workshop_queries.contribution_or_404(session, workshop, contribution_id)
     if not DeleteForm().validate_on_submit():
         abort(400)
-    ws.delete_contribution(session, workshop, contribution, by=viewer())
-    session.commit()
-    flash(_("Contribution supprimée."), "success")
     url = url_for(
         "workshops.case_page", slug=slug, workshop_id=workshop_id, case_id=contribution.case_id
     )
+    saved = save(
+        session, lambda: ws.delete_contribution(session, workshop, contribution, by=viewer())
+    )
+    if not saved.ok:  # a button without a form of its own: the error page says why
+        abort(saved.status, description=str(saved.error))
+    flash(_("Contribution supprimée."), "success")
     return redirect(url + "#contributions")

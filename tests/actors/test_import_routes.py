@@ -11,6 +11,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from coalition.actors import service
@@ -314,6 +315,27 @@ def test_all_or_nothing_when_a_write_fails_midway(
     response = confirm(facilitator, sealed(preview))
     assert response.status_code == 409
     assert "Rien n'a été importé" in text(response) and "Panne au dixième levier." in text(response)
+    assert counts(db) == before
+
+
+def test_nothing_is_imported_when_a_write_meets_another_at_the_same_instant(
+    facilitator: FlaskClient, db: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    preview = upload(facilitator, twenty_actors())
+    before = counts(db)
+    calls = {"n": 0}
+    add_holding = service.add_holding
+
+    def clashing(*args: Any, **kwargs: Any) -> Any:
+        calls["n"] += 1
+        if calls["n"] == 10:
+            raise IntegrityError("INSERT ...", {}, Exception("UNIQUE constraint failed"))
+        return add_holding(*args, **kwargs)
+
+    monkeypatch.setattr(service, "add_holding", clashing)
+    response = confirm(facilitator, sealed(preview))
+    assert response.status_code == 409
+    assert "Rien n'a été importé" in text(response) and "(écriture simultanée)" in text(response)
     assert counts(db) == before
 
 

@@ -1,14 +1,16 @@
 """Members keep their levers and commitments through the browser's forms."""
 
 import re
+from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from coalition.actors import queries
-from coalition.actors.models import ActorKind, ActorStatus, Family, Holding
+from coalition.actors import queries, service
+from coalition.actors.models import Actor, ActorKind, ActorStatus, Family, Holding
 from coalition.auth.models import MembershipRole
 from coalition.core.audit import AuditEvent
 from coalition.roadmap.models import Commitment, CommitmentStatus
@@ -270,6 +272,26 @@ def test_directory_pages(
         response = client.get(f"{C}/actors?{bad}")
         assert response.status_code == 400
         assert "Cette page n&#39;existe pas" in response.get_data(as_text=True)
+
+
+def test_an_actor_created_at_the_same_instant_as_another_is_refused_with_409(
+    client: FlaskClient, world: World, db: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    create_actor = service.create_actor
+
+    def clashing(*args: Any, **kwargs: Any) -> Any:
+        create_actor(*args, **kwargs)
+        raise IntegrityError("INSERT ...", {}, Exception("UNIQUE constraint failed"))
+
+    monkeypatch.setattr(service, "create_actor", clashing)
+    world.log_in(client, "facilitator")
+    data = {"name": "Tiers-lieu", "family": "use", "kind": "lab", "status": "member"}
+    response = post_form(client, f"{C}/actors/new", data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "enregistré un changement au même instant" in page
+    assert 'value="Tiers-lieu"' in page  # what was typed is kept
+    assert db.scalars(select(Actor).where(Actor.name == "Tiers-lieu")).all() == []
 
 
 def test_facilitator_creates_edits_and_retires_an_actor(

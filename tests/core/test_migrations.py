@@ -65,6 +65,22 @@ def test_migration_0005_stamps_the_coalitions_already_there(database: Database) 
     assert re.fullmatch("[0-9a-f]{16}", stamp), stamp
 
 
+def _coalition_before_0012(connection: Any, slug: str) -> Any:
+    """A coalition row as the schema between 0007 and 0011 holds it (the model has more)."""
+    from types import SimpleNamespace
+
+    connection.execute(
+        text(
+            "INSERT INTO coalitions (slug, name, tagline, context, phase, data_licence,"
+            " created_at, updated_at, version) VALUES (:slug, :slug, '', '', 'framing',"
+            " 'etalab-2.0', :now, :now, 1)"
+        ),
+        {"slug": slug, "now": datetime(2026, 1, 1)},
+    )
+    id = connection.scalar(text("SELECT id FROM coalitions WHERE slug = :slug"), {"slug": slug})
+    return SimpleNamespace(id=id, slug=slug)
+
+
 def test_migration_0008_scrubs_the_diagnostics_published_before(database: Database) -> None:
     from sqlalchemy import select
     from sqlalchemy.orm import Session
@@ -76,7 +92,7 @@ def test_migration_0008_scrubs_the_diagnostics_published_before(database: Databa
     with database.engine.begin() as connection:
         command.downgrade(alembic_config(connection), "0007")
         session = Session(bind=connection)
-        coalition = f.coalition(session, slug="avant-0008")
+        coalition = _coalition_before_0012(connection, "avant-0008")
         shown = f.actor(session, coalition, name="Visible")
         hidden = f.actor(session, coalition, name="Cachée", is_listed=False)
 
@@ -131,7 +147,6 @@ def test_migration_0010_keeps_codes_instead_of_french_figures(database: Database
 
     from coalition.coalitions.models import Coalition
     from coalition.diagnostics.models import DiagnosticSnapshot
-    from tests import factories as f
 
     before = json.loads(
         (Path(__file__).parents[1] / "diagnostics" / "format1_snapshot.json").read_text()
@@ -142,7 +157,7 @@ def test_migration_0010_keeps_codes_instead_of_french_figures(database: Database
     with database.engine.begin() as connection:
         command.downgrade(alembic_config(connection), "0009")
         session = Session(bind=connection)
-        coalition = f.coalition(session, slug="avant-0010")
+        coalition = _coalition_before_0012(connection, "avant-0010")
         snapshot = DiagnosticSnapshot(coalition_id=coalition.id, data=before)
         untouched = DiagnosticSnapshot(coalition_id=coalition.id, data={"columns": {}})
         session.add_all([snapshot, untouched])

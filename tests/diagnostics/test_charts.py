@@ -25,6 +25,7 @@ from coalition.diagnostics.graph import (
     LeverRow,
     build_graph,
 )
+from tests.core.test_figures import valid
 
 FAMILY_LABELS = {
     "research": "Research",
@@ -264,3 +265,8 @@ def test_large_graphs_get_a_fast_shell_layout() -> None:
         round((x * x + y * y) ** 0.5, 2) for node, (x, y) in positions.items() if node != "lever:1"
     }
     assert len(radii) == 1  # every actor on the same outer circle
+
+
+def test_the_figures_are_valid_for_plotly() -> None:
+    for figure in (heatmap(), network(), network_figure(nx.Graph(), FAMILY_LABELS, TYPE_LABELS)):
+        valid(figure)  # raises on any property or value plotly's schema refuses

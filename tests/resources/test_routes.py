@@ -3,9 +3,11 @@
 import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from coalition.db import utcnow
+from coalition.resources import service
 from coalition.resources.models import Resource, ResourceKind, ResourceStatus
 from coalition.resources.text import search_text
 from tests.conftest import World, post_form
@@ -208,3 +210,52 @@ def test_reindex_command_repairs_stale_search_text(app, world: World, db: Sessio
     assert resource.search_text == search_text("Éthique des données", "", [])
     again = app.test_cli_runner().invoke(args=["reindex"])
     assert "0 resources reindexed" in again.output
+
+
+def test_a_moderation_from_a_stale_page_is_refused_and_offers_the_current_version(
+    client: FlaskClient,
+    world: World,
+    db: Session,
+    app,  # type: ignore[no-untyped-def]
+) -> None:
+    world.log_in(client, "member")
+    submit(client)
+    resource = db.scalars(select(Resource)).one()
+    first, second = app.test_client(), app.test_client()
+    world.log_in(first, "facilitator")
+    world.log_in(second, "facilitator")
+    url = f"{C}/resources/{resource.id}/moderate"
+    done = post_form(first, url, {"decision": "publish", "version": "1"}, form_url="/")
+    assert done.status_code == 302
+    stale = post_form(
+        second, url, {"decision": "reject", "reason": "Hors sujet", "version": "1"}, form_url="/"
+    )
+    page = stale.get_data(as_text=True)
+    assert stale.status_code == 409
+    assert "modifiée par quelqu&#39;un d&#39;autre" in page
+    assert "Hors sujet</textarea>" in page  # what was typed is kept
+    assert 'name="version" type="hidden" value="2"' in page  # sent again, it replaces version 2
+    db.expire_all()
+    assert db.get(Resource, resource.id).status == ResourceStatus.published  # type: ignore[union-attr]
+
+
+def test_a_submission_that_meets_another_write_is_refused_with_409(
+    client: FlaskClient,
+    world: World,
+    db: Session,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    submit_resource = service.submit_resource
+
+    def clashing(*args: object, **kwargs: object) -> object:
+        submit_resource(*args, **kwargs)  # type: ignore[arg-type]
+        raise IntegrityError("INSERT ...", {}, Exception("UNIQUE constraint failed"))
+
+    monkeypatch.setattr(service, "submit_resource", clashing)
+    world.log_in(client, "member")
+    response = submit(client)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "enregistré un changement au même instant" in page
+    assert "https://example.org/charte" in page  # what was typed is kept
+    assert count(db) == 0

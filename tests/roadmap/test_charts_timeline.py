@@ -8,8 +8,9 @@ from coalition.actors.colours import FAMILY_COLOURS
 from coalition.meetings.attendance import ActorRow, PresenceRow, attendance_report
 from coalition.meetings.attendance import MeetingRow as HeldMeetingRow
 from coalition.meetings.charts import attendance_figure
-from coalition.roadmap.charts import timeline_figure
+from coalition.roadmap.charts import status_figure, timeline_figure
 from coalition.roadmap.timeline import ActionRow, MeetingRow, ReviewRow, build_timeline
+from tests.core.test_figures import valid
 
 STATUS_LABELS = {"committed": "Committed", "in_progress": "In progress"}
 FAMILY_LABELS = {
@@ -123,3 +124,30 @@ def test_attendance_axis_and_hover() -> None:
     assert figure["layout"]["yaxis"]["range"] == [0, 100]
     assert figure["layout"]["yaxis"]["title"]["text"] == "Rate <%>"
     assert "Rate &lt;%&gt;" in figure["data"][0]["hovertemplate"]
+
+
+def test_the_figures_are_valid_for_plotly() -> None:
+    statuses = status_figure(
+        {"status:committed": 2, "status:in_progress": 1},
+        STATUS_LABELS,
+        title="Actions by status",
+        actions_label="Actions",
+    )
+    for figure in (timeline(), timeline(20), attendance(), statuses):
+        valid(figure)  # raises on any property or value plotly's schema refuses
+
+
+def test_the_status_bars_count_each_status_in_the_labels_order() -> None:
+    figure = status_figure(
+        {"status:in_progress": 1, "status:committed": 2, "status:done": 0},
+        STATUS_LABELS,
+        title="Actions by status",
+        actions_label="Actions",
+    )
+    bars = figure["data"][0]
+
+    assert (bars["type"], bars["x"], bars["y"]) == ("bar", ["Committed", "In progress"], [2, 1])
+    assert bars["text"] == ["2", "1"]
+    assert bars["marker"]["color"] == ["#1d4f91", "#b34700"]
+    assert figure["layout"]["title"]["text"] == "Actions by status"
+    assert figure["layout"]["yaxis"]["title"]["text"] == "Actions"
