@@ -11,7 +11,7 @@ PYTEST_ARGS ?=
 # live server per worker); `make pytest WORKERS=0` runs in one process.
 WORKERS ?= auto
 
-.PHONY: run test lint pytest install migrate bench messages
+.PHONY: run test lint pytest install migrate bench messages vendor
 
 run: install migrate
 	$(FLASK) seed --if-empty --demo-users $(DEMO)
@@ -48,6 +48,21 @@ messages: install
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
 		--ignore-dirs=".* __pycache__" -o translations/messages.pot .
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
+
+# Refresh coalition/static/vendor/ from npm: plotly.js's cartesian bundle at the plotly.js version
+# the installed plotly package carries (a test checks they agree). The bundle is kept in the
+# repository, so `make install` and a fresh clone need no npm.
+VENDOR := coalition/static/vendor
+vendor: install
+	version=$$($(BIN)/python -c 'from coalition.web import assets; \
+		print(assets.plotly_js_version(assets.PYTHON_PLOTLY_JS))') && \
+	work=$$(mktemp -d) && \
+	npm pack --silent --pack-destination "$$work" "plotly.js-cartesian-dist-min@$$version" >/dev/null && \
+	tar -xzf "$$work/plotly.js-cartesian-dist-min-$$version.tgz" -C "$$work" && \
+	cp "$$work/package/plotly-cartesian.min.js" $(VENDOR)/plotly-cartesian.min.js && \
+	cp "$$work/package/LICENSE" $(VENDOR)/plotly.js-LICENSE && \
+	rm -rf "$$work" && \
+	echo "plotly.js-cartesian-dist-min $$version in $(VENDOR)"
 
 bench: install
 	$(BIN)/python bench/pages.py

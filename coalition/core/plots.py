@@ -34,8 +34,7 @@ COLORWAY = [
 AXIS = {
     "automargin": True,
     "gridcolor": GRID_COLOUR,
-    "linecolor": GRID_COLOUR,
-    "ticks": "",
+    "ticks": "",  # no linecolor: given in a figure's layout, plotly.js would draw the axis line
     "title": {"standoff": 15},
     "zerolinecolor": GRID_COLOUR,
     "zerolinewidth": 2,

@@ -160,7 +160,7 @@ def test_pages_issue_a_fixed_number_of_queries(
     assert count_page(client, count_queries, small) == count_page(client, count_queries, large)
 
 
-def test_plotly_js_is_served_from_the_installed_package_with_a_long_cache(
+def test_plotly_js_is_served_from_the_app_with_a_long_cache(
     client: FlaskClient,
 ) -> None:
     import plotly

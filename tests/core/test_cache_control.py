@@ -41,4 +41,4 @@ def test_public_pages_and_shared_assets_keep_their_caching(
     assert "no-store" not in client.get("/c/ma-coalition/").headers.get("Cache-Control", "")
     world.log_in(client, "admin")
     asset = client.get(f"/assets/plotly-{plotly.__version__}.min.js")
-    assert asset.headers["Cache-Control"] == "public, max-age=31536000"
+    assert asset.headers["Cache-Control"] == "public, max-age=31536000, immutable"

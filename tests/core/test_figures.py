@@ -108,8 +108,10 @@ def test_the_look_is_plotly_whites() -> None:
         template = PLOTLY_WHITE["data"][trace_type][0]
         for path, value in leaves(style):
             assert value == template_value(template, path), (trace_type, path)
-    # the axes take all of the template's axis style
-    assert plots.AXIS == PLOTLY_WHITE["layout"]["xaxis"] == PLOTLY_WHITE["layout"]["yaxis"]
+    # the axes take the template's axis style but its line colour: in a figure's own layout,
+    # a line colour makes plotly.js draw the axis line, which the template does not
+    for axis in ("xaxis", "yaxis"):
+        assert {**plots.AXIS, "linecolor": plots.GRID_COLOUR} == PLOTLY_WHITE["layout"][axis]
 
 
 def test_a_figure_has_the_look_under_its_own_values_and_shares_nothing_with_it() -> None:
