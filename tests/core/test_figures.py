@@ -111,7 +111,7 @@ def test_the_look_is_plotly_whites() -> None:
     # the axes take the template's axis style but its line colour: in a figure's own layout,
     # a line colour makes plotly.js draw the axis line, which the template does not
     for axis in ("xaxis", "yaxis"):
-        assert {**plots.AXIS, "linecolor": plots.GRID_COLOUR} == PLOTLY_WHITE["layout"][axis]
+        assert PLOTLY_WHITE["layout"][axis] == {**plots.AXIS, "linecolor": plots.GRID_COLOUR}
 
 
 def test_a_figure_has_the_look_under_its_own_values_and_shares_nothing_with_it() -> None:
