@@ -107,6 +107,8 @@ def _raise_on_lazy_load(state: ORMExecuteState) -> None:
 class TestDatabase(Database):
     """Hands out sessions joined to the test's connection (`use` gives it another one)."""
 
+    __test__ = False  # not a test class, when a test module imports it
+
     def __init__(self, connection: Connection) -> None:
         self.use(connection)
 

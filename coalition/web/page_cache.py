@@ -67,7 +67,12 @@ def init_page_cache(app: Flask) -> None:
     else:
         settings = {"CACHE_TYPE": "SimpleCache", "CACHE_THRESHOLD": 2000}
     cache.init_app(
-        app, {**settings, "CACHE_KEY_PREFIX": "coalition:pages:", "CACHE_DEFAULT_TIMEOUT": TIMEOUT}
+        app,
+        {
+            **settings,
+            "CACHE_KEY_PREFIX": app.config.get("PAGE_CACHE_PREFIX", "coalition:pages:"),
+            "CACHE_DEFAULT_TIMEOUT": TIMEOUT,
+        },
     )
     app.before_request(_serve_kept)
     app.after_request(_keep)

@@ -2,8 +2,10 @@
 built, and never older than the last committed write, whatever kind of row it wrote."""
 
 import re
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -29,6 +31,7 @@ from tests.conftest import TestDatabase, post_form
 
 DEMO = Path(__file__).parents[2] / "seeds" / "reset-ia-responsable.toml"
 SLUG = "ia-responsable"
+REDIS = "redis://127.0.0.1:6379/15"
 
 
 @pytest.fixture
@@ -205,3 +208,35 @@ def test_every_kept_page_is_a_public_read_page(cached_app: Flask) -> None:
     for endpoint in PAGES:
         assert "slug" in rules[endpoint].arguments, endpoint
         assert rules[endpoint].methods is not None and "POST" not in rules[endpoint].methods
+
+
+def test_with_redis_every_worker_shares_the_kept_pages(
+    connection: Connection, database_url: str, demo: Coalition
+) -> None:
+    redis = pytest.importorskip("redis").Redis.from_url(REDIS)
+    try:
+        redis.ping()
+    except Exception:
+        pytest.skip(f"no Redis at {REDIS}")
+    prefix = f"coalition:test:{uuid.uuid4().hex}:"
+    config = {"DATABASE": TestDatabase(connection), "DATABASE_URL": database_url}
+    config |= {"REDIS_URL": REDIS, "PAGE_CACHE_PREFIX": prefix}
+    one, other = create_app(config), create_app(config)  # two workers
+    try:
+        page = _without_token(one.test_client().get(f"/c/{SLUG}/levers").get_data(as_text=True))
+        assert redis.keys(f"{prefix}*")
+        with other.app_context():
+            assert cache.get(next(iter(_kept_keys(redis, prefix)))) is not None
+        again = other.test_client().get(f"/c/{SLUG}/levers").get_data(as_text=True)
+        assert _without_token(again) == page
+    finally:
+        for key in redis.keys(f"{prefix}*"):
+            redis.delete(key)
+
+
+def _without_token(page: str) -> str:
+    return re.sub(r'name="csrf_token" value="[^"]+"', "", page)
+
+
+def _kept_keys(redis: Any, prefix: str) -> list[str]:
+    return [key.decode()[len(prefix) :] for key in redis.keys(f"{prefix}*")]
