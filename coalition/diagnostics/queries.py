@@ -45,8 +45,12 @@ def graph_data(session: Session, coalition: Coalition, viewer: User | None) -> G
     holdings and live commitments: six queries."""
     visible = visible_actors(coalition, viewer).where(Actor.status != ActorStatus.left)
     actors = [
-        ActorRow(actor.id, actor.name, actor.family.value, actor.kind.value)
-        for actor in session.scalars(visible.order_by(Actor.name))
+        ActorRow(id, name, family.value, kind.value)
+        for id, name, family, kind in session.execute(
+            visible.with_only_columns(Actor.id, Actor.name, Actor.family, Actor.kind).order_by(
+                Actor.name
+            )
+        )
     ]
     levers = [
         LeverRow(id, name)

@@ -42,6 +42,16 @@ def _snapshot(session: Session, meeting: Meeting) -> DiagnosticSnapshot | None:
     ).one_or_none()
 
 
+def _is_published(session: Session, meeting: Meeting) -> bool:
+    """Without loading the snapshot's data (megabytes for a large coalition)."""
+    return (
+        session.scalar(
+            select(DiagnosticSnapshot.id).where(DiagnosticSnapshot.meeting_id == meeting.id)
+        )
+        is not None
+    )
+
+
 def _to_prepare(coalition: Coalition, meeting: Meeting, anchor: str = "") -> ResponseReturnValue:
     url = url_for("diagnostic.prepare", slug=coalition.slug, meeting_id=meeting.id)
     return redirect(f"{url}#{anchor}" if anchor else url)
@@ -85,18 +95,20 @@ def _prepare_page(
     live = snapshots.live_diagnostic(session, coalition, meeting, viewer(), today=today)
     entries = snapshots.meeting_entries(session, meeting)
     data = snapshots.diagnostic_data(session, coalition, meeting, live, entries)
+    data, timeline_total = snapshots.for_page(data)
     return render_template(
         "diagnostics/prepare.html",
         coalition=coalition,
         meeting=meeting,
         data=data,
+        timeline_total=timeline_total,
         entries=entries,
         previous=service.previous_entries(session, meeting) if not entries else [],
         suggested=[
             (suggestion.item, suggestion_reason(suggestion))
             for suggestion in compute.agenda_suggestions(live.diagnostic)
         ],
-        published=_snapshot(session, meeting),
+        published=_is_published(session, meeting),
         problems=problems or [],
         draft=draft,
     ), status
@@ -259,14 +271,19 @@ def confirm_publish(slug: str, meeting_id: int) -> ResponseReturnValue:
     session, coalition, meeting = _load(slug, meeting_id)
     require("meeting.manage", coalition)
     service.check_can_prepare(meeting)  # refused: the 400 page (core/error_pages.py)
-    if _snapshot(session, meeting) is not None:
+    if _is_published(session, meeting):
         flash(_("Le diagnostic de cette rencontre est déjà publié."), "info")
         return redirect(url_for("diagnostic.published", slug=slug, meeting_id=meeting.id))
     today = utcnow().astimezone(PARIS).date()
     entries = snapshots.meeting_entries(session, meeting)
     data = snapshots.published_data(session, coalition, meeting, entries, today=today)
+    data, timeline_total = snapshots.for_page(data)
     return render_template(
-        "diagnostics/confirm_publish.html", coalition=coalition, meeting=meeting, data=data
+        "diagnostics/confirm_publish.html",
+        coalition=coalition,
+        meeting=meeting,
+        data=data,
+        timeline_total=timeline_total,
     )
 
 
@@ -304,22 +321,26 @@ def _published_or_404(slug: str, meeting_id: int) -> tuple[Coalition, Meeting, D
 @bp.get("/c/<slug>/meetings/<int:meeting_id>/diagnostic")
 def published(slug: str, meeting_id: int) -> ResponseReturnValue:
     coalition, _meeting, snapshot = _published_or_404(slug, meeting_id)
+    data, timeline_total = snapshots.for_page(snapshot.data)
     return render_template(
         "diagnostics/published.html",
         coalition=coalition,
         snapshot=snapshot,
-        data=snapshot.data,
+        data=data,
+        timeline_total=timeline_total,
     )
 
 
 @bp.get("/c/<slug>/meetings/<int:meeting_id>/diagnostic/print")
 def printable(slug: str, meeting_id: int) -> ResponseReturnValue:
     coalition, _meeting, snapshot = _published_or_404(slug, meeting_id)
+    data, timeline_total = snapshots.for_page(snapshot.data)
     return render_template(
         "diagnostics/print.html",
         coalition=coalition,
         snapshot=snapshot,
-        data=snapshot.data,
+        data=data,
+        timeline_total=timeline_total,
     )
 
 

@@ -23,6 +23,7 @@ from coalition.roadmap import timeline as timelines
 
 FORMAT = 2  # 1: plotly figures frozen in French (migration 0010 rewrote them into format 2)
 NETWORK_FIGURE_LIMIT = 2000  # nodes; above, the snapshot keeps the tables without the network chart
+TIMELINE_ACTIONS_SHOWN = 50  # actions; the pages show the first ones, the exports all of them
 
 
 @dataclass(frozen=True)
@@ -121,6 +122,25 @@ def _network(network: nx.Graph) -> dict[str, Any]:
         ],
         "links": [[source, target] for source, target in network.edges()],
     }
+
+
+def for_page(data: dict[str, Any]) -> tuple[dict[str, Any], int | None]:
+    """The diagnostic's data as a page shows it, and the number of actions of its timeline when
+    the page shows only the first TIMELINE_ACTIONS_SHOWN of them (None when it shows them all).
+    At 2,000 actions and 24 meetings the whole timeline, chart and table, weighed 7 MB of HTML;
+    the Markdown and JSON exports keep every action."""
+    timeline = data.get("timeline") or {}
+    actions = timeline.get("actions", [])
+    if len(actions) <= TIMELINE_ACTIONS_SHOWN:
+        return data, None
+    kept = actions[:TIMELINE_ACTIONS_SHOWN]
+    ids = {action[0] for action in kept}
+    shown = {
+        **timeline,
+        "actions": kept,
+        "cells": [cell for cell in timeline.get("cells", []) if cell[0] in ids],
+    }
+    return {**data, "timeline": shown}, len(actions)
 
 
 def _without_unnamed_labels(computed: dict[str, Any]) -> dict[str, Any]:
