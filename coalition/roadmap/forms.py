@@ -1,6 +1,6 @@
 """What people send about the roadmap: the board's filters, the forms of actions and objectives."""
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from enum import StrEnum
 from typing import Any, TypeVar
 
@@ -21,11 +21,13 @@ from coalition.actors.models import Family
 from coalition.coalitions.models import Axis, Lever
 from coalition.coalitions.naming import shown_name
 from coalition.core.forms import VersionedForm
-from coalition.core.input import lever_from_args
+from coalition.core.input import lever_from_args, parse_id
+from coalition.core.paging import page_number
 from coalition.roadmap.models import HORIZON_LABELS, OBJECTIVE_STATUS_LABELS, Horizon
-from coalition.roadmap.queries import BoardView, RoadmapFilters
+from coalition.roadmap.queries import ACTOR_NAME_LIMIT, BoardView, RoadmapFilters
 
 E = TypeVar("E", bound=StrEnum)
+ID_DIGITS = 10  # an id is at most 2^31 - 1
 MARKDOWN_HINT = _l("En Markdown : **gras**, listes avec « - », liens.")
 
 
@@ -55,9 +57,10 @@ def framing_choices(
 
 
 def parse_roadmap_filters(
-    args: Mapping[str, str], lever_ids: set[int], actor_ids: set[int]
+    args: Mapping[str, str], lever_ids: set[int], is_actor: Callable[[int], bool]
 ) -> tuple[RoadmapFilters, str | None]:
-    """The filters of the board and the timeline, or a message saying which value is wrong."""
+    """The filters and the page of the board and the timeline, or a message saying which value
+    is wrong; `is_actor` says whether an actor id names one the viewer may see."""
     try:
         view = BoardView(args.get("view") or BoardView.status)
         family = Family(args["family"]) if args.get("family") else None
@@ -67,9 +70,14 @@ def parse_roadmap_filters(
     if problem:
         return RoadmapFilters(), problem
     actor = args.get("actor")
-    if actor and (not (actor.isascii() and actor.isdigit()) or int(actor) not in actor_ids):
+    actor_id = parse_id(actor) if actor and len(actor) <= ID_DIGITS else None
+    if actor and (actor_id is None or not is_actor(actor_id)):
         return RoadmapFilters(), _("Cet acteur n'existe pas dans cette coalition.")
-    return RoadmapFilters(view, lever_id, family, int(actor) if actor else None), None
+    page = page_number(args)
+    if page is None:
+        return RoadmapFilters(), _("Cette page n'existe pas.")
+    actor_name = " ".join((args.get("actor_name") or "").split())[:ACTOR_NAME_LIMIT]
+    return RoadmapFilters(view, lever_id, family, actor_id, actor_name, page), None
 
 
 class ActionForm(VersionedForm):

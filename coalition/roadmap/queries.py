@@ -11,7 +11,7 @@ from enum import StrEnum
 from typing import Any
 
 from flask import abort
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, case, func, literal, or_, select
 from sqlalchemy.orm import Session, contains_eager, selectinload
 
 from coalition.access import ACTORS, is_participant
@@ -21,9 +21,13 @@ from coalition.auth.models import User
 from coalition.coalitions.models import Axis, Coalition, Lever
 from coalition.coalitions.naming import shown_name
 from coalition.core.dates import PARIS
+from coalition.core.paging import Page
 from coalition.meetings.models import ActionReview, Decision, Meeting, MeetingStatus
 from coalition.roadmap.models import (
+    ACTION_STATUS_LABELS,
+    HORIZON_LABELS,
     Action,
+    ActionStatus,
     Commitment,
     CommitmentStatus,
     Objective,
@@ -33,6 +37,10 @@ from coalition.roadmap.timeline import ActionRow, MeetingRow, ReviewRow, Timelin
 
 LIVE_COMMITMENT = Commitment.status != CommitmentStatus.withdrawn
 HELD_OR_PLANNED = Meeting.status != MeetingStatus.cancelled
+BOARD_PAGE_SIZE = 100  # cards on a page of the board
+TIMELINE_PAGE_SIZE = 50  # actions on a page of the timeline (24 meetings across)
+ACTOR_CHOICES_LIMIT = 200  # past this many actors, the actor filter is a name to type
+ACTOR_NAME_LIMIT = 200  # characters of a typed actor name that count
 
 
 class BoardView(StrEnum):
@@ -43,16 +51,25 @@ class BoardView(StrEnum):
 
 @dataclass(frozen=True)
 class RoadmapFilters:
-    """The board's and the timeline's query string: how to group, which actions to keep."""
+    """The board's and the timeline's query string: how to group, which actions to keep, and
+    which page of them to show."""
 
     view: BoardView = BoardView.status
     lever_id: int | None = None
     family: Family | None = None
     actor_id: int | None = None
+    actor_name: str = ""  # part of the name of an actor leading or committed
+    page: int = 1
 
     def args(self) -> dict[str, Any]:
-        """The filters as query-string arguments (the view aside), for links between pages."""
-        values = {"lever": self.lever_id, "family": self.family, "actor": self.actor_id}
+        """The filters as query-string arguments (the view and the page aside), for links
+        between pages."""
+        values = {
+            "lever": self.lever_id,
+            "family": self.family,
+            "actor": self.actor_id,
+            "actor_name": self.actor_name or None,
+        }
         return {key: str(value) for key, value in values.items() if value is not None}
 
 
@@ -89,9 +106,27 @@ def coalition_objectives(session: Session, coalition: Coalition) -> list[Objecti
     )
 
 
-def viewable_actors(session: Session, coalition: Coalition, viewer: User | None) -> list[Actor]:
-    """The actors the viewer may see, by name: the filter's choices, the leads shown."""
-    return list(session.scalars(visible_actors(coalition, viewer).order_by(Actor.name)))
+def actor_choices(
+    session: Session, coalition: Coalition, viewer: User | None
+) -> list[Actor] | None:
+    """The actors the viewer may see, by name, for the actor filter's select; None when there
+    are more than `ACTOR_CHOICES_LIMIT` (the filter then asks for a name): one statement."""
+    found = list(
+        session.scalars(
+            visible_actors(coalition, viewer)
+            .order_by(Actor.name, Actor.id)
+            .limit(ACTOR_CHOICES_LIMIT + 1)
+        )
+    )
+    return found if len(found) <= ACTOR_CHOICES_LIMIT else None
+
+
+def is_viewable_actor(
+    session: Session, coalition: Coalition, viewer: User | None, actor_id: int
+) -> bool:
+    """Whether the actor filter names an actor the viewer may see."""
+    found = _visible_actor_ids(coalition, viewer).where(Actor.id == actor_id)
+    return session.execute(found.limit(1)).first() is not None
 
 
 def lead_candidates(session: Session, coalition: Coalition, current: int | None) -> list[Actor]:
@@ -123,12 +158,15 @@ def _conditions(
             action_levers.c.lever_id == filters.lever_id
         )
         conditions.append(Action.id.in_(using))
-    if filters.family is not None or filters.actor_id is not None:
+    if filters.family is not None or filters.actor_id is not None or filters.actor_name:
         actors = _visible_actor_ids(coalition, viewer)
         if filters.family is not None:
             actors = actors.where(Actor.family == filters.family)
         if filters.actor_id is not None:
             actors = actors.where(Actor.id == filters.actor_id)
+        if filters.actor_name:
+            named = func.lower(Actor.name).contains(filters.actor_name.lower(), autoescape=True)
+            actors = actors.where(named)
         committed = select(Commitment.action_id).where(
             LIVE_COMMITMENT, Commitment.actor_id.in_(actors)
         )
@@ -148,7 +186,7 @@ class Card:
     progress: int | None = None  # at the latest review, None when never reviewed
 
 
-def _latest_progress(session: Session, action_ids: Select[Any]) -> dict[int, int]:
+def _latest_progress(session: Session, action_ids: Sequence[int]) -> dict[int, int]:
     """Each action's progress at its most recent review, by meeting date."""
     rank = (
         func.row_number()
@@ -168,23 +206,61 @@ def _latest_progress(session: Session, action_ids: Select[Any]) -> dict[int, int
     return {int(action_id): int(progress) for action_id, progress in rows}
 
 
+@dataclass(frozen=True)
+class BoardPage:
+    cards: list[Card]  # this page's, group after group, by title within a group
+    totals: dict[Any, int]  # the filtered actions of every page, by status, horizon or axis id
+    page: Page
+
+
+def _grouping(view: BoardView, axes: Sequence[Axis]) -> tuple[Any, ColumnElement[Any]]:
+    """The column the board groups by, and the rank of its groups in the board's order: every
+    status, every horizon, or the axes in the coalition's order then "no axis"."""
+    column: Any
+    order: list[Any]
+    if view == BoardView.status:
+        column, order = Action.status, list(ACTION_STATUS_LABELS)
+    elif view == BoardView.horizon:
+        column, order = Action.horizon, list(HORIZON_LABELS)
+    else:
+        column, order = Action.axis_id, [axis.id for axis in axes]
+    if not order:
+        return column, literal(0)
+    return column, case({value: n for n, value in enumerate(order)}, value=column, else_=len(order))
+
+
 def board(
     session: Session,
     coalition: Coalition,
     viewer: User | None,
     filters: RoadmapFilters,
     *,
-    actors: Sequence[Actor],
     levers: Sequence[Lever],
-) -> list[Card]:
-    """The filtered actions with what their cards show, by title: four statements.
+    axes: Sequence[Axis] = (),
+) -> BoardPage:
+    """One page of the filtered actions with what their cards show: six statements.
 
-    `actors` are the ones the viewer may see, `levers` the coalition's, in their order."""
+    Cards come group after group (see `_grouping`), by title within a group, so that a page
+    holds whole groups or the start or end of one. `levers` are the coalition's, in their
+    order; `axes` the coalition's, in theirs, for the view by axis."""
     conditions = _conditions(coalition, viewer, filters)
-    ids = select(Action.id).where(*conditions)
-    actions = session.scalars(select(Action).where(*conditions).order_by(Action.title, Action.id))
+    column, rank = _grouping(filters.view, axes)
+    totals: dict[Any, int] = dict(
+        session.execute(select(column, func.count()).where(*conditions).group_by(column)).all()
+    )
+    page = Page.of(filters.page, sum(totals.values()), BOARD_PAGE_SIZE)
+    actions = list(
+        session.scalars(
+            select(Action)
+            .where(*conditions)
+            .order_by(rank, Action.title, Action.id)
+            .limit(page.size)
+            .offset(page.offset)
+        )
+    )
+    ids = [action.id for action in actions]
     lever_names = {lever.id: shown_name(lever) for lever in levers}  # in the coalition's order
-    rank = {lever_id: n for n, lever_id in enumerate(lever_names)}
+    lever_rank = {lever_id: n for n, lever_id in enumerate(lever_names)}
     used: dict[int, list[int]] = {}
     for action_id, lever_id in session.execute(
         select(action_levers.c.action_id, action_levers.c.lever_id).where(
@@ -204,35 +280,53 @@ def board(
         ).all()
     )
     progress = _latest_progress(session, ids)
-    by_id = {actor.id: actor for actor in actors}
-    return [
+    lead_ids = {action.lead_actor_id for action in actions if action.lead_actor_id}
+    leads = {
+        actor.id: actor
+        for actor in session.scalars(
+            visible_actors(coalition, viewer).where(Actor.id.in_(lead_ids))
+        )
+    }
+    cards = [
         Card(
             action,
-            by_id.get(action.lead_actor_id) if action.lead_actor_id else None,
-            [lever_names[i] for i in sorted(used.get(action.id, []), key=rank.__getitem__)],
+            leads.get(action.lead_actor_id) if action.lead_actor_id else None,
+            [lever_names[i] for i in sorted(used.get(action.id, []), key=lever_rank.__getitem__)],
             counts.get(action.id, 0),
             progress.get(action.id),
         )
         for action in actions
     ]
+    return BoardPage(cards, totals, page)
 
 
 # -- the timeline -------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class TimelinePage:
+    timeline: Timeline  # this page's actions across every meeting
+    page: Page
+
+
 def timeline(
     session: Session, coalition: Coalition, viewer: User | None, filters: RoadmapFilters
-) -> Timeline:
-    """The filtered actions (by title) across the meetings not cancelled: three statements.
+) -> TimelinePage:
+    """One page of the filtered actions (by title) across the meetings not cancelled: four
+    statements.
 
     Meetings start in Europe/Paris time, as the chart and the table show them."""
     conditions = _conditions(coalition, viewer, filters)
+    total = session.scalar(select(func.count()).select_from(Action).where(*conditions)) or 0
+    page = Page.of(filters.page, total, TIMELINE_PAGE_SIZE)
     actions = [
         ActionRow(id, title, status.value)
         for id, title, status in session.execute(
             select(Action.id, Action.title, Action.status)
             .where(*conditions)
             .order_by(Action.title, Action.id)
+            .limit(page.size)
+            .offset(page.offset)
         )
     ]
     meetings = [
@@ -256,11 +350,11 @@ def timeline(
             .where(
                 Meeting.coalition_id == coalition.id,
                 HELD_OR_PLANNED,
-                ActionReview.action_id.in_(select(Action.id).where(*conditions)),
+                ActionReview.action_id.in_([action.id for action in actions]),
             )
         )
     ]
-    return build_timeline(actions, meetings, reviews)
+    return TimelinePage(build_timeline(actions, meetings, reviews), page)
 
 
 # -- an action's page ---------------------------------------------------------------------
@@ -346,20 +440,29 @@ def action_sheet(session: Session, action: Action, viewer: User | None) -> Actio
 
 
 @dataclass(frozen=True)
+class ServingAction:
+    """What the objectives page shows of an action: a link and its status."""
+
+    id: int
+    title: str
+    status: ActionStatus
+
+
+@dataclass(frozen=True)
 class ObjectiveEntry:
     objective: Objective
-    actions: list[Action]
+    actions: list[ServingAction]
 
 
 def objectives(session: Session, coalition: Coalition) -> list[ObjectiveEntry]:
     """The coalition's objectives (by title) with their actions: two statements."""
-    serving: dict[int, list[Action]] = {}
-    for action in session.scalars(
-        select(Action)
+    serving: dict[int, list[ServingAction]] = {}
+    for action_id, title, status, objective_id in session.execute(
+        select(Action.id, Action.title, Action.status, Action.objective_id)
         .where(Action.coalition_id == coalition.id, Action.objective_id.is_not(None))
         .order_by(Action.title, Action.id)
     ):
-        serving.setdefault(action.objective_id or 0, []).append(action)
+        serving.setdefault(objective_id or 0, []).append(ServingAction(action_id, title, status))
     return [
         ObjectiveEntry(objective, serving.get(objective.id, []))
         for objective in coalition_objectives(session, coalition)

@@ -1,5 +1,6 @@
 """The roadmap: the board, the timeline, an action's page, proposals and objectives."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,7 +48,7 @@ from coalition.roadmap.models import (
     Objective,
     ObjectiveStatus,
 )
-from coalition.roadmap.queries import BoardView, Card, RoadmapFilters
+from coalition.roadmap.queries import BoardPage, BoardView, Card, RoadmapFilters
 
 bp = Blueprint("roadmap", __name__)
 Options = dict[str, Any]  # what a filter form offers: the coalition's levers, the actors seen
@@ -73,43 +74,63 @@ def _load(
 class Group:
     key: str
     title: str
-    cards: list[Card]
+    cards: list[Card]  # on this page
+    total: int = 0  # on every page
+    starts_on: int = 1  # the page of its first card
 
 
-def _groups(cards: list[Card], view: BoardView, axes: list[Axis]) -> list[Group]:
-    """The board's sections: every status, every horizon, or every axis then "no axis"."""
+def _groups(found: BoardPage, view: BoardView, axes: list[Axis]) -> list[Group]:
+    """The board's sections: every status, every horizon, or every axis then "no axis"; in the
+    order of the cards (`queries.board`), so that each says on which page it starts."""
+    sections: list[tuple[str, str, Any]]
     if view == BoardView.status:
-        return [
-            Group(status.value, str(label), [c for c in cards if c.action.status == status])
-            for status, label in ACTION_STATUS_LABELS.items()
+        sections = [(s.value, str(label), s) for s, label in ACTION_STATUS_LABELS.items()]
+    elif view == BoardView.horizon:
+        sections = [(h.value, str(label), h) for h, label in HORIZON_LABELS.items()]
+    else:
+        sections = [
+            (f"axis-{axis.id}", shown_name(axis), axis.id)
+            for axis in axes
+            if axis.retired_at is None or found.totals.get(axis.id)  # while actions have it
         ]
-    if view == BoardView.horizon:
-        return [
-            Group(horizon.value, str(label), [c for c in cards if c.action.horizon == horizon])
-            for horizon, label in HORIZON_LABELS.items()
-        ]
-    by_axis: dict[int | None, list[Card]] = {}
-    for card in cards:
-        by_axis.setdefault(card.action.axis_id, []).append(card)
-    groups = [
-        Group(f"axis-{axis.id}", shown_name(axis), by_axis.get(axis.id, []))
-        for axis in axes
-        if axis.retired_at is None or axis.id in by_axis  # a retired axis, while actions have it
-    ]
-    return [*groups, Group("none", _("Sans approche"), by_axis.get(None, []))]
+        sections.append(("none", _("Sans approche"), None))
+    value_of = {
+        BoardView.status: lambda card: card.action.status,
+        BoardView.horizon: lambda card: card.action.horizon,
+        BoardView.axis: lambda card: card.action.axis_id,
+    }[view]
+    groups, before = [], 0
+    for key, title, value in sections:
+        total = found.totals.get(value, 0)
+        cards = [card for card in found.cards if value_of(card) == value]
+        groups.append(Group(key, title, cards, total, found.page.holding(before)))
+        before += total
+    return groups
 
 
 def _filters_or_400(session: Session, coalition: Coalition) -> tuple[RoadmapFilters, Options]:
-    """The filters of the query string and what the filter form offers; or a clear 400."""
+    """The filters of the query string and what the filter form offers; or a clear 400.
+
+    The form offers the actors in a select, or asks for a name when there are too many."""
     levers = coalition_queries.coalition_levers(session, coalition)
-    actors = queries.viewable_actors(session, coalition, viewer())
     filters, problem = parse_roadmap_filters(
-        request.args, {lever.id for lever in levers}, {actor.id for actor in actors}
+        request.args,
+        {lever.id for lever in levers},
+        lambda actor_id: queries.is_viewable_actor(session, coalition, viewer(), actor_id),
     )
     if problem:
         page = render_template("errors/error.html", code=400, message=problem)
         abort(make_response(page, 400))
+    actors = queries.actor_choices(session, coalition, viewer())
     return filters, {"levers": levers, "actors": actors}
+
+
+def _page_link(endpoint: str, slug: str, filters: RoadmapFilters) -> Callable[[int], str]:
+    """The URL of another page of the same filtered list."""
+    args: dict[str, Any] = filters.args()
+    if filters.view != BoardView.status:
+        args["view"] = filters.view.value
+    return lambda page: url_for(endpoint, slug=slug, **args, page=page)
 
 
 @bp.get("/c/<slug>/roadmap")
@@ -118,18 +139,21 @@ def board(slug: str) -> ResponseReturnValue:
     coalition = coalition_or_404(session, slug)
     require("coalition.view", coalition)
     filters, options = _filters_or_400(session, coalition)
-    cards = queries.board(session, coalition, viewer(), filters, **options)
     axes = (
         coalition_queries.coalition_axes(session, coalition)
         if filters.view == BoardView.axis
         else []
     )
+    found = queries.board(
+        session, coalition, viewer(), filters, levers=options["levers"], axes=axes
+    )
     return render_template(
         "roadmap/board.html",
         coalition=coalition,
         filters=filters,
-        cards=cards,
-        groups=_groups(cards, filters.view, axes),
+        found=found,
+        groups=_groups(found, filters.view, axes),
+        link=_page_link("roadmap.board", slug, filters),
         **options,
     )
 
@@ -140,10 +164,10 @@ def timeline(slug: str) -> ResponseReturnValue:
     coalition = coalition_or_404(session, slug)
     require("coalition.view", coalition)
     filters, options = _filters_or_400(session, coalition)
-    rows = queries.timeline(session, coalition, viewer(), filters)
+    found = queries.timeline(session, coalition, viewer(), filters)
     status_labels = {status.value: str(label) for status, label in ACTION_STATUS_LABELS.items()}
     figure = timeline_figure(
-        rows,
+        found.timeline,
         status_labels,
         title=_("Les actions, de rencontre en rencontre"),
         progress_label=_("Avancement (%)"),
@@ -154,8 +178,10 @@ def timeline(slug: str) -> ResponseReturnValue:
         "roadmap/timeline.html",
         coalition=coalition,
         filters=filters,
-        timeline=rows,
+        timeline=found.timeline,
+        page=found.page,
         figure=figure,
+        link=_page_link("roadmap.timeline", slug, filters),
         **options,
     )
 

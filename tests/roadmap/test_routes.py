@@ -682,7 +682,10 @@ def populate(db: Session, size: int) -> str:
         "roadmap",
         "roadmap?view=axis",
         "roadmap?view=horizon&family=use",
+        "roadmap?view=axis&page=2",
+        "roadmap?actor_name=acteur&page=9",
         "roadmap/timeline",
+        "roadmap/timeline?page=3",
         "objectives",
     ],
 )
