@@ -19,6 +19,8 @@ from sqlalchemy.orm import (
 )
 from sqlalchemy.types import TypeDecorator
 
+from coalition.core.folding import SQLITE_FOLD, fold
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -83,6 +85,8 @@ def _tune_sqlite(engine: Engine) -> None:
         cursor.execute(f"PRAGMA mmap_size = {SQLITE_MMAP_BYTES}")
         cursor.execute("PRAGMA temp_store = MEMORY")
         cursor.close()
+        # SQLite has no translate(): searches without accents call Python's fold
+        dbapi_connection.create_function(SQLITE_FOLD, 1, fold, deterministic=True)
 
     @event.listens_for(engine, "begin")
     def on_begin(connection: Any) -> None:

@@ -1,29 +1,20 @@
 """The installation's reads: every coalition with its facilitators, the accounts."""
 
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import Select, String, and_, func, or_, select
-from sqlalchemy.ext.compiler import compiles
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.compiler import SQLCompiler
-from sqlalchemy.sql.functions import FunctionElement
 
 from coalition.actors.models import Actor
 from coalition.auth.models import Membership, MembershipRole, User
 from coalition.coalitions.models import Coalition
+from coalition.core.folding import fold, folded, like_pattern
 from coalition.people.models import Invitation
 
 USERS_PAGE_SIZE = 50
 SEARCH_WORDS = 8  # more words than this in a search are ignored
-# What PostgreSQL folds (SQLite calls `fold` itself): capitals, whose lower() may keep, and
-# accented letters, to their plain letter; then the two ligatures.
-ACCENTED = "àâäáãåçéèêëîïíìñôöóòõøûüúùÿýÀÂÄÁÃÅÇÉÈÊËÎÏÍÌÑÔÖÓÒÕØÛÜÚÙŸÝŒÆ"
-PLAIN = "aaaaaaceeeeiiiinoooooouuuuyyaaaaaaceeeeiiiinoooooouuuuyyœæ"
-SQLITE_FOLD = "coalition_fold"
 
 
 @dataclass(frozen=True)
@@ -59,46 +50,6 @@ def coalitions_with_staff(session: Session, *, now: datetime) -> list[CoalitionS
     for invitation in pending:
         invitations[invitation.coalition_id].append(invitation)
     return [CoalitionStaff(c, facilitators[c.id], invitations[c.id]) for c in coalitions]
-
-
-def fold(text: str) -> str:
-    """Lower case, without accents: what a search compares."""
-    text = text.lower().replace("œ", "oe").replace("æ", "ae").replace("ø", "o")
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
-
-
-class folded(FunctionElement[str]):
-    """The SQL counterpart of `fold`."""
-
-    type = String()
-    name = "folded"
-    inherit_cache = True
-
-
-@compiles(folded)  # SQLite
-def _folded_by_python(element: folded, compiler: SQLCompiler, **kw: Any) -> str:
-    return f"{SQLITE_FOLD}({compiler.process(element.clauses, **kw)})"
-
-
-@compiles(folded, "postgresql")
-def _folded_by_translate(element: folded, compiler: SQLCompiler, **kw: Any) -> str:
-    text = f"lower(translate({compiler.process(element.clauses, **kw)}, '{ACCENTED}', '{PLAIN}'))"
-    return f"replace(replace({text}, 'œ', 'oe'), 'æ', 'ae')"
-
-
-def _let_sqlite_fold(session: Session) -> None:
-    """SQLite has no translate(): its connection calls `fold` (no statement is sent)."""
-    connection = session.connection()
-    if connection.dialect.name == "sqlite":
-        raw = connection.connection.driver_connection
-        raw.create_function(SQLITE_FOLD, 1, fold, deterministic=True)  # type: ignore[union-attr]
-
-
-def like_pattern(word: str) -> str:
-    """`%word%` where the user's own `%`, `_` and `\\` mean themselves."""
-    escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
 
 
 def search_words(q: str) -> list[str]:
@@ -140,7 +91,6 @@ def _matching_users(q: str) -> Select[User]:
 def users_page(session: Session, *, q: str, page: int) -> UsersPage:
     """One page of the accounts matching the search, by name, with their memberships
     (3 statements whatever the number of accounts)."""
-    _let_sqlite_fold(session)
     matching = _matching_users(q)
     total = session.scalar(select(func.count()).select_from(matching.subquery())) or 0
     pages = max(1, -(-total // USERS_PAGE_SIZE))

@@ -21,6 +21,7 @@ from coalition.auth.models import User
 from coalition.coalitions.models import Axis, Coalition, Lever
 from coalition.coalitions.naming import shown_name
 from coalition.core.dates import PARIS
+from coalition.core.folding import fold, folded, like_pattern
 from coalition.core.paging import Page
 from coalition.meetings.models import ActionReview, Decision, Meeting, MeetingStatus
 from coalition.roadmap.models import (
@@ -165,7 +166,7 @@ def _conditions(
         if filters.actor_id is not None:
             actors = actors.where(Actor.id == filters.actor_id)
         if filters.actor_name:
-            named = func.lower(Actor.name).contains(filters.actor_name.lower(), autoescape=True)
+            named = folded(Actor.name).like(like_pattern(fold(filters.actor_name)), escape="\\")
             actors = actors.where(named)
         committed = select(Commitment.action_id).where(
             LIVE_COMMITMENT, Commitment.actor_id.in_(actors)

@@ -200,6 +200,8 @@ def test_many_actors_make_the_actor_filter_a_name_to_type(
 
     assert titles("actor_name=acteur+b") == ["Action 1"]  # any case
     assert titles("actor_name=acteur") == ["Action 1"]
+    assert titles("actor_name=reseau+100") == ["Cent pour cent"]  # without accents
+    assert titles("actor_name=R%C3%89SEAU") == ["Cent pour cent"]  # accented capitals too
     assert titles("actor_name=100%25") == ["Cent pour cent"]  # % is a character, not a wildcard
     assert titles("actor_name=%25") == ["Cent pour cent"]
     assert titles("actor_name=personne") == []
