@@ -96,3 +96,35 @@ def test_new_pages_and_mails_are_valid_html(
         check=False,
     )
     assert result.returncode == 0, result.stderr
+
+
+@needs_vnu
+def test_the_pages_of_a_large_coalition_are_valid_html(
+    client: FlaskClient, db: Session, tmp_path: Path
+) -> None:
+    """What only a large coalition shows: the network's summary and full views, the pages of
+    the board and the timeline, the actor filter as a name search."""
+    from coalition.seed.generate import generate_coalition
+
+    generate_coalition(db, slug="grande", actors=700, actions=260, meetings=3)
+    db.flush()
+    urls = {
+        "summary": "/c/grande/graph",
+        "full": "/c/grande/graph?view=full",
+        "board": "/c/grande/roadmap?page=2",
+        "timeline": "/c/grande/roadmap/timeline?page=2&actor_name=a",
+    }
+    for name, url in urls.items():
+        response = client.get(url)
+        assert response.status_code == 200, url
+        (tmp_path / f"{name}.html").write_text(response.get_data(as_text=True))
+    assert "Vue d'ensemble" in (tmp_path / "summary.html").read_text()
+    assert "Dernière page" in (tmp_path / "board.html").read_text()
+    files = sorted(str(path) for path in tmp_path.glob("*.html"))
+    result = subprocess.run(  # noqa: S603 - our own files, a fixed command
+        ["java", "-jar", str(VNU), "--errors-only", *files],  # noqa: S607
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr

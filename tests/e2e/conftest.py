@@ -27,6 +27,8 @@ CHROMIUM_ARGS = [
 ]
 DEMO = Path(__file__).parents[2] / "seeds" / "reset-ia-responsable.toml"
 LARGE, LARGE_ACTORS = "grande", 150  # a generated coalition, for what only shows at that size
+# large enough for the network's summary (above 600 nodes) and the board's pages (above 100)
+VERY_LARGE = "tres-grande"
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -54,6 +56,9 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     assert result.exit_code == 0, result.output
     large = ["generate", "--actors", str(LARGE_ACTORS), "--actions", "10", "--meetings", "2"]
     result = app.test_cli_runner().invoke(args=[*large, "--slug", LARGE])
+    assert result.exit_code == 0, result.output
+    very_large = ["generate", "--actors", "650", "--actions", "120", "--meetings", "2"]
+    result = app.test_cli_runner().invoke(args=[*very_large, "--slug", VERY_LARGE])
     assert result.exit_code == 0, result.output
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

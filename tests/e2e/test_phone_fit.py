@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import LARGE, serious_violations
+from tests.e2e.conftest import LARGE, VERY_LARGE, serious_violations
 
 PHONE = {"width": 390, "height": 844}
 # What sticks out past the screen's edge, outside any box that scrolls or clips: the deepest
@@ -45,6 +45,10 @@ PUBLIC: dict[str, str | tuple[str, str]] = {
     "roadmap": f"{C}/roadmap",
     "timeline": f"{C}/roadmap/timeline",
     "large timeline": f"/c/{LARGE}/roadmap/timeline",
+    "network summary": f"/c/{VERY_LARGE}/graph",
+    "full network": f"/c/{VERY_LARGE}/graph?view=full",
+    "a page of the board": f"/c/{VERY_LARGE}/roadmap?page=2",
+    "a page of the timeline": f"/c/{VERY_LARGE}/roadmap/timeline?page=2",
     "action": (f"{C}/roadmap", r"/actions/\d+$"),
     "meetings": f"{C}/meetings",
     "meeting": (f"{C}/meetings", r"/meetings/\d+$"),
