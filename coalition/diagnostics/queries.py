@@ -192,7 +192,9 @@ def diagnostic_inputs(
         graph=graph,
         actions=actions,
         reviews=reviews,
-        attendance=attendance_of(attendance_over_time(session, coalition), graph),
+        attendance=attendance_of(
+            attendance_over_time(session, coalition, recorded_only=True), graph
+        ),
         changes=changes,
         new_resources=new_resources,
         today=today,

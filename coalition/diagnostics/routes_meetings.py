@@ -92,26 +92,27 @@ def _prepare_page(
     draft: dict[str, Any] | None = None,
 ) -> ResponseReturnValue:
     today = utcnow().astimezone(PARIS).date()
-    live = snapshots.live_diagnostic(session, coalition, meeting, viewer(), today=today)
-    entries = snapshots.meeting_entries(session, meeting)
-    data = snapshots.diagnostic_data(session, coalition, meeting, live, entries)
-    data, timeline_total = snapshots.for_page(data)
-    return render_template(
-        "diagnostics/prepare.html",
-        coalition=coalition,
-        meeting=meeting,
-        data=data,
-        timeline_total=timeline_total,
-        entries=entries,
-        previous=service.previous_entries(session, meeting) if not entries else [],
-        suggested=[
-            (suggestion.item, suggestion_reason(suggestion))
-            for suggestion in compute.agenda_suggestions(live.diagnostic)
-        ],
-        published=_is_published(session, meeting),
-        problems=problems or [],
-        draft=draft,
-    ), status
+    with snapshots.collector_paused():
+        live = snapshots.live_diagnostic(session, coalition, meeting, viewer(), today=today)
+        entries = snapshots.meeting_entries(session, meeting)
+        data = snapshots.diagnostic_data(session, coalition, meeting, live, entries)
+        data, timeline_total = snapshots.for_page(data)
+        return render_template(
+            "diagnostics/prepare.html",
+            coalition=coalition,
+            meeting=meeting,
+            data=data,
+            timeline_total=timeline_total,
+            entries=entries,
+            previous=service.previous_entries(session, meeting) if not entries else [],
+            suggested=[
+                (suggestion.item, suggestion_reason(suggestion))
+                for suggestion in compute.agenda_suggestions(live.diagnostic)
+            ],
+            published=_is_published(session, meeting),
+            problems=problems or [],
+            draft=draft,
+        ), status
 
 
 @bp.get("/c/<slug>/meetings/<int:meeting_id>/prepare")
@@ -275,16 +276,17 @@ def confirm_publish(slug: str, meeting_id: int) -> ResponseReturnValue:
         flash(_("Le diagnostic de cette rencontre est déjà publié."), "info")
         return redirect(url_for("diagnostic.published", slug=slug, meeting_id=meeting.id))
     today = utcnow().astimezone(PARIS).date()
-    entries = snapshots.meeting_entries(session, meeting)
-    data = snapshots.published_data(session, coalition, meeting, entries, today=today)
-    data, timeline_total = snapshots.for_page(data)
-    return render_template(
-        "diagnostics/confirm_publish.html",
-        coalition=coalition,
-        meeting=meeting,
-        data=data,
-        timeline_total=timeline_total,
-    )
+    with snapshots.collector_paused():
+        entries = snapshots.meeting_entries(session, meeting)
+        data = snapshots.published_data(session, coalition, meeting, entries, today=today)
+        data, timeline_total = snapshots.for_page(data)
+        return render_template(
+            "diagnostics/confirm_publish.html",
+            coalition=coalition,
+            meeting=meeting,
+            data=data,
+            timeline_total=timeline_total,
+        )
 
 
 @bp.post("/c/<slug>/meetings/<int:meeting_id>/diagnostic/publish")
@@ -296,7 +298,8 @@ def publish(slug: str, meeting_id: int) -> ResponseReturnValue:
     def write() -> None:
         service.check_can_prepare(meeting)
         entries = snapshots.meeting_entries(session, meeting)
-        data = snapshots.published_data(session, coalition, meeting, entries, today=today)
+        with snapshots.collector_paused():
+            data = snapshots.published_data(session, coalition, meeting, entries, today=today)
         service.publish(session, meeting, data, by=viewer())
 
     saved = save(session, write)

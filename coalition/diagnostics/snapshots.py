@@ -4,6 +4,10 @@ The same dictionary shape serves both, so the page that shows a published diagno
 nothing but its snapshot and never changes when the coalition's data does.
 """
 
+import gc
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -31,14 +35,45 @@ class LiveDiagnostic:
     diagnostic: Diagnostic
     inputs: DiagnosticInputs
     suggested: list[Item]
+    coverage: graph.CoverageMatrix | None = None  # of inputs.graph, when already built
 
 
 def live_diagnostic(
     session: Session, coalition: Coalition, meeting: Meeting, viewer: User | None, *, today: date
 ) -> LiveDiagnostic:
     inputs = queries.diagnostic_inputs(session, coalition, meeting, viewer, today=today)
-    diagnostic = compute.compute_diagnostic(inputs)
-    return LiveDiagnostic(diagnostic, inputs, compute.suggested_agenda(diagnostic))
+    coverage = graph.coverage_matrix(inputs.graph)  # for the lever lists and the coverage table
+    diagnostic = compute.compute_diagnostic(inputs, coverage=coverage)
+    return LiveDiagnostic(diagnostic, inputs, compute.suggested_agenda(diagnostic), coverage)
+
+
+_paused = 0  # requests now computing a live diagnostic with the garbage collector paused
+_pause_lock = threading.Lock()
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector paused while a live diagnostic is computed and shown.
+
+    At 10,000 actors the diagnostic keeps about a million objects alive at once (the graph,
+    its rows, the lists and the page), and each full collection the collector starts while
+    they pile up walks through all of them again: 40 % of the page's time. Those objects are
+    freed by their reference counts when the request ends; what cycles they leave is collected
+    once the collector runs again, after the last such request has ended."""
+    global _paused
+    with _pause_lock:
+        ours = _paused > 0 or gc.isenabled()  # else paused by someone else: left to them
+        if ours:
+            _paused += 1
+            gc.disable()
+    try:
+        yield
+    finally:
+        if ours:
+            with _pause_lock:
+                _paused -= 1
+                if _paused == 0:
+                    gc.enable()
 
 
 def meeting_entries(session: Session, meeting: Meeting) -> list[DiagnosticEntry]:
@@ -51,8 +86,9 @@ def meeting_entries(session: Session, meeting: Meeting) -> list[DiagnosticEntry]
     )
 
 
-def _coverage(network: nx.Graph) -> dict[str, Any]:
-    matrix = graph.coverage_matrix(network)
+def _coverage(network: nx.Graph, matrix: graph.CoverageMatrix | None = None) -> dict[str, Any]:
+    if matrix is None:
+        matrix = graph.coverage_matrix(network)
     lever_names = {
         graph.row_id(node): data["label"]
         for node, data in network.nodes(data=True)
@@ -183,7 +219,7 @@ def diagnostic_data(
             queries.since_previous_meeting(session, meeting),
             meeting.starts_at,
         ),
-        "coverage": _coverage(live.inputs.graph),
+        "coverage": _coverage(live.inputs.graph, live.coverage),
         "timeline": _timeline(session, live, meeting),
         "network": _network(live.inputs.graph),
     }

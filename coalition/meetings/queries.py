@@ -160,7 +160,23 @@ def review_context(session: Session, meeting: Meeting, action: Action) -> Review
     return ReviewContext(commitments, (previous[0], previous[1]) if previous else None)
 
 
-def attendance_over_time(session: Session, coalition: Coalition) -> attendance.AttendanceReport:
+def attendance_over_time(
+    session: Session, coalition: Coalition, *, recorded_only: bool = False
+) -> attendance.AttendanceReport:
+    """`recorded_only`: only the actors with an attendance record in the report's rows; the
+    families' figures and the actors absent twice are the same, since an actor never recorded
+    counts in neither (the diagnostic reads nothing else: at 10,000 actors mostly never
+    recorded, building their empty rows took a fifth of a second)."""
+    actors = select(Actor.id, Actor.name, Actor.family).where(
+        Actor.coalition_id == coalition.id, Actor.status != ActorStatus.left
+    )
+    if recorded_only:
+        recorded = (
+            select(Attendance.id)
+            .join(Meeting, Meeting.id == Attendance.meeting_id)
+            .where(Attendance.actor_id == Actor.id, Meeting.status == MeetingStatus.held)
+        )
+        actors = actors.where(recorded.exists())
     meeting_rows = [
         attendance.MeetingRow(id, number, title, starts_at, status.value)
         for id, number, title, starts_at, status in session.execute(
@@ -171,11 +187,7 @@ def attendance_over_time(session: Session, coalition: Coalition) -> attendance.A
     ]
     actor_rows = [
         attendance.ActorRow(id, name, family.value)
-        for id, name, family in session.execute(
-            select(Actor.id, Actor.name, Actor.family).where(
-                Actor.coalition_id == coalition.id, Actor.status != ActorStatus.left
-            )
-        )
+        for id, name, family in session.execute(actors)
     ]
     presences = [
         attendance.PresenceRow(meeting_id, actor_id, presence.value)

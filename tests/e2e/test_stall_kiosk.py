@@ -26,6 +26,7 @@ def tablet(request: pytest.FixtureRequest, browser: Any) -> Iterator[tuple[str, 
 
 
 def fits(page: Any) -> None:
+    page.wait_for_load_state("load")  # its stylesheet applied, on a busy machine too
     width = page.viewport_size["width"]
     assert page.evaluate("document.documentElement.scrollWidth") <= width, page.url
     assert serious_violations(page) == [], page.url
