@@ -1,35 +1,15 @@
 """Another write at the same instant: the administration's forms answer 409, say so, keep what
 was typed, and save nothing."""
 
-import html
-from collections.abc import Callable
-from typing import Any
-
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from coalition.admin import service
 from coalition.auth.models import User
 from tests.admin.conftest import row_counts
+from tests.clashes import SIMULTANEOUS, clashing, text_of
 from tests.conftest import World, post_form
-
-SIMULTANEOUS = "Quelqu'un a enregistré un changement au même instant"
-
-
-def clashing(write: Callable[..., Any]) -> Callable[..., Any]:
-    """`write`, which then meets another write of the same rows (a unique constraint)."""
-
-    def clash(*args: Any, **kwargs: Any) -> Any:
-        write(*args, **kwargs)
-        raise IntegrityError("INSERT ...", {}, Exception("UNIQUE constraint failed"))
-
-    return clash
-
-
-def text_of(response: Any) -> str:
-    return html.unescape(response.get_data(as_text=True))
 
 
 def test_a_coalition_created_at_the_same_instant_is_refused(

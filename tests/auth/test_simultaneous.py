@@ -1,32 +1,18 @@
 """Another write at the same instant: the account pages answer 409, say so, and save nothing."""
 
-from collections.abc import Callable
-from typing import Any
-
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from coalition.auth import service, service_account
 from coalition.auth.models import User
 from tests import factories as f
 from tests.auth.outbox import link_in, mails_to, path_of, text_of
+from tests.clashes import SIMULTANEOUS, clashing
 from tests.conftest import post_form
 
-SIMULTANEOUS = "Quelqu'un a enregistré un changement au même instant"
 NEW = "alice.nouvelle@example.org"
-
-
-def clashing(write: Callable[..., Any]) -> Callable[..., Any]:
-    """`write`, which then meets another write of the same rows (a unique constraint)."""
-
-    def clash(*args: Any, **kwargs: Any) -> Any:
-        write(*args, **kwargs)
-        raise IntegrityError("UPDATE ...", {}, Exception("UNIQUE constraint failed"))
-
-    return clash
 
 
 @pytest.fixture

@@ -2,15 +2,10 @@
 another at the same instant answers 409 and says so, and saves nothing; a stale edit's form
 comes back with the current version, so that sending it again, once read, replaces it."""
 
-import html
 import re
-from collections.abc import Callable
-from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from coalition.consultations import routes_stall
@@ -19,30 +14,12 @@ from coalition.consultations.models import Consultation, Stall
 from coalition.consultations.service_stall import new_link
 from coalition.core.audit import AuditEvent
 from coalition.db import utcnow
+from tests.clashes import SIMULTANEOUS, clashing, count, text_of
 from tests.conftest import World, post_form
 from tests.consultations.conftest import make_consultation
 
 C = "/c/ma-coalition/consultations"
-SIMULTANEOUS = "Quelqu'un a enregistré un changement au même instant"
 VERSION_RE = re.compile(r'name="version"[^>]*value="(\d+)"|value="(\d+)"[^>]*name="version"')
-
-
-def clashing(write: Callable[..., Any]) -> Callable[..., Any]:
-    """`write`, which then meets another write of the same rows (a unique constraint)."""
-
-    def clash(*args: Any, **kwargs: Any) -> Any:
-        write(*args, **kwargs)
-        raise IntegrityError("INSERT ...", {}, Exception("UNIQUE constraint failed"))
-
-    return clash
-
-
-def text_of(response: Any) -> str:
-    return html.unescape(response.get_data(as_text=True))
-
-
-def count(db: Session, model: type) -> int:
-    return db.scalar(select(func.count()).select_from(model)) or 0
 
 
 def test_a_consultation_created_at_the_same_instant_is_refused(

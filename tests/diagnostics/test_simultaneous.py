@@ -12,11 +12,11 @@ from sqlalchemy.orm import Session
 from coalition.diagnostics import service
 from coalition.diagnostics.models import DiagnosticColumn, DiagnosticEntry
 from tests import factories as f
+from tests.clashes import SIMULTANEOUS
 from tests.conftest import World
 from tests.diagnostics.test_prepare_edits import column_form, entries, entry_fields, prepare, send
 
 C = "/c/ma-coalition"
-SIMULTANEOUS = "Quelqu'un a enregistré un changement au même instant"
 
 
 def test_a_column_saved_at_the_same_instant_keeps_the_users_texts(

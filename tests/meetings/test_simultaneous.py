@@ -1,43 +1,19 @@
 """Meeting writes go through one helper: a write that meets another at the same instant answers
 409 and says so, a broken rule 400 with its message; nothing is saved either way."""
 
-import html
-from collections.abc import Callable
-from typing import Any
-
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from coalition.meetings import service
 from coalition.meetings.models import Attendance, Decision, Meeting, MeetingStatus
 from tests import factories as f
+from tests.clashes import SIMULTANEOUS, clashing, count, text_of
 from tests.conftest import World, post_form
 
 C = "/c/ma-coalition"
-SIMULTANEOUS = "Quelqu'un a enregistré un changement au même instant"
 CHANGED = "La rencontre a changé entre-temps"
-
-
-def clashing(write: Callable[..., Any], error: Exception | None = None) -> Callable[..., Any]:
-    """`write`, which then meets another write of the same rows."""
-
-    def clash(*args: Any, **kwargs: Any) -> Any:
-        write(*args, **kwargs)
-        raise error or IntegrityError("INSERT ...", {}, Exception("UNIQUE constraint failed"))
-
-    return clash
-
-
-def text_of(response: Any) -> str:
-    return html.unescape(response.get_data(as_text=True))
-
-
-def count(db: Session, model: type) -> int:
-    return db.scalar(select(func.count()).select_from(model)) or 0
 
 
 def test_meetings_scheduled_at_the_same_instant_are_refused(

@@ -1,37 +1,18 @@
 """Another write at the same instant: the people pages answer 409, say so, and keep nothing."""
 
-import html
-from collections.abc import Callable
-from typing import Any
-
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from coalition.auth.models import Membership, MembershipRole, User
 from coalition.people import routes_accept, service, service_memberships
+from tests.clashes import SIMULTANEOUS, clashing, text_of
 from tests.conftest import World, post_form
 from tests.people.conftest import PEOPLE, Snapshot, invite, invite_form
 
-SIMULTANEOUS = "Quelqu'un a enregistré un changement au même instant"
 PASSWORD = "une phrase assez longue"
-
-
-def clashing(write: Callable[..., Any]) -> Callable[..., Any]:
-    """`write`, which then meets another write of the same rows (a unique constraint)."""
-
-    def clash(*args: Any, **kwargs: Any) -> Any:
-        write(*args, **kwargs)
-        raise IntegrityError("INSERT ...", {}, Exception("UNIQUE constraint failed"))
-
-    return clash
-
-
-def text_of(response: Any) -> str:
-    return html.unescape(response.get_data(as_text=True))
 
 
 def test_a_role_change_that_meets_another_write_is_refused(

@@ -13,11 +13,11 @@ from sqlalchemy.orm import Session
 from coalition.core.errors import ValidationError
 from coalition.workshops import service as ws
 from coalition.workshops.models import Contribution
+from tests.clashes import SIMULTANEOUS
 from tests.conftest import World, post_form
 from tests.workshops.test_routes import build
 
 C = "/c/ma-coalition"
-SIMULTANEOUS = "Quelqu'un a enregistré un changement au même instant"
 
 
 @pytest.mark.parametrize(
