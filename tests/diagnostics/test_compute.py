@@ -1,5 +1,6 @@
 """The pre-meeting diagnostic on small hand-built coalitions whose answers are known."""
 
+import dataclasses
 import json
 import random
 from collections.abc import Sequence
@@ -36,6 +37,7 @@ from coalition.diagnostics.graph import (
     HoldingRow,
     LeverRow,
     build_graph,
+    coverage_matrix,
 )
 from coalition.meetings import attendance
 from coalition.meetings.attendance import AttendanceReport, MeetingRow, PresenceRow
@@ -648,3 +650,21 @@ def test_an_item_in_several_lists_keeps_its_first_reason() -> None:
 
     assert reasons == [(10, "stalled"), (11, "blocked")]
     assert agenda_suggestions(diagnostic, limit=1) == [Suggestion(audit, "stalled")]
+
+
+def test_a_coverage_matrix_given_gives_the_same_diagnostic() -> None:
+    given = inputs()
+    matrix = coverage_matrix(given.graph)
+
+    assert compute_diagnostic(given, coverage=matrix) == compute_diagnostic(given)
+
+
+def test_items_are_stored_with_every_field_of_an_item() -> None:
+    diagnostic = compute_diagnostic(inputs())
+    data = to_data(diagnostic)
+    sections = ("actions", "levers", "actors")
+    items = [i for s in sections for v in getattr(diagnostic, s).values() for i in v]
+    stored = [i for s in sections for v in data[s].values() for i in v]
+
+    assert items and stored == [dataclasses.asdict(item) for item in items]
+    assert [field.name for field in dataclasses.fields(Item)] == ["kind", "id", "label", "detail"]
