@@ -104,6 +104,7 @@ def _register_blueprints(app: Flask) -> None:
     from coalition.framing.routes import bp as framing_bp
     from coalition.meetings.routes import bp as meetings_bp
     from coalition.meetings.routes_running import bp as running_bp
+    from coalition.notices.routes import bp as notices_bp
     from coalition.opendata.routes import bp as opendata_bp
     from coalition.people.routes import bp as people_bp
     from coalition.people.routes_accept import bp as invitations_bp
@@ -122,6 +123,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(roadmap_bp)
     app.register_blueprint(meetings_bp)
     app.register_blueprint(running_bp)
+    app.register_blueprint(notices_bp)
     app.register_blueprint(resources_bp)
     app.register_blueprint(opendata_bp)
     app.register_blueprint(consultations_bp)

@@ -17,6 +17,7 @@ from coalition.core.errors import DomainError
 from coalition.db import get_database
 from coalition.diagnostics.snapshots import publish_starting_diagnostic
 from coalition.mail.delivery import send_mail_command
+from coalition.notices.command import send_due_notices_command
 from coalition.people.service_memberships import add_membership
 from coalition.resources.search import refresh_search_text
 from coalition.seed.generate import generate_coalition
@@ -34,6 +35,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(generate_command)
     app.cli.add_command(reindex_command)
     app.cli.add_command(send_mail_command)
+    app.cli.add_command(send_due_notices_command)
     register_backup_commands(app)
 
 

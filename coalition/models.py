@@ -18,6 +18,7 @@ from coalition.db import Base
 from coalition.diagnostics.models import DiagnosticEntry, DiagnosticSnapshot
 from coalition.mail.models import OutboxMessage
 from coalition.meetings.models import ActionReview, AgendaItem, Attendance, Decision, Meeting
+from coalition.notices.models import CalendarFeed, Notice, NoticePreference
 from coalition.people.models import Invitation
 from coalition.resources.models import Resource, Tag
 from coalition.roadmap.models import Action, Commitment, Objective
@@ -34,6 +35,7 @@ __all__ = [
     "AuditEvent",
     "Axis",
     "Base",
+    "CalendarFeed",
     "Choice",
     "Coalition",
     "Commitment",
@@ -48,6 +50,8 @@ __all__ = [
     "Lever",
     "Meeting",
     "Membership",
+    "Notice",
+    "NoticePreference",
     "Objective",
     "OutboxMessage",
     "Question",

@@ -75,6 +75,8 @@ class Coalition(Timestamps, Versioned, Base):
     # raised by every write to the coalition (coalitions/freshness.py): what a cached page is
     # kept under
     data_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    # how many days before a meeting its people are reminded of it (notices/)
+    reminder_days: Mapped[int] = mapped_column(default=3, server_default="3")
 
     @property
     def data_licence_terms(self) -> LicenceTerms:

@@ -103,6 +103,14 @@ def build_message(row: OutboxMessage, *, mail_from: str, sent_at: datetime) -> E
     long_lines = any(len(line.encode()) > MAX_LINE for line in row.text_body.splitlines())
     message.set_content(row.text_body, charset="utf-8", cte=None if long_lines else "8bit")
     message.add_alternative(row.html_body, subtype="html", charset="utf-8")
+    for attachment in row.attachments or []:  # text files: "text/<subtype>; name=value..."
+        subtype, *parameters = attachment["content_type"].removeprefix("text/").split(";")
+        message.add_attachment(
+            attachment["content"],
+            subtype=subtype.strip(),
+            filename=attachment["filename"],
+            params=dict(part.strip().split("=", 1) for part in parameters if "=" in part),
+        )
     message["Content-Language"] = row.language  # set_content clears the Content-* headers
     return message
 

@@ -21,6 +21,11 @@ class OutboxMessage(Base):
     html_body: Mapped[str] = mapped_column(Text)
     # extra headers (Message-ID is chosen when the message is written, so a retry keeps it)
     headers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # files joined to the mail: [{"filename", "content_type", "content" (text)}], e.g. an
+    # iCalendar invitation ("text/calendar; method=REQUEST")
+    attachments: Mapped[list[dict[str, str]]] = mapped_column(
+        JSON, default=list, server_default="[]"
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     # attempts begun: counted when a sender takes the message, which also moves
     # next_attempt_at past a lease so that no other sender takes it meanwhile (mail.delivery)

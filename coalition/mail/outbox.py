@@ -28,8 +28,11 @@ def queue_mail(
     subject: Any,
     template: str,
     context: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+    attachments: list[dict[str, str]] | None = None,
 ) -> OutboxMessage:
-    """Add a message to the outbox; `subject` may be a lazy translation."""
+    """Add a message to the outbox; `subject` may be a lazy translation. `attachments` are text
+    files: {"filename", "content_type", "content"}."""
     if language not in current_app.config["LANGUAGES"]:
         language = "fr"
     # `locale()` in the templates (the layout's `lang`) is the mail's language, not the request's
@@ -44,7 +47,8 @@ def queue_mail(
         subject=subject_text,
         text_body=text,
         html_body=html,
-        headers={"Message-ID": make_msgid(domain=mail_domain())},
+        headers={**(headers or {}), "Message-ID": make_msgid(domain=mail_domain())},
+        attachments=list(attachments or []),
     )
     session.add(message)
     session.flush()

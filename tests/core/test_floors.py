@@ -21,6 +21,7 @@ FLOORS = [
     {"resources", "consultations", "workshops"},
     {"framing"},
     {"diagnostics", "opendata"},
+    {"notices"},
     {"web", "seed", "cli", "__init__"},
 ]
 # the one domain link read both ways, named in docs/architecture.md

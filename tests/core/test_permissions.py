@@ -13,6 +13,7 @@ from tests.auth import test_account_permissions as account_permissions
 from tests.conftest import ROLES, World, post_form
 from tests.consultations import test_permissions as consultation_permissions
 from tests.framing import test_framing_permissions as framing_permissions
+from tests.notices import test_permissions as notices_permissions
 from tests.people import test_permissions as people_permissions
 from tests.web import test_permissions as web_permissions
 from tests.workshops import test_permissions as workshop_permissions
@@ -303,6 +304,7 @@ def test_every_route_is_in_the_permission_table(app: Flask) -> None:
         admin_permissions,
         framing_permissions,
         import_permissions,
+        notices_permissions,
         people_permissions,
         web_permissions,
     ):
