@@ -2,15 +2,16 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import AnyOf, DataRequired, Length
+from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optional
 
 from coalition.coalitions.models import DATA_LICENCES, PHASE_LABELS, DataLicence, Phase
 from coalition.core.forms import VersionedForm
 from coalition.framing.service import (
     CONTEXT_LENGTH,
     DESCRIPTION_LENGTH,
+    MAX_REMINDER_DAYS,
     NAME_LENGTH,
     TAGLINE_LENGTH,
 )
@@ -53,6 +54,23 @@ class FramingForm(VersionedForm):
         validate_choice=False,  # AnyOf says it in French
         # no InputRequired: it renders a "required" select that the Nu checker refuses
         validators=[AnyOf([p.value for p in Phase], CHOOSE_PHASE)],
+    )
+    reminder_days = IntegerField(
+        _l("Rappel avant une rencontre (en jours)"),
+        description=_l(
+            "Combien de jours avant chaque rencontre les membres reçoivent l'ordre du jour et "
+            "leurs engagements, et l'animation un rappel de préparer le diagnostic. 0 : aucun "
+            "rappel."
+        ),
+        # left out of the form (an older page): the delay stays as it is
+        validators=[
+            Optional(),
+            NumberRange(
+                min=0,
+                max=MAX_REMINDER_DAYS,
+                message=_l("De 0 à %(most)d jours, s'il vous plaît.", most=MAX_REMINDER_DAYS),
+            ),
+        ],
     )
 
 

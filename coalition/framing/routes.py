@@ -104,6 +104,7 @@ def edit(slug: str) -> ResponseReturnValue:
         tagline=form.tagline.data or "",
         context=form.context.data or "",
         phase=form.phase.data or "",
+        reminder_days=form.reminder_days.data,
     )
     saved = save(
         session,

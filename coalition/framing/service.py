@@ -1,5 +1,5 @@
-"""Writes of the framing: the coalition's name, tagline, context, phase and data licence; its
-axes and levers.
+"""Writes of the framing: the coalition's name, tagline, context, phase, reminder delay and data
+licence; its axes and levers.
 
 An axis or lever that anything refers to (holdings, actions, resources) is retired, never
 deleted: it keeps its history and is offered in no form. Reordering changes positions only,
@@ -22,9 +22,18 @@ from coalition.core.errors import Conflict, ValidationError
 from coalition.core.versions import check_version
 from coalition.framing.queries import Item, usage_of
 
-COALITION_FIELDS = ("name", "tagline", "context", "phase", "data_licence", "version")
+COALITION_FIELDS = (
+    "name",
+    "tagline",
+    "context",
+    "phase",
+    "reminder_days",
+    "data_licence",
+    "version",
+)
 ITEM_FIELDS = ("name", "description", "position", "retired_at", "version")
 NAME_LENGTH, TAGLINE_LENGTH, CONTEXT_LENGTH, DESCRIPTION_LENGTH = 200, 300, 20_000, 5000
+MAX_REMINDER_DAYS = 30  # how many days before a meeting its people may be reminded; 0: never
 
 
 def entity(model: type[Item]) -> str:
@@ -82,6 +91,7 @@ class FramingDetails:
     tagline: str = ""
     context: str = ""
     phase: str = Phase.framing.value
+    reminder_days: int | None = None  # None: unchanged
 
 
 def update_framing(
@@ -100,9 +110,17 @@ def update_framing(
         phase = Phase(details.phase)
     except ValueError:
         raise ValidationError(_l("Choisissez une phase de la liste."), field="phase") from None
+    reminder_days = coalition.reminder_days
+    if details.reminder_days is not None:
+        reminder_days = details.reminder_days
+        if not 0 <= reminder_days <= MAX_REMINDER_DAYS:
+            raise ValidationError(
+                _l("De 0 à %(most)d jours, s'il vous plaît.", most=MAX_REMINDER_DAYS),
+                field="reminder_days",
+            )
     before = audit.snapshot(coalition, COALITION_FIELDS)
     coalition.name, coalition.tagline, coalition.context = name, tagline, context
-    coalition.phase = phase
+    coalition.phase, coalition.reminder_days = phase, reminder_days
     _log_coalition(session, coalition, before, by)
     return coalition
 

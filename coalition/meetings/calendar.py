@@ -1,4 +1,5 @@
-"""Meetings as an iCalendar feed (RFC 5545), built from plain rows.
+"""Meetings as an iCalendar feed (RFC 5545) and as invitations by mail (iTIP, RFC 5546),
+built from plain rows.
 
 Pure functions: no database, no Flask. The caller loads the meetings the viewer may see and
 hands them over as `CalendarEvent`s. Times are written in Europe/Paris local time with a
@@ -6,10 +7,18 @@ VTIMEZONE, so that calendar clients keep the wall time across daylight saving ch
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
-from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard
+from icalendar import (
+    Calendar,
+    Event,
+    Timezone,
+    TimezoneDaylight,
+    TimezoneStandard,
+    vCalAddress,
+    vText,
+)
 
 from coalition.core.dates import PARIS
 
@@ -66,6 +75,56 @@ def calendar_bytes(events: Sequence[CalendarEvent], *, name: str) -> bytes:
     for event in events:
         calendar.add_component(vevent(event))
     return calendar.to_ical()
+
+
+@dataclass(frozen=True)
+class Person:
+    """An ORGANIZER or ATTENDEE: a mail address and the name shown beside it."""
+
+    email: str
+    name: str = ""
+
+
+INVITATION_METHODS = ("REQUEST", "CANCEL")
+
+
+def invitation_bytes(
+    event: CalendarEvent, method: str, *, organizer: Person, attendee: Person
+) -> bytes:
+    """One event as an iTIP message (RFC 5546) to one attendee: `REQUEST` adds or updates the
+    event in their calendar (same UID, higher SEQUENCE), `CANCEL` removes it. Replies are not
+    read, so the attendee is not asked for one (RSVP=FALSE)."""
+    if method not in INVITATION_METHODS:
+        raise ValueError(f"unknown iTIP method: {method!r}")
+    calendar = Calendar()
+    calendar.add("version", "2.0")
+    calendar.add("prodid", PRODID)
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", method)
+    calendar.add_component(paris_timezone())
+    component = vevent(replace(event, status="cancelled") if method == "CANCEL" else event)
+    component.add("organizer", calendar_address(organizer))
+    component.add(
+        "attendee",
+        calendar_address(
+            attendee,
+            ROLE="REQ-PARTICIPANT",
+            PARTSTAT="NEEDS-ACTION",
+            RSVP="FALSE",
+            CUTYPE="INDIVIDUAL",
+        ),
+    )
+    calendar.add_component(component)
+    return calendar.to_ical()
+
+
+def calendar_address(person: Person, **params: str) -> vCalAddress:
+    address = vCalAddress(f"mailto:{person.email}")
+    if person.name:
+        address.params["cn"] = vText(person.name)
+    for name, value in params.items():
+        address.params[name] = vText(value)
+    return address
 
 
 def paris_timezone() -> Timezone:

@@ -1,10 +1,195 @@
-"""TO BE WRITTEN: the invitations that are due."""
+"""Meeting invitations by mail, each with the event for the person's calendar (iTIP, RFC 5546).
 
-from datetime import datetime
+Decided from the data each time the command runs: for every meeting planned in the future,
+each current person of its coalition (a member or a facilitator today) who has not been sent the
+meeting's current version (its `ical_sequence`) gets a `REQUEST`. The first one adds the event to
+their calendar; a later one, after a move or another change, updates the same event (same UID,
+higher SEQUENCE). A meeting cancelled before it started sends a `CANCEL` to those who were sent
+an invitation to it; someone who never got one is told nothing. A meeting changed twice between
+two runs sends its latest version only. A meeting is invited to once it starts within `AHEAD`.
+"""
 
-from sqlalchemy.orm import Session
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.utils import parseaddr
+from typing import Any
+
+from flask import current_app
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from coalition.auth.models import Membership, User
+from coalition.coalitions.models import Coalition
+from coalition.core import dates
+from coalition.core.links import external_url
+from coalition.meetings.calendar import CalendarEvent, Person, invitation_bytes
+from coalition.meetings.models import Meeting, MeetingStatus
+from coalition.notices.models import Notice, NoticeKind, NoticePreference, Setting
+from coalition.notices.service import notify
+
+# a series of meetings scheduled at once is not a dozen mails: each meeting is invited to when it
+# comes within this horizon (the personal calendar feed holds them all)
+AHEAD = timedelta(days=45)
+
+
+@dataclass(frozen=True)
+class Recipient:
+    membership: Membership
+    user: User
+
+
+def subject_key(meeting: Meeting) -> str:
+    return f"meeting:{meeting.id}"
+
+
+def current_people(session: Session, coalition_ids: Iterable[int]) -> dict[int, list[Recipient]]:
+    """The active accounts that belong to each coalition now, by coalition id."""
+    rows = session.execute(
+        select(Membership, User)
+        .join(User, User.id == Membership.user_id)
+        .where(Membership.coalition_id.in_(set(coalition_ids)), User.is_active.is_(True))
+        .order_by(User.id)
+    ).all()
+    people: dict[int, list[Recipient]] = defaultdict(list)
+    for membership, user in rows:
+        people[membership.coalition_id].append(Recipient(membership, user))
+    return people
+
+
+def sent_versions(
+    session: Session, kind: NoticeKind, keys: Iterable[str]
+) -> dict[tuple[int, str], set[int]]:
+    """The versions of each subject already written to each person, by (user id, subject)."""
+    sent: dict[tuple[int, str], set[int]] = defaultdict(set)
+    rows = session.execute(
+        select(Notice.user_id, Notice.subject_key, Notice.version).where(
+            Notice.kind == kind, Notice.subject_key.in_(set(keys))
+        )
+    )
+    for user_id, key, version in rows:
+        sent[(user_id, key)].add(version)
+    return sent
+
+
+def turned_off(session: Session, kind: NoticeKind) -> set[int]:
+    """The people who chose not to get this kind of notice."""
+    return set(
+        session.scalars(
+            select(NoticePreference.user_id).where(
+                NoticePreference.kind == kind, NoticePreference.setting == Setting.off
+            )
+        )
+    )
+
+
+def meeting_day(meeting: Meeting) -> LazyString:
+    """The meeting's day, written in the language of the mail it goes into."""
+    return LazyString(dates.date_text, meeting.starts_at)
+
+
+def meeting_event(meeting: Meeting, coalition: Coalition) -> CalendarEvent:
+    return CalendarEvent(
+        uid=meeting.ical_uid,
+        sequence=meeting.ical_sequence,
+        title=meeting.title,
+        starts_at=meeting.starts_at,
+        ends_at=meeting.ends_at,
+        status=meeting.status.value,
+        updated_at=meeting.updated_at,
+        location=meeting.place,
+        url=external_url("meetings.page", slug=coalition.slug, meeting_id=meeting.id),
+        online_url=meeting.online_url,
+    )
+
+
+def organizer(coalition: Coalition) -> Person:
+    """The coalition, at the address its mails come from."""
+    return Person(parseaddr(str(current_app.config["MAIL_FROM"]))[1], coalition.name)
 
 
 def queue_due(session: Session, now: datetime) -> int:
     """Write the invitations that are due to the outbox; how many were written."""
-    return 0
+    meetings = session.scalars(
+        select(Meeting)
+        .where(
+            Meeting.status.in_((MeetingStatus.planned, MeetingStatus.cancelled)),
+            Meeting.starts_at > now,
+            Meeting.starts_at <= now + AHEAD,
+        )
+        .options(selectinload(Meeting.agenda_items))
+        .order_by(Meeting.starts_at, Meeting.id)
+    ).all()
+    if not meetings:
+        return 0
+    coalition_ids = {meeting.coalition_id for meeting in meetings}
+    coalitions = {
+        coalition.id: coalition
+        for coalition in session.scalars(select(Coalition).where(Coalition.id.in_(coalition_ids)))
+    }
+    people = current_people(session, coalition_ids)
+    sent = sent_versions(session, NoticeKind.meeting, map(subject_key, meetings))
+    off = turned_off(session, NoticeKind.meeting)
+    written = 0
+    for meeting in meetings:
+        coalition = coalitions[meeting.coalition_id]
+        for recipient in people.get(meeting.coalition_id, []):
+            user = recipient.user
+            versions = sent.get((user.id, subject_key(meeting)), set())
+            if user.id in off or meeting.ical_sequence in versions:
+                continue
+            if meeting.status is MeetingStatus.cancelled and not versions:
+                continue  # never invited: nothing to take out of their calendar
+            written += _invite(session, meeting, coalition, user, is_update=bool(versions))
+    return written
+
+
+def _invite(
+    session: Session, meeting: Meeting, coalition: Coalition, user: User, *, is_update: bool
+) -> bool:
+    cancelled = meeting.status is MeetingStatus.cancelled
+    method = "CANCEL" if cancelled else "REQUEST"
+    event = meeting_event(meeting, coalition)
+    body = invitation_bytes(
+        event, method, organizer=organizer(coalition), attendee=Person(user.email, user.name)
+    )
+    subject: Any
+    if cancelled:
+        subject = _l("Rencontre annulée : %(title)s", title=meeting.title)
+    elif is_update:
+        subject = _l(
+            "Rencontre modifiée : %(title)s, le %(day)s",
+            title=meeting.title,
+            day=meeting_day(meeting),
+        )
+    else:
+        subject = _l(
+            "Invitation : %(title)s, le %(day)s", title=meeting.title, day=meeting_day(meeting)
+        )
+    return notify(
+        session,
+        user=user,
+        kind=NoticeKind.meeting,
+        subject_key=subject_key(meeting),
+        version=meeting.ical_sequence,
+        coalition_id=coalition.id,
+        subject=subject,
+        template="meeting_cancelled" if cancelled else "meeting_invitation",
+        context={
+            "coalition": coalition,
+            "meeting": meeting,
+            "agenda": list(meeting.agenda_items),
+            "meeting_url": event.url,
+            "is_update": is_update,
+        },
+        attachments=[
+            {
+                "filename": "invitation.ics",
+                "content_type": f"text/calendar; method={method}",
+                "content": body.decode(),
+            }
+        ],
+    )
