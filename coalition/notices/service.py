@@ -7,6 +7,7 @@ fails and it writes nothing. Every notice carries a one-click unsubscribe (RFC 8
 token of (person, kind), with no expiry, that needs no login.
 """
 
+from datetime import datetime
 from typing import Any
 
 from flask import current_app
@@ -17,8 +18,9 @@ from sqlalchemy.orm import Session
 
 from coalition.auth.models import User
 from coalition.core.links import external_url
+from coalition.core.tokens import new_token
 from coalition.mail.outbox import queue_mail
-from coalition.notices.models import Notice, NoticeKind, NoticePreference, Setting
+from coalition.notices.models import CalendarFeed, Notice, NoticeKind, NoticePreference, Setting
 
 UNSUBSCRIBE_SALT = "coalition-unsubscribe"
 
@@ -103,4 +105,27 @@ def notify(
         },
         attachments=attachments,
     )
+    return True
+
+
+def renew_feed(session: Session, user_id: int, now: datetime) -> str:
+    """Give the person a new feed URL (the old one stops working); the secret, to show once."""
+    secret, secret_hash = new_token()
+    feed = session.get(CalendarFeed, user_id)
+    if feed is None:
+        session.add(CalendarFeed(user_id=user_id, token_hash=secret_hash, created_at=now))
+    else:
+        feed.token_hash = secret_hash
+        feed.created_at = now
+    session.flush()
+    return secret
+
+
+def revoke_feed(session: Session, user_id: int) -> bool:
+    """Stop the person's feed URL; False if there was none."""
+    feed = session.get(CalendarFeed, user_id)
+    if feed is None:
+        return False
+    session.delete(feed)
+    session.flush()
     return True

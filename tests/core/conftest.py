@@ -21,7 +21,7 @@ from coalition.diagnostics.models import DiagnosticColumn, DiagnosticEntry
 from coalition.diagnostics.snapshots import publish_starting_diagnostic
 from coalition.meetings.models import AgendaItem, Decision
 from coalition.notices.models import NoticeKind
-from coalition.notices.service import unsubscribe_token
+from coalition.notices.service import renew_feed, unsubscribe_token
 from coalition.people import service as people
 from coalition.seed.load import load_seed
 from coalition.seed.schema import read_seed
@@ -91,7 +91,9 @@ def extra_data(db: Session, coalition: Coalition, admin: User) -> tuple[list[str
         f"/admin/users?q={inactive.email}",
         f"/account/email/{email_token}",
         f"/notices/unsubscribe/{unsubscribe_token(member.id, NoticeKind.reminder)}",
+        "/account/notices",
     ], [
+        f"/calendar/{renew_feed(db, admin.id, now)}.ics",  # the admin sees it revocable
         urlsplit(link_in(mails_to(db, "invitee@example.org")[-1], "/invitations/")).path,
         urlsplit(link_in(mails_to(db, member.email)[-1], "/password/reset/")).path,
         f"/stall/{stall_link}",
