@@ -42,7 +42,14 @@ def cached_app(connection: Connection, database_url: str) -> Iterator[Flask]:
     yield app
 
 
-NO_COALITION = {"User", "AccountToken", "OutboxMessage", "ThrottleCounter"}  # on no public page
+NO_COALITION = {  # on no public page
+    "User",
+    "AccountToken",
+    "OutboxMessage",
+    "ThrottleCounter",
+    "NoticePreference",
+    "CalendarFeed",
+}
 
 
 @pytest.fixture
