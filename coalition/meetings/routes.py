@@ -14,11 +14,10 @@ from coalition.coalitions.models import Coalition
 from coalition.coalitions.queries import coalition_or_404
 from coalition.core.errors import ValidationError
 from coalition.core.input import parse_id
-from coalition.core.links import external_url
 from coalition.core.writes import save
 from coalition.db import db_session, utcnow
 from coalition.meetings import charts, queries, service
-from coalition.meetings.calendar import PARIS, CalendarEvent, calendar_bytes
+from coalition.meetings.calendar import PARIS, calendar_bytes
 from coalition.meetings.forms import (
     AgendaItemForm,
     DecisionForm,
@@ -28,7 +27,7 @@ from coalition.meetings.forms import (
 )
 from coalition.meetings.models import Meeting, MeetingStatus
 from coalition.meetings.series import SeriesError, meeting_times, monthly_dates, parse_dates
-from coalition.meetings.views import action_choices, meeting_number
+from coalition.meetings.views import action_choices, calendar_event, meeting_number
 
 bp = Blueprint("meetings", __name__)
 
@@ -44,21 +43,6 @@ def calendar(slug: str) -> ResponseReturnValue:
     )
 
 
-def _event(meeting: Meeting, slug: str) -> CalendarEvent:
-    return CalendarEvent(
-        uid=meeting.ical_uid,
-        sequence=meeting.ical_sequence,
-        title=meeting.title,
-        starts_at=meeting.starts_at,
-        ends_at=meeting.ends_at,
-        status=meeting.status.value,
-        updated_at=meeting.updated_at,
-        location=meeting.place,
-        url=external_url("meetings.page", slug=slug, meeting_id=meeting.id),
-        online_url=meeting.online_url,
-    )
-
-
 def _ics(body: bytes, filename: str) -> Response:
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
@@ -71,7 +55,7 @@ def feed(slug: str) -> ResponseReturnValue:
     session = db_session()
     coalition = coalition_or_404(session, slug)
     require("coalition.view", coalition)
-    events = [_event(m, slug) for m in queries.meetings(session, coalition)]
+    events = [calendar_event(m, slug) for m in queries.meetings(session, coalition)]
     response = _ics(calendar_bytes(events, name=coalition.name), f"{slug}.ics")
     # Meetings are cancelled, never deleted: the latest change is among the listed ones.
     response.last_modified = max([coalition.updated_at, *(e.updated_at for e in events)])
@@ -86,7 +70,7 @@ def meeting_ics(slug: str, meeting_id: int) -> ResponseReturnValue:
     coalition = coalition_or_404(session, slug)
     meeting = queries.meeting_or_404(session, coalition, meeting_id)
     require("coalition.view", coalition)
-    body = calendar_bytes([_event(meeting, slug)], name=coalition.name)
+    body = calendar_bytes([calendar_event(meeting, slug)], name=coalition.name)
     response = _ics(body, f"{slug}-{meeting.number}.ics")
     response.last_modified = max(coalition.updated_at, meeting.updated_at)
     response.add_etag()

@@ -26,6 +26,7 @@ from coalition.core.links import external_url
 from coalition.core.tokens import token_hash
 from coalition.meetings.calendar import PRODID, CalendarEvent, paris_timezone, vevent
 from coalition.meetings.models import Meeting
+from coalition.meetings.views import calendar_event
 from coalition.notices.models import CalendarFeed
 from coalition.roadmap.models import Action, ActionStatus, Commitment, CommitmentStatus
 
@@ -66,18 +67,7 @@ def _meetings(session: Session, user_id: int) -> list[CalendarEvent]:
         .order_by(Meeting.starts_at, Meeting.id)
     )
     return [
-        CalendarEvent(
-            uid=meeting.ical_uid,
-            sequence=meeting.ical_sequence,
-            title=f"{name} – {meeting.title}",
-            starts_at=meeting.starts_at,
-            ends_at=meeting.ends_at,
-            status=meeting.status.value,
-            updated_at=meeting.updated_at,
-            location=meeting.place,
-            url=external_url("meetings.page", slug=slug, meeting_id=meeting.id),
-            online_url=meeting.online_url,
-        )
+        calendar_event(meeting, slug, title=f"{name} – {meeting.title}")
         for meeting, slug, name in rows
     ]
 

@@ -25,9 +25,9 @@ from sqlalchemy.orm import Session, selectinload
 from coalition.auth.models import Membership, User
 from coalition.coalitions.models import Coalition
 from coalition.core import dates
-from coalition.core.links import external_url
-from coalition.meetings.calendar import CalendarEvent, Person, invitation_bytes
+from coalition.meetings.calendar import Person, invitation_bytes
 from coalition.meetings.models import Meeting, MeetingStatus
+from coalition.meetings.views import calendar_event
 from coalition.notices.models import Notice, NoticeKind, NoticePreference, Setting
 from coalition.notices.service import notify
 
@@ -91,21 +91,6 @@ def meeting_day(meeting: Meeting) -> LazyString:
     return LazyString(dates.date_text, meeting.starts_at)
 
 
-def meeting_event(meeting: Meeting, coalition: Coalition) -> CalendarEvent:
-    return CalendarEvent(
-        uid=meeting.ical_uid,
-        sequence=meeting.ical_sequence,
-        title=meeting.title,
-        starts_at=meeting.starts_at,
-        ends_at=meeting.ends_at,
-        status=meeting.status.value,
-        updated_at=meeting.updated_at,
-        location=meeting.place,
-        url=external_url("meetings.page", slug=coalition.slug, meeting_id=meeting.id),
-        online_url=meeting.online_url,
-    )
-
-
 def organizer(coalition: Coalition) -> Person:
     """The coalition, at the address its mails come from."""
     return Person(parseaddr(str(current_app.config["MAIL_FROM"]))[1], coalition.name)
@@ -152,7 +137,7 @@ def _invite(
 ) -> bool:
     cancelled = meeting.status is MeetingStatus.cancelled
     method = "CANCEL" if cancelled else "REQUEST"
-    event = meeting_event(meeting, coalition)
+    event = calendar_event(meeting, coalition.slug)
     body = invitation_bytes(
         event, method, organizer=organizer(coalition), attendee=Person(user.email, user.name)
     )
