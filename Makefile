@@ -54,8 +54,8 @@ messages: install
 # repository, so `make install` and a fresh clone need no npm.
 VENDOR := coalition/static/vendor
 vendor: install
-	version=$$($(BIN)/python -c 'from coalition.web import assets; \
-		print(assets.plotly_js_version(assets.PYTHON_PLOTLY_JS))') && \
+	version=$$($(BIN)/python -c 'import pathlib, plotly; from coalition.web import assets; \
+		print(assets.plotly_js_version(pathlib.Path(plotly.__file__).parent / "package_data" / "plotly.min.js"))') && \
 	work=$$(mktemp -d) && \
 	npm pack --silent --pack-destination "$$work" "plotly.js-cartesian-dist-min@$$version" >/dev/null && \
 	tar -xzf "$$work/plotly.js-cartesian-dist-min-$$version.tgz" -C "$$work" && \

@@ -1,8 +1,8 @@
 """Third-party browser assets, served by the app itself, never from a CDN.
 
 plotly.js is the official cartesian partial bundle (scatter, bar, heatmap and a few more: the
-traces the app draws), vendored in `static/vendor/` at the plotly.js version of the installed
-plotly package (`make vendor` refreshes it; a test checks the two versions agree). It is
+traces the app draws), vendored in `static/vendor/` at the plotly.js version of the plotly package
+the tests use (`make vendor` refreshes it; a test checks the two versions agree). It is
 compressed once per process and served under a URL that changes with its content, so browsers
 keep it a year without asking again.
 """
@@ -15,7 +15,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import plotly
 from flask import Blueprint, Response, request
 from flask.typing import ResponseReturnValue
 
@@ -25,11 +24,22 @@ bp = Blueprint("assets", __name__)
 
 VENDOR_DIR = Path(__file__).parents[1] / "static" / "vendor"
 PLOTLY_BUNDLE = VENDOR_DIR / "plotly-cartesian.min.js"
-PYTHON_PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 ONE_YEAR = 365 * 24 * 3600
 _VERSION = re.compile(r"\A/\*\*\s*\*\s*plotly\.js\b[^\n]*? v(\d[\w.+-]*)")
 _JS_STRING = r"\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'"
 _RULE = re.compile(rf"({_JS_STRING}):({_JS_STRING})")
+
+
+def plotly_js_version(path: Path) -> str:
+    """The plotly.js version in a bundle's header comment (`* plotly.js ... v4.1.1`)."""
+    with path.open(encoding="utf-8") as bundle:
+        match = _VERSION.match(bundle.read(300))
+    if match is None:
+        raise ValueError(f"no plotly.js version in the header of {path}")
+    return match.group(1)
+
+
+PLOTLY_VERSION = plotly_js_version(PLOTLY_BUNDLE)  # in the URLs: a new version, a new URL
 
 
 @dataclass(frozen=True)
@@ -56,14 +66,14 @@ def content_version(endpoint: str, values: dict[str, Any]) -> None:
         values.setdefault("v", asset().digest)
 
 
-@bp.get(f"/assets/plotly-{plotly.__version__}.min.js")
+@bp.get(f"/assets/plotly-{PLOTLY_VERSION}.min.js")
 def plotly_js() -> ResponseReturnValue:
     """The vendored plotly.js cartesian bundle."""
     require("site.view")
     return serve(plotly_bundle())
 
 
-@bp.get(f"/assets/plotly-{plotly.__version__}.css")
+@bp.get(f"/assets/plotly-{PLOTLY_VERSION}.css")
 def plotly_css() -> ResponseReturnValue:
     """plotly.js's own style rules as a stylesheet: under our Content-Security-Policy plotly
     cannot inject them itself (the page links it with the id and class that tell plotly so)."""
@@ -109,12 +119,3 @@ def plotly_stylesheet() -> Asset:
 
 
 ASSETS = {"assets.plotly_js": plotly_bundle, "assets.plotly_css": plotly_stylesheet}
-
-
-def plotly_js_version(path: Path) -> str:
-    """The plotly.js version in a bundle's header comment (`* plotly.js ... v4.1.1`)."""
-    with path.open(encoding="utf-8") as bundle:
-        match = _VERSION.match(bundle.read(300))
-    if match is None:
-        raise ValueError(f"no plotly.js version in the header of {path}")
-    return match.group(1)

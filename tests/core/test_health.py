@@ -13,15 +13,15 @@ from pathlib import Path
 from urllib.error import URLError
 from urllib.request import urlopen
 
-import plotly
 import pytest
 from flask.testing import FlaskClient
 from werkzeug.serving import make_server
 
 from coalition import create_app
+from coalition.web import assets
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
-ASSET = f"/assets/plotly-{plotly.__version__}.css"  # a page that needs no database
+ASSET = f"/assets/plotly-{assets.PLOTLY_VERSION}.css"  # a page that needs no database
 
 
 def free_port() -> int:
