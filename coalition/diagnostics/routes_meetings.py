@@ -321,30 +321,22 @@ def _published_or_404(slug: str, meeting_id: int) -> tuple[Coalition, Meeting, D
     return coalition, meeting, snapshot
 
 
-@bp.get("/c/<slug>/meetings/<int:meeting_id>/diagnostic")
-def published(slug: str, meeting_id: int) -> ResponseReturnValue:
+def _published_page(template: str, slug: str, meeting_id: int) -> ResponseReturnValue:
     coalition, _meeting, snapshot = _published_or_404(slug, meeting_id)
     data, timeline_total = snapshots.for_page(snapshot.data)
     return render_template(
-        "diagnostics/published.html",
-        coalition=coalition,
-        snapshot=snapshot,
-        data=data,
-        timeline_total=timeline_total,
+        template, coalition=coalition, snapshot=snapshot, data=data, timeline_total=timeline_total
     )
+
+
+@bp.get("/c/<slug>/meetings/<int:meeting_id>/diagnostic")
+def published(slug: str, meeting_id: int) -> ResponseReturnValue:
+    return _published_page("diagnostics/published.html", slug, meeting_id)
 
 
 @bp.get("/c/<slug>/meetings/<int:meeting_id>/diagnostic/print")
 def printable(slug: str, meeting_id: int) -> ResponseReturnValue:
-    coalition, _meeting, snapshot = _published_or_404(slug, meeting_id)
-    data, timeline_total = snapshots.for_page(snapshot.data)
-    return render_template(
-        "diagnostics/print.html",
-        coalition=coalition,
-        snapshot=snapshot,
-        data=data,
-        timeline_total=timeline_total,
-    )
+    return _published_page("diagnostics/print.html", slug, meeting_id)
 
 
 @bp.get("/c/<slug>/meetings/<int:meeting_id>/diagnostic.md")

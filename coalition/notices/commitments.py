@@ -31,8 +31,8 @@ from coalition.core import dates
 from coalition.core.dates import PARIS
 from coalition.core.links import external_url
 from coalition.meetings.models import ActionReview, Meeting
-from coalition.notices.invitations import sent_versions, turned_off
 from coalition.notices.models import NoticeKind
+from coalition.notices.recipients import sent_versions, turned_off
 from coalition.notices.service import notify
 from coalition.roadmap.models import (
     ACTION_STATUS_LABELS,

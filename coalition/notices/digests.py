@@ -38,8 +38,8 @@ from coalition.core.dates import PARIS
 from coalition.core.links import external_url
 from coalition.diagnostics.models import DiagnosticSnapshot
 from coalition.meetings.models import ActionReview, Decision, Meeting
-from coalition.notices.invitations import Recipient, current_people, sent_versions, subject_key
 from coalition.notices.models import Notice, NoticeKind, NoticePreference, Setting
+from coalition.notices.recipients import Recipient, current_people, sent_versions, subject_key
 from coalition.notices.service import notify
 from coalition.roadmap.models import ACTION_STATUS_LABELS, Action
 

@@ -9,86 +9,33 @@ an invitation to it; someone who never got one is told nothing. A meeting change
 two runs sends its latest version only. A meeting is invited to once it starts within `AHEAD`.
 """
 
-from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import parseaddr
 from typing import Any
 
 from flask import current_app
-from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from coalition.auth.models import Membership, User
+from coalition.auth.models import User
 from coalition.coalitions.models import Coalition
-from coalition.core import dates
 from coalition.meetings.calendar import Person, invitation_bytes
 from coalition.meetings.models import Meeting, MeetingStatus
 from coalition.meetings.views import calendar_event
-from coalition.notices.models import Notice, NoticeKind, NoticePreference, Setting
+from coalition.notices.models import NoticeKind
+from coalition.notices.recipients import (
+    current_people,
+    meeting_day,
+    sent_versions,
+    subject_key,
+    turned_off,
+)
 from coalition.notices.service import notify
 
 # a series of meetings scheduled at once is not a dozen mails: each meeting is invited to when it
 # comes within this horizon (the personal calendar feed holds them all)
 AHEAD = timedelta(days=45)
-
-
-@dataclass(frozen=True)
-class Recipient:
-    membership: Membership
-    user: User
-
-
-def subject_key(meeting: Meeting) -> str:
-    return f"meeting:{meeting.id}"
-
-
-def current_people(session: Session, coalition_ids: Iterable[int]) -> dict[int, list[Recipient]]:
-    """The active accounts that belong to each coalition now, by coalition id."""
-    rows = session.execute(
-        select(Membership, User)
-        .join(User, User.id == Membership.user_id)
-        .where(Membership.coalition_id.in_(set(coalition_ids)), User.is_active.is_(True))
-        .order_by(User.id)
-    ).all()
-    people: dict[int, list[Recipient]] = defaultdict(list)
-    for membership, user in rows:
-        people[membership.coalition_id].append(Recipient(membership, user))
-    return people
-
-
-def sent_versions(
-    session: Session, kind: NoticeKind, keys: Iterable[str]
-) -> dict[tuple[int, str], set[int]]:
-    """The versions of each subject already written to each person, by (user id, subject)."""
-    sent: dict[tuple[int, str], set[int]] = defaultdict(set)
-    rows = session.execute(
-        select(Notice.user_id, Notice.subject_key, Notice.version).where(
-            Notice.kind == kind, Notice.subject_key.in_(set(keys))
-        )
-    )
-    for user_id, key, version in rows:
-        sent[(user_id, key)].add(version)
-    return sent
-
-
-def turned_off(session: Session, kind: NoticeKind) -> set[int]:
-    """The people who chose not to get this kind of notice."""
-    return set(
-        session.scalars(
-            select(NoticePreference.user_id).where(
-                NoticePreference.kind == kind, NoticePreference.setting == Setting.off
-            )
-        )
-    )
-
-
-def meeting_day(meeting: Meeting) -> LazyString:
-    """The meeting's day, written in the language of the mail it goes into."""
-    return LazyString(dates.date_text, meeting.starts_at)
 
 
 def organizer(coalition: Coalition) -> Person:

@@ -25,7 +25,8 @@ from coalition.coalitions.models import Coalition
 from coalition.core.links import external_url
 from coalition.framing.service import MAX_REMINDER_DAYS
 from coalition.meetings.models import Meeting, MeetingStatus
-from coalition.notices.invitations import (
+from coalition.notices.models import NoticeKind
+from coalition.notices.recipients import (
     Recipient,
     current_people,
     meeting_day,
@@ -33,7 +34,6 @@ from coalition.notices.invitations import (
     subject_key,
     turned_off,
 )
-from coalition.notices.models import NoticeKind
 from coalition.notices.service import notify
 from coalition.roadmap.models import (
     CLOSED_ACTIONS,

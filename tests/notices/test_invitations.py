@@ -55,7 +55,7 @@ def _people(world: World) -> list[str]:
     return sorted(world.users[role].email for role in ("member", "other_member", "facilitator"))
 
 
-def _move(db: Session, meeting: Meeting, by: Any, starts_at: datetime) -> None:
+def move_meeting(db: Session, meeting: Meeting, by: Any, starts_at: datetime) -> None:
     update_meeting(
         db,
         meeting,
@@ -110,7 +110,7 @@ def test_each_current_person_is_invited_once(app: Flask, db: Session, world: Wor
 def test_a_move_updates_the_same_event(app: Flask, db: Session, world: World) -> None:
     meeting = _meeting(db, world)
     _queue(app, db)
-    _move(db, meeting, world.users["facilitator"], STARTS + timedelta(days=1))
+    move_meeting(db, meeting, world.users["facilitator"], STARTS + timedelta(days=1))
     assert meeting.ical_sequence == 1
 
     assert _queue(app, db) == 3
@@ -130,8 +130,8 @@ def test_a_meeting_moved_twice_between_two_runs_sends_its_last_version(
     meeting = _meeting(db, world)
     _queue(app, db)
     facilitator = world.users["facilitator"]
-    _move(db, meeting, facilitator, STARTS + timedelta(hours=1))
-    _move(db, meeting, facilitator, STARTS + timedelta(hours=2))  # within the same minute
+    move_meeting(db, meeting, facilitator, STARTS + timedelta(hours=1))
+    move_meeting(db, meeting, facilitator, STARTS + timedelta(hours=2))  # within the same minute
 
     assert _queue(app, db) == 3
     messages = _to(db, world.users["member"].email)
@@ -180,7 +180,7 @@ def test_nobody_removed_gets_anything(app: Flask, db: Session, world: World) -> 
     _queue(app, db)
     member = world.users["member"]
     # removed between the move and the next run of the command
-    _move(db, meeting, world.users["facilitator"], STARTS + timedelta(days=2))
+    move_meeting(db, meeting, world.users["facilitator"], STARTS + timedelta(days=2))
     db.execute(delete(Membership).where(Membership.user_id == member.id))
     assert _queue(app, db) == 2
     assert len(_to(db, member.email)) == 1  # the first invitation only
@@ -235,7 +235,7 @@ def test_the_invitation_and_its_update_arrive_through_smtp(
     assert (event.uid.value, int(event.sequence.value)) == (meeting.ical_uid, 0)
     assert received["List-Unsubscribe"].strip("<>") in smtp_server.text(received)
 
-    _move(db, meeting, world.users["facilitator"], STARTS + timedelta(days=7))
+    move_meeting(db, meeting, world.users["facilitator"], STARTS + timedelta(days=7))
     db.flush()
     with app.app_context(), database.transaction() as session:
         assert invitations.queue_due(session, NOW) == 3

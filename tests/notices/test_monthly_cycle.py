@@ -13,10 +13,10 @@ from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
 from coalition.db import utcnow
-from coalition.meetings.service import update_meeting
 from tests import factories as f
 from tests.conftest import World
 from tests.mail.smtp_server import SmtpServer
+from tests.notices.test_invitations import move_meeting
 
 
 def _run(app: Flask, times: int = 1) -> None:
@@ -59,18 +59,7 @@ def test_a_member_lives_the_monthly_cycle_by_mail(
     assert len(_reminders(smtp_server, member.email)) == 1  # once, for three runs
 
     later = starts + timedelta(hours=1)
-    update_meeting(
-        db,
-        meeting,
-        title=meeting.title,
-        starts_at=later,
-        ends_at=later + timedelta(hours=2),
-        place=meeting.place,
-        online_url=meeting.online_url,
-        status=meeting.status,
-        seen_version=meeting.version,
-        by=facilitator,
-    )
+    move_meeting(db, meeting, facilitator, later)
     db.commit()
     _run(app)
     smtp_server.deliver(app)
@@ -82,18 +71,7 @@ def test_a_member_lives_the_monthly_cycle_by_mail(
     assert client.post(one_click, data={"List-Unsubscribe": "One-Click"}).status_code == 200
     db.expire_all()
     latest = starts + timedelta(hours=2)
-    update_meeting(
-        db,
-        meeting,
-        title=meeting.title,
-        starts_at=latest,
-        ends_at=latest + timedelta(hours=2),
-        place=meeting.place,
-        online_url=meeting.online_url,
-        status=meeting.status,
-        seen_version=meeting.version,
-        by=facilitator,
-    )
+    move_meeting(db, meeting, facilitator, latest)
     db.commit()
     _run(app, times=2)
     smtp_server.deliver(app)
