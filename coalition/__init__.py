@@ -97,6 +97,7 @@ def _register_blueprints(app: Flask) -> None:
     from coalition.auth.routes import bp as auth_bp
     from coalition.auth.routes_account import bp as account_bp
     from coalition.consultations.routes import bp as consultations_bp
+    from coalition.consultations.routes_kit import bp as kit_bp
     from coalition.consultations.routes_manage import bp as consultation_manage_bp
     from coalition.consultations.routes_stall import bp as stall_bp
     from coalition.diagnostics.routes import bp as diagnostics_bp
@@ -110,9 +111,11 @@ def _register_blueprints(app: Flask) -> None:
     from coalition.people.routes_accept import bp as invitations_bp
     from coalition.resources.routes import bp as resources_bp
     from coalition.roadmap.routes import bp as roadmap_bp
+    from coalition.signups.routes import bp as signups_bp
     from coalition.web import bp as web_bp
     from coalition.web.assets import bp as assets_bp
     from coalition.web.health import bp as health_bp
+    from coalition.web.privacy import bp as privacy_bp
     from coalition.workshops.routes import bp as workshops_bp
 
     app.register_blueprint(actors_bp)
@@ -129,6 +132,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(consultations_bp)
     app.register_blueprint(consultation_manage_bp)
     app.register_blueprint(stall_bp)
+    app.register_blueprint(kit_bp)
+    app.register_blueprint(signups_bp)
+    app.register_blueprint(privacy_bp)
     app.register_blueprint(workshops_bp)
     app.register_blueprint(account_bp)
     app.register_blueprint(admin_bp)

@@ -22,6 +22,7 @@ from coalition.notices.models import CalendarFeed, Notice, NoticePreference
 from coalition.people.models import Invitation
 from coalition.resources.models import Resource, Tag
 from coalition.roadmap.models import Action, Commitment, Objective
+from coalition.signups.models import SignUp
 from coalition.workshops.models import CommonIssue, Contribution, UseCase, Workshop
 
 __all__ = [
@@ -56,6 +57,7 @@ __all__ = [
     "OutboxMessage",
     "Question",
     "Resource",
+    "SignUp",
     "Stall",
     "Submission",
     "Tag",

@@ -77,6 +77,8 @@ class Coalition(Timestamps, Versioned, Base):
     data_version: Mapped[int] = mapped_column(default=0, server_default="0")
     # how many days before a meeting its people are reminded of it (notices/)
     reminder_days: Mapped[int] = mapped_column(default=3, server_default="3")
+    # how long a workshop sign-up is kept before it is deleted (signups.service.purge_expired)
+    signup_retention_months: Mapped[int] = mapped_column(default=12, server_default="12")
 
     @property
     def data_licence_terms(self) -> LicenceTerms:

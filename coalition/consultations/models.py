@@ -5,6 +5,7 @@ Nothing here identifies a person: a submission holds its answers, the channel it
 """
 
 import enum
+import secrets
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
@@ -138,25 +139,44 @@ class Choice(Base):
     label: Mapped[str] = mapped_column(String(200))
 
 
-class Stall(Base):
-    """A market stall where answers are collected: its place and date, and its own link.
+STALL_CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i to misread
+STALL_CODE_LENGTH = 8
 
-    The link (`/stall/<secret>`) records answers for this stall only, with no account logged
-    in; only the hash of its secret is kept. Revoking it keeps the hash, so that the old link
-    says it no longer works; renewing it replaces the hash."""
+
+def new_stall_code() -> str:
+    return "".join(secrets.choice(STALL_CODE_ALPHABET) for _ in range(STALL_CODE_LENGTH))
+
+
+class Stall(Base):
+    """A market stall where answers are collected: its place, territory and date, who holds
+    it, and two addresses.
+
+    The holder's link (`/stall/<secret>`) records answers for this stall only, with no account
+    logged in; only the hash of its secret is kept. Revoking it keeps the hash, so that the old
+    link says it no longer works; renewing it replaces the hash.
+
+    The public code (`/s/<code>`) is printed on the stall's posters and flyers: a passer-by who
+    scans it answers on their own phone, and the answer counts for the stall. It is not a
+    secret. The holder's name and mail are seen by facilitators only."""
 
     __tablename__ = "consultation_stalls"
+    __table_args__ = (Index("ix_consultation_stalls_code", "code", unique=True),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     consultation_id: Mapped[int] = mapped_column(
         ForeignKey("consultations.id", ondelete="CASCADE"), index=True
     )
     place: Mapped[str] = mapped_column(String(200))
+    territory: Mapped[str] = mapped_column(String(200), default="", server_default="")
     held_on: Mapped[date]
+    holder_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    holder_email: Mapped[str] = mapped_column(String(320), default="", server_default="")
+    code: Mapped[str] = mapped_column(String(16), default=new_stall_code, server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     link_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     link_created_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     link_revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    link_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     @property
     def has_working_link(self) -> bool:

@@ -114,6 +114,13 @@ def stall_of_link(session: Session, secret: str) -> Stall | None:
     return session.scalar(select(Stall).where(Stall.link_hash == token_hash(secret)))
 
 
+def stall_of_code(session: Session, code: str) -> Stall | None:
+    """The stall whose posters carry this public code."""
+    if not code.isalnum() or len(code) > 16:
+        return None
+    return session.scalar(select(Stall).where(Stall.code == code.lower()))
+
+
 def consultation_of(session: Session, stall: Stall) -> Consultation:
     """The stall's consultation with its questions and their choices."""
     return session.scalars(

@@ -16,6 +16,7 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from sqlalchemy.orm import Session
 
 from coalition.access import can, require, viewer
 from coalition.coalitions.models import Coalition
@@ -29,7 +30,7 @@ from coalition.consultations.answer_form import (
     too_many_answers,
 )
 from coalition.consultations.charts import answer_bars
-from coalition.consultations.models import Channel, Consultation, ConsultationStatus, Source
+from coalition.consultations.models import Channel, Consultation, ConsultationStatus, Source, Stall
 from coalition.consultations.results import consultation_results, cross_tabulate, csv_rows
 from coalition.core.exports import csv_cell
 from coalition.db import db_session
@@ -51,17 +52,50 @@ def index(slug: str) -> ResponseReturnValue:
 
 
 def _answer_page(
-    coalition: Coalition, consultation: Consultation, form: AnswerForm, outcome: Outcome
+    coalition: Coalition,
+    consultation: Consultation,
+    form: AnswerForm,
+    outcome: Outcome,
+    stall: Stall | None = None,
 ) -> ResponseReturnValue:
-    online = consultation.channel in (Channel.online, Channel.both)
+    online = consultation.channel in (Channel.online, Channel.both) or stall is not None
     return render_template(
         "consultations/answer.html",
         coalition=coalition,
         consultation=consultation,
         form=form,
         outcome=outcome,
+        stall=stall,
         accepting=consultation.status == ConsultationStatus.open and online,
     ), outcome.status
+
+
+@bp.get("/s/<code>")
+def stall_code(code: str) -> ResponseReturnValue:
+    """The address on a stall's posters: the consultation's form, answers counted for the stall."""
+    session = db_session()
+    stall = queries.stall_of_code(session, code)
+    if stall is None:
+        abort(404)
+    consultation = queries.consultation_of(session, stall)
+    require("consultation.view", consultation, hide=True)
+    coalition = session.get_one(Coalition, consultation.coalition_id)
+    target = url_for(
+        ".answer", slug=coalition.slug, consultation_id=consultation.id, stand=stall.code
+    )
+    return redirect(target)
+
+
+def _stall_of_request(session: Session, consultation: Consultation) -> Stall | None:
+    """The stall named by `?stand=`, whose code brought the person here; 404 if it is not one of
+    this consultation's stalls."""
+    code = request.args.get("stand", "")
+    if not code:
+        return None
+    stall = queries.stall_of_code(session, code)
+    if stall is None or stall.consultation_id != consultation.id:
+        abort(404)
+    return stall
 
 
 @bp.route("/c/<slug>/consultations/<int:consultation_id>", methods=["GET", "POST"])
@@ -72,21 +106,22 @@ def answer(slug: str, consultation_id: int) -> ResponseReturnValue:
     coalition = coalition_or_404(session, slug)
     consultation = queries.consultation_or_404(session, coalition, consultation_id)
     require("consultation.view", consultation, hide=True)
+    stall = _stall_of_request(session, consultation)
     if request.method == "GET":
-        return _answer_page(coalition, consultation, fresh_form(consultation), Outcome(200))
+        return _answer_page(coalition, consultation, fresh_form(consultation), Outcome(200), stall)
     if too_many:
         message = _(
             "Trop de réponses sont parties de cette connexion en peu de temps : "
             "réessayez dans quelques minutes."
         )
         outcome = Outcome(429, message, values=request.form.copy())
-        return _answer_page(coalition, consultation, fresh_form(consultation), outcome)
-    outcome = take_answer(session, consultation, AnswerForm(), source=Source.online)
+        return _answer_page(coalition, consultation, fresh_form(consultation), outcome, stall)
+    outcome = take_answer(session, consultation, AnswerForm(), source=Source.online, stall=stall)
     if outcome.status == 303:
         already = 1 if outcome.already_counted else None  # a form sent again: said on the page
         thanks_url = url_for(".thanks", slug=slug, consultation_id=consultation.id, already=already)
         return redirect(thanks_url, 303)
-    return _answer_page(coalition, consultation, fresh_form(consultation), outcome)
+    return _answer_page(coalition, consultation, fresh_form(consultation), outcome, stall)
 
 
 @bp.get("/c/<slug>/consultations/<int:consultation_id>/thanks")

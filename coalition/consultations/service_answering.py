@@ -146,13 +146,19 @@ def read_form_token(secret_key: str, consultation: Consultation, token: str) -> 
     return str(data["n"])
 
 
-def check_accepts(consultation: Consultation, source: Source) -> None:
-    """Refuse answers to a consultation that is not open, or not run where they come from."""
+def check_accepts(
+    consultation: Consultation, source: Source, *, stall: Stall | None = None
+) -> None:
+    """Refuse answers to a consultation that is not open, or not run where they come from. A
+    passer-by answering online through a stall's code (its posters) answers for that stall."""
     if consultation.status != ConsultationStatus.open:
         raise ValidationError(
             _l("Cette consultation n'est pas ouverte : les réponses ne sont pas recueillies.")
         )
-    if consultation.channel not in _CHANNELS[source]:
+    if stall is not None and stall.consultation_id != consultation.id:
+        raise ValidationError(_l("Ce stand n'appartient pas à cette consultation."))
+    channels = tuple(Channel) if source == Source.online and stall else _CHANNELS[source]
+    if consultation.channel not in channels:
         raise ValidationError(
             _l("Cette consultation ne se répond pas en ligne.")
             if source == Source.online
@@ -178,7 +184,7 @@ def record_submission(
 
     Raise ReplayedForm when this form was counted already; a send racing with another of the
     same form gets an IntegrityError from the unique `form_token` instead (see is_counted)."""
-    check_accepts(consultation, source)
+    check_accepts(consultation, source, stall=stall)
     if is_counted(session, form_token):
         raise ReplayedForm()
     submission = Submission(

@@ -20,6 +20,7 @@ FLOORS = [
     {"people", "admin"},
     {"resources", "consultations", "workshops"},
     {"framing"},
+    {"signups"},
     {"diagnostics", "opendata"},
     {"notices"},
     {"web", "seed", "cli", "__init__"},
