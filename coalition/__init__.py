@@ -100,6 +100,7 @@ def _register_blueprints(app: Flask) -> None:
     from coalition.consultations.routes_kit import bp as kit_bp
     from coalition.consultations.routes_manage import bp as consultation_manage_bp
     from coalition.consultations.routes_stall import bp as stall_bp
+    from coalition.consultations.routes_stall_import import bp as stall_import_bp
     from coalition.diagnostics.routes import bp as diagnostics_bp
     from coalition.diagnostics.routes_meetings import bp as diagnostic_bp
     from coalition.framing.routes import bp as framing_bp
@@ -132,6 +133,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(consultations_bp)
     app.register_blueprint(consultation_manage_bp)
     app.register_blueprint(stall_bp)
+    app.register_blueprint(stall_import_bp)
     app.register_blueprint(kit_bp)
     app.register_blueprint(signups_bp)
     app.register_blueprint(privacy_bp)

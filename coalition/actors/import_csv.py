@@ -161,20 +161,32 @@ class Sealed:
 
 
 def seal(
-    secret_key: str, coalition_id: int, text: str, encoding: str, shown: str | None = None
+    secret_key: str,
+    coalition_id: int,
+    text: str,
+    encoding: str,
+    shown: str | None = None,
+    *,
+    salt: str = SEAL_SALT,
 ) -> str:
-    """The file's text, signed for this coalition, to carry from the preview to the confirm."""
-    serializer = URLSafeTimedSerializer(secret_key, salt=SEAL_SALT)
+    """The file's text, signed for this coalition, to carry from the preview to the confirm;
+    `salt` names what the file is for (another import never takes it)."""
+    serializer = URLSafeTimedSerializer(secret_key, salt=salt)
     payload = {"coalition": coalition_id, "text": text, "encoding": encoding, "shown": shown}
     return serializer.dumps(payload)
 
 
 def unseal(
-    secret_key: str, coalition_id: int, token: str, *, max_age: int = SEAL_MAX_AGE
+    secret_key: str,
+    coalition_id: int,
+    token: str,
+    *,
+    max_age: int = SEAL_MAX_AGE,
+    salt: str = SEAL_SALT,
 ) -> Sealed:
-    """What a preview sealed, or FileRefused when the token was altered, is too old or
-    belongs to another coalition."""
-    serializer = URLSafeTimedSerializer(secret_key, salt=SEAL_SALT)
+    """What a preview sealed, or FileRefused when the token was altered, is too old, belongs to
+    another coalition or was sealed for another import."""
+    serializer = URLSafeTimedSerializer(secret_key, salt=salt)
     try:
         sealed = serializer.loads(token, max_age=max_age)
     except BadData:

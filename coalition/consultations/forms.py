@@ -2,6 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
@@ -11,9 +12,11 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields import EmailField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length
 
+from coalition.auth.forms import well_formed_email
 from coalition.consultations.models import CHANNEL_LABELS, QUESTION_KIND_LABELS
 from coalition.core.forms import VersionedForm
 
@@ -92,10 +95,38 @@ class StallForm(FlaskForm):
         description=_l("Par exemple : marché de Dié, place de la République"),
         validators=[DataRequired(_l("Indiquez le lieu du stand.")), Length(max=200)],
     )
+    territory = StringField(
+        _l("Territoire"),
+        description=_l(
+            "La commune, le quartier ou le département : les résultats se croisent avec lui"
+        ),
+        validators=[Length(max=200)],
+    )
     held_on = DateField(_l("Date"), validators=[InputRequired(_l("Indiquez la date du stand."))])
+    holder_name = StringField(
+        _l("Nom de la personne qui tient le stand (facultatif)"), validators=[Length(max=200)]
+    )
+    holder_email = EmailField(
+        _l("Son adresse électronique (facultative)"),
+        description=_l(
+            "Le lien du stand lui est envoyé par mail ; ni son nom ni son adresse ne sont publiés."
+        ),
+        validators=[Length(max=254), well_formed_email],
+    )
 
 
 class OpenKioskForm(FlaskForm):
     """Open a stall's kiosk on this device: the link just shown, sent back with the button."""
 
     link = HiddenField(validators=[DataRequired(_l("Le lien du stand manque."))])
+
+
+class StallImportForm(FlaskForm):
+    file = FileField(
+        _l("Fichier CSV des stands"),
+        description=_l(
+            "Une ligne par stand : Lieu ; Territoire ; Date (JJ/MM/AAAA) ; Responsable ; Mail. "
+            "Enregistré depuis le tableur au format « CSV UTF-8 », 2 Mo au plus."
+        ),
+        validators=[FileRequired(_l("Choisissez le fichier CSV des stands."))],
+    )

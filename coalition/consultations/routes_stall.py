@@ -17,6 +17,7 @@ from flask_login import logout_user
 from sqlalchemy.orm import Session
 
 from coalition.access import require, viewer
+from coalition.auth.service import normalise_email
 from coalition.coalitions.models import Coalition
 from coalition.coalitions.queries import coalition_or_404
 from coalition.consultations import queries
@@ -28,7 +29,15 @@ from coalition.consultations.models import (
     Stall,
 )
 from coalition.consultations.queries import consultation_of, stall_of_link
-from coalition.consultations.service_stall import kiosk_refusal, new_link, revoke_link
+from coalition.consultations.service_stall import (
+    StallDetails,
+    create_stall,
+    kiosk_refusal,
+    link_audit,
+    mail_link,
+    new_link,
+    revoke_link,
+)
 from coalition.core import audit, limits
 from coalition.core.errors import Conflict
 from coalition.core.extensions import csrf
@@ -46,13 +55,6 @@ STALL_ANSWER_WINDOW = 600
 KIOSK_HEADERS = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
 
 
-def _link_audit(stall: Stall) -> dict[str, object]:
-    return {
-        "link_created_at": stall.link_created_at.isoformat() if stall.link_created_at else None,
-        "link_revoked_at": stall.link_revoked_at.isoformat() if stall.link_revoked_at else None,
-    }
-
-
 # --- facilitators: the stalls page, links, paper entry ----------------------------------------
 
 
@@ -65,10 +67,13 @@ def _load(slug: str, consultation_id: int) -> tuple[Session, Coalition, Consulta
     return session, coalition, consultation
 
 
+def keep_fresh_links(links: dict[str, str]) -> None:
+    """Links just made, by stall id, shown once on the next stalls page of this browser."""
+    browser_session[FRESH_LINKS] = {**browser_session.get(FRESH_LINKS, {}), **links}
+
+
 def _keep_fresh_link(stall: Stall, secret: str) -> None:
-    links = dict(browser_session.get(FRESH_LINKS, {}))
-    links[str(stall.id)] = secret
-    browser_session[FRESH_LINKS] = links
+    keep_fresh_links({str(stall.id): secret})
 
 
 def _stalls_page(
@@ -112,7 +117,7 @@ def _record_link_change(
         user_id=user.id if user else None,
         coalition_id=coalition.id,
         before=before,
-        after=_link_audit(stall),
+        after=link_audit(stall),
     )
 
 
@@ -121,38 +126,33 @@ def stalls(slug: str, consultation_id: int) -> ResponseReturnValue:
     session, coalition, consultation = _load(slug, consultation_id)
     form = StallForm()
     if form.validate_on_submit():
+        details = StallDetails(
+            place=" ".join((form.place.data or "").split()),
+            territory=" ".join((form.territory.data or "").split()),
+            held_on=form.held_on.data,
+            holder_name=" ".join((form.holder_name.data or "").split()),
+            holder_email=normalise_email(form.holder_email.data or ""),
+        )
 
         def write() -> tuple[Stall, str]:
-            stall = Stall(
-                consultation_id=consultation.id,
-                place=" ".join((form.place.data or "").split()),
-                held_on=form.held_on.data,
+            return create_stall(
+                session, coalition, consultation, details, by=viewer(), now=utcnow()
             )
-            secret = new_link(stall, utcnow())
-            session.add(stall)
-            session.flush()
-            user = viewer()
-            audit.record(
-                session,
-                entity="consultation_stall",
-                entity_id=stall.id,
-                action="create",
-                user_id=user.id if user else None,
-                coalition_id=coalition.id,
-                after={
-                    "place": stall.place,
-                    "held_on": stall.held_on.isoformat(),
-                    **_link_audit(stall),
-                },
-            )
-            return stall, secret
 
         saved = save(session, write, form=form)
         if saved.value is None:
             return _stalls_page(session, coalition, consultation, form, saved.status)
         stall, secret = saved.value
         _keep_fresh_link(stall, secret)
-        flash(_("Stand créé : son lien s'affiche ci-dessous, une seule fois."), "success")
+        if stall.link_sent_at:
+            message = _(
+                "Stand créé : son lien est envoyé par mail à %(email)s et s'affiche ci-dessous, "
+                "une seule fois.",
+                email=stall.holder_email,
+            )
+        else:
+            message = _("Stand créé : son lien s'affiche ci-dessous, une seule fois.")
+        flash(message, "success")
         return redirect(_stalls_url(slug, consultation, stall))
     if form.is_submitted():
         return _stalls_page(session, coalition, consultation, form, 400)
@@ -175,16 +175,24 @@ def _link_action(
         error = _("La page a expiré : rechargez-la, puis recommencez.")
         return _stalls_page(session, coalition, consultation, StallForm(formdata=None), 400, error)
     renew = action == "renew_link"
-    if renew:
+    if renew and stall.holder_email:
+        message = _(
+            "Nouveau lien pour %(place)s, envoyé par mail à %(email)s : l'ancien ne "
+            "fonctionne plus.",
+            place=stall.place,
+            email=stall.holder_email,
+        )
+    elif renew:
         message = _("Nouveau lien pour %(place)s : l'ancien ne fonctionne plus.", place=stall.place)
     else:
         message = _("Lien de %(place)s révoqué : il n'enregistre plus rien.", place=stall.place)
 
     def write() -> str | None:
-        before = _link_audit(stall)
+        before = link_audit(stall)
         secret = None
         if renew:
             secret = new_link(stall, utcnow())
+            mail_link(session, coalition, consultation, stall, secret, utcnow())
         else:
             revoke_link(stall, utcnow())
         _record_link_change(session, coalition, stall, action, before)

@@ -192,3 +192,53 @@ def test_migration_0010_keeps_codes_instead_of_french_figures(database: Database
     french = json.dumps({k: v for k, v in after.items() if k != "columns"}, ensure_ascii=False)
     for words in ("Qui détient", "Recherche et experts", "Un acteur non nommé", "liens"):
         assert words not in french
+
+
+def test_migration_0014_gives_the_stalls_there_a_code_each_and_keeps_their_answers(
+    database: Database,
+) -> None:
+    insert_stall = (
+        "INSERT INTO consultation_stalls (consultation_id, place, held_on, created_at)"
+        " VALUES (:consultation, :place, '2026-07-04', :now)"
+    )
+    with database.engine.begin() as connection:
+        command.downgrade(alembic_config(connection), "0013")
+        coalition = _coalition_before_0012(connection, "avant-0014")
+        connection.execute(
+            text(
+                "INSERT INTO consultations (coalition_id, title, introduction, channel, status,"
+                " created_at, updated_at, version) VALUES (:c, 'Avant', '', 'stall', 'open',"
+                " :now, :now, 1)"
+            ),
+            {"c": coalition.id, "now": datetime(2026, 1, 1)},
+        )
+        consultation = connection.scalar(text("SELECT max(id) FROM consultations"))
+        for place in ("Die", "Crest", "Nyons"):
+            connection.execute(
+                text(insert_stall),
+                {"consultation": consultation, "place": place, "now": datetime(2026, 1, 1)},
+            )
+        stall = connection.scalar(text("SELECT min(id) FROM consultation_stalls"))
+        connection.execute(
+            text(
+                "INSERT INTO consultation_submissions (consultation_id, source, stall_id,"
+                " form_token, submitted_at) VALUES (:c, 'stall', :s, 'avant-0014', :now)"
+            ),
+            {"c": consultation, "s": stall, "now": datetime(2026, 1, 1)},
+        )
+        command.upgrade(alembic_config(connection), "head")
+        codes = connection.scalars(
+            text("SELECT code FROM consultation_stalls WHERE consultation_id = :c"),
+            {"c": consultation},
+        ).all()
+        kept = connection.scalar(
+            text("SELECT stall_id FROM consultation_submissions WHERE form_token = 'avant-0014'")
+        )
+        retention = connection.scalar(
+            text("SELECT signup_retention_months FROM coalitions WHERE id = :c"),
+            {"c": coalition.id},
+        )
+        connection.execute(text("DELETE FROM coalitions WHERE id = :c"), {"c": coalition.id})
+    assert len(set(codes)) == 3 and all(re.fullmatch("[0-9a-f]{10}", code) for code in codes)
+    assert kept == stall
+    assert retention == 12
