@@ -51,8 +51,9 @@ def _load(slug: str, consultation_id: int) -> tuple[Session, Coalition, Consulta
 def _sheet(session: Session, consultation: Consultation, text: str, encoding: str) -> StallSheet:
     existing = session.execute(
         select(Stall.place, Stall.held_on).where(Stall.consultation_id == consultation.id)
-    ).tuples()
-    return parse(text, encoding=encoding, existing=existing, today=utcnow().date())
+    ).all()
+    days = [(place, held_on) for place, held_on in existing]
+    return parse(text, encoding=encoding, existing=days, today=utcnow().date())
 
 
 def _upload_page(

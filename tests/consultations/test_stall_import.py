@@ -21,13 +21,13 @@ from tests.consultations.conftest import make_consultation
 from tests.consultations.test_stall_link import page
 
 C = "/c/ma-coalition/consultations"
-I = C + "/{consultation}/stalls/import"
+IMPORT = C + "/{consultation}/stalls/import"
 MANAGERS = [302, 403, 403, 200, 403, 200]
 ROUTES: list[tuple[str, str, dict[str, str] | None, list[int]]] = [
-    ("GET", I, None, MANAGERS),
-    ("POST", I, {}, [302, 403, 403, 400, 403, 400]),
-    ("GET", I + "/template.csv", None, MANAGERS),
-    ("POST", I + "/confirm", {"sealed": "forged"}, [302, 403, 403, 400, 403, 400]),
+    ("GET", IMPORT, None, MANAGERS),
+    ("POST", IMPORT, {}, [302, 403, 403, 400, 403, 400]),
+    ("GET", IMPORT + "/template.csv", None, MANAGERS),
+    ("POST", IMPORT + "/confirm", {"sealed": "forged"}, [302, 403, 403, 400, 403, 400]),
 ]
 RULES = {
     url.replace("/c/ma-coalition", "/c/<slug>").replace("{consultation}", "<int:consultation_id>")
