@@ -110,12 +110,16 @@ def _load_stalls(
         stall = existing.get(entry["place"])
         if stall is None:
             existing[entry["place"]] = stall = Stall(
-                consultation_id=consultation.id, place=entry["place"], held_on=entry["held_on"]
+                consultation_id=consultation.id,
+                place=entry["place"],
+                territory=entry["territory"],
+                held_on=entry["held_on"],
             )
             session.add(stall)
             result.created += 1
         else:
-            result.update(stall, {"held_on": entry["held_on"]})
+            values = {"held_on": entry["held_on"], "territory": entry["territory"]}
+            result.update(stall, values)
     session.flush()
     return existing
 

@@ -40,7 +40,11 @@ QUESTION_FIELDS = {
     "is_profile": Field(boolean, False, False),
     "choices": Field(names, False, []),
 }
-STALL_FIELDS = {"place": Field(text(200)), "held_on": Field(calendar_date)}
+STALL_FIELDS = {
+    "place": Field(text(200)),
+    "territory": Field(text(200, blank=True), False, ""),
+    "held_on": Field(calendar_date),
+}
 BATCH_FIELDS = {
     "stall": Field(text(200), False, None),  # a stall's place; none: answered online...
     "on": Field(calendar_date, False, None),  # ...on this day
