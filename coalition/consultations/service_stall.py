@@ -76,7 +76,8 @@ def mail_link(
             "link": external_url("stall.kiosk", secret=secret),
             "kit_url": external_url(
                 "kit.page", slug=coalition.slug, consultation_id=consultation.id
-            ),
+            )
+            + f"#kit-stall-{stall.id}",
         },
     )
     stall.link_sent_at = now

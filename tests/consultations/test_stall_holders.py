@@ -48,7 +48,7 @@ def test_the_holder_gets_the_link_by_mail_and_answers_for_that_stall_only(
     assert "Marché de Die" in mail.subject
     assert "Bonjour Camille Martin" in mail.text_body
     kiosk = path_of(app, link_in(mail, "/stall/"))
-    assert link_in(mail, "/kit")  # the posters of the stall
+    assert link_in(mail, "/kit").endswith(f"/kit#kit-stall-{stall.id}")  # its posters
 
     client.post("/logout", data={})  # the holder has no account
     with app.test_client() as tablet:
