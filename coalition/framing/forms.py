@@ -12,7 +12,10 @@ from coalition.framing.service import (
     CONTEXT_LENGTH,
     DESCRIPTION_LENGTH,
     MAX_REMINDER_DAYS,
+    MAX_RETENTION_MONTHS,
+    MIN_RETENTION_MONTHS,
     NAME_LENGTH,
+    RETENTION_RANGE,
     TAGLINE_LENGTH,
 )
 
@@ -69,6 +72,22 @@ class FramingForm(VersionedForm):
                 min=0,
                 max=MAX_REMINDER_DAYS,
                 message=_l("De 0 à %(most)d jours, s'il vous plaît.", most=MAX_REMINDER_DAYS),
+            ),
+        ],
+    )
+    signup_retention_months = IntegerField(
+        _l("Conservation des inscriptions aux ateliers (en mois)"),
+        description=_l(
+            "Combien de temps sont gardés le prénom et le moyen de joindre les personnes qui "
+            "demandent à être prévenues des prochains ateliers ; elles le lisent en s'inscrivant, "
+            "puis leur inscription s'efface d'elle-même. Une nouvelle durée vaut pour les "
+            "inscriptions suivantes : chaque personne déjà inscrite garde le terme qu'elle a lu."
+        ),
+        # left out of the form (an older page): the retention stays as it is
+        validators=[
+            Optional(),
+            NumberRange(
+                min=MIN_RETENTION_MONTHS, max=MAX_RETENTION_MONTHS, message=RETENTION_RANGE
             ),
         ],
     )

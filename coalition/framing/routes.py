@@ -105,6 +105,7 @@ def edit(slug: str) -> ResponseReturnValue:
         context=form.context.data or "",
         phase=form.phase.data or "",
         reminder_days=form.reminder_days.data,
+        signup_retention_months=form.signup_retention_months.data,
     )
     saved = save(
         session,

@@ -1,5 +1,5 @@
-"""Writes of the framing: the coalition's name, tagline, context, phase, reminder delay and data
-licence; its axes and levers.
+"""Writes of the framing: the coalition's name, tagline, context, phase, reminder delay, how long
+workshop sign-ups are kept, and data licence; its axes and levers.
 
 An axis or lever that anything refers to (holdings, actions, resources) is retired, never
 deleted: it keeps its history and is offered in no form. Reordering changes positions only,
@@ -28,12 +28,20 @@ COALITION_FIELDS = (
     "context",
     "phase",
     "reminder_days",
+    "signup_retention_months",
     "data_licence",
     "version",
 )
 ITEM_FIELDS = ("name", "description", "position", "retired_at", "version")
 NAME_LENGTH, TAGLINE_LENGTH, CONTEXT_LENGTH, DESCRIPTION_LENGTH = 200, 300, 20_000, 5000
 MAX_REMINDER_DAYS = 30  # how many days before a meeting its people may be reminded; 0: never
+# how long a workshop sign-up may be kept (signups.service): a new sign-up is told this term
+MIN_RETENTION_MONTHS, MAX_RETENTION_MONTHS = 1, 36
+RETENTION_RANGE = _l(
+    "De %(least)d à %(most)d mois, s'il vous plaît.",
+    least=MIN_RETENTION_MONTHS,
+    most=MAX_RETENTION_MONTHS,
+)
 
 
 def entity(model: type[Item]) -> str:
@@ -92,6 +100,7 @@ class FramingDetails:
     context: str = ""
     phase: str = Phase.framing.value
     reminder_days: int | None = None  # None: unchanged
+    signup_retention_months: int | None = None  # None: unchanged
 
 
 def update_framing(
@@ -118,9 +127,15 @@ def update_framing(
                 _l("De 0 à %(most)d jours, s'il vous plaît.", most=MAX_REMINDER_DAYS),
                 field="reminder_days",
             )
+    retention = coalition.signup_retention_months
+    if details.signup_retention_months is not None:
+        retention = details.signup_retention_months
+        if not MIN_RETENTION_MONTHS <= retention <= MAX_RETENTION_MONTHS:
+            raise ValidationError(RETENTION_RANGE, field="signup_retention_months")
     before = audit.snapshot(coalition, COALITION_FIELDS)
     coalition.name, coalition.tagline, coalition.context = name, tagline, context
     coalition.phase, coalition.reminder_days = phase, reminder_days
+    coalition.signup_retention_months = retention
     _log_coalition(session, coalition, before, by)
     return coalition
 
