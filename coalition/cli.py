@@ -23,6 +23,7 @@ from coalition.resources.search import refresh_search_text
 from coalition.seed.generate import generate_coalition
 from coalition.seed.load import load_seed
 from coalition.seed.schema import SeedError, read_seed
+from coalition.signups.command import purge_expired_signups_command
 
 DEMO_PASSWORD = "coalition-demo-2021"  # noqa: S105 - documented demo accounts, never in production
 DEMO_MEMBER_ACTOR = "Fondation Blaise Pascal"
@@ -36,6 +37,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(reindex_command)
     app.cli.add_command(send_mail_command)
     app.cli.add_command(send_due_notices_command)
+    app.cli.add_command(purge_expired_signups_command)
     register_backup_commands(app)
 
 

@@ -90,7 +90,10 @@ def _raise_versions(session: Session) -> None:
         return
     table = Coalition.__table__
     assert isinstance(table, Table)
-    statement = update(table).values(data_version=table.c.data_version + 1)
+    # updated_at kept as it was: the exact time of a write (a sign-up...) is not to be recorded
+    statement = update(table).values(
+        data_version=table.c.data_version + 1, updated_at=table.c.updated_at
+    )
     if not every:
         statement = statement.where(table.c.id.in_(sorted(touched)))
     session.connection().execute(statement)

@@ -1,8 +1,10 @@
-"""Consultations for everyone: the list, answering online, the results and the CSV."""
+"""Consultations for everyone: the list, answering online, the results, the network of stalls
+and the CSVs."""
 
 import csv
 import io
 from collections.abc import Iterator
+from typing import Any
 
 from flask import (
     Blueprint,
@@ -29,10 +31,23 @@ from coalition.consultations.answer_form import (
     take_answer,
     too_many_answers,
 )
-from coalition.consultations.charts import answer_bars
+from coalition.consultations.charts import answer_bars, answers_by_day
 from coalition.consultations.models import Channel, Consultation, ConsultationStatus, Source, Stall
-from coalition.consultations.results import consultation_results, cross_tabulate, csv_rows
-from coalition.core.exports import csv_cell
+from coalition.consultations.network import (
+    NETWORK_CSV_HEADER,
+    TERRITORY,
+    Network,
+    network_csv_rows,
+    network_of,
+    territory_crosstabs,
+)
+from coalition.consultations.results import (
+    CrossTabs,
+    consultation_results,
+    cross_tabulate,
+    csv_rows,
+)
+from coalition.core.exports import csv_cell, to_csv
 from coalition.db import db_session
 
 bp = Blueprint("consultations", __name__)
@@ -83,7 +98,7 @@ def stall_code(code: str) -> ResponseReturnValue:
     target = url_for(
         ".answer", slug=coalition.slug, consultation_id=consultation.id, stand=stall.code
     )
-    return redirect(target)
+    return redirect(target, 303)
 
 
 def _stall_of_request(session: Session, consultation: Consultation) -> Stall | None:
@@ -138,26 +153,80 @@ def thanks(slug: str, consultation_id: int) -> ResponseReturnValue:
     )
 
 
+def _crosstabs(
+    session: Session, consultation: Consultation, network: Network, by: str
+) -> CrossTabs | None:
+    """The cross-tables `?by=` asks for: by a profile question, or by the stalls' territory
+    (when the consultation has stalls); 404 for anything else."""
+    if not by:
+        return None
+    if by == TERRITORY and network.stalls:
+        return territory_crosstabs(session, consultation, network)
+    profile = next((q for q in consultation.questions if q.is_profile and str(q.id) == by), None)
+    if profile is None:
+        abort(404)
+    return cross_tabulate(session, consultation, profile)
+
+
 @bp.get("/c/<slug>/consultations/<int:consultation_id>/results")
 def results(slug: str, consultation_id: int) -> ResponseReturnValue:
     session = db_session()
     coalition = coalition_or_404(session, slug)
     consultation = queries.consultation_or_404(session, coalition, consultation_id)
     require("consultation.view", consultation, hide=True)
-    profiles = [question for question in consultation.questions if question.is_profile]
-    by = request.args.get("by", "")
-    profile = next((q for q in profiles if str(q.id) == by), None)
-    if by and profile is None:
-        abort(404)
+    network = network_of(session, consultation)
+    crosstabs = _crosstabs(session, consultation, network, request.args.get("by", ""))
     return render_template(
         "consultations/results.html",
         coalition=coalition,
         consultation=consultation,
         results=consultation_results(session, consultation),
-        profiles=profiles,
-        crosstabs=cross_tabulate(session, consultation, profile) if profile else None,
+        profiles=[question for question in consultation.questions if question.is_profile],
+        network=network,
+        crosstabs=crosstabs,
         manages=can(viewer(), "consultation.manage", coalition),
         answer_bars=lambda result: answer_bars(result, percent_label=_("Part des personnes (%)")),
+        day_chart=_day_chart(network),
+    )
+
+
+def _day_chart(network: Network) -> dict[str, Any]:
+    return answers_by_day(
+        network.days,
+        at_stalls_label=_("Sur un stand"),
+        online_label=_("En ligne, sans stand"),
+        count_label=_("Réponses"),
+    )
+
+
+@bp.get("/c/<slug>/consultations/<int:consultation_id>/stands")
+def stands(slug: str, consultation_id: int) -> ResponseReturnValue:
+    """The stalls held for the consultation, public: where, when and how many answered."""
+    session = db_session()
+    coalition = coalition_or_404(session, slug)
+    consultation = queries.consultation_or_404(session, coalition, consultation_id)
+    require("consultation.view", consultation, hide=True)
+    network = network_of(session, consultation)
+    return render_template(
+        "consultations/stalls_network.html",
+        coalition=coalition,
+        consultation=consultation,
+        network=network,
+    )
+
+
+@bp.get("/c/<slug>/consultations/<int:consultation_id>/stands.csv")
+def stands_csv(slug: str, consultation_id: int) -> ResponseReturnValue:
+    session = db_session()
+    coalition = coalition_or_404(session, slug)
+    consultation = queries.consultation_or_404(session, coalition, consultation_id)
+    require("consultation.view", consultation, hide=True)
+    rows = network_csv_rows(network_of(session, consultation))
+    filename = f"consultation-{consultation.id}-stands.csv"
+    return Response(
+        to_csv(NETWORK_CSV_HEADER, rows),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from coalition.consultations import routes_stall
 from coalition.consultations import service_questionnaire as questionnaire
 from coalition.consultations.models import Consultation, Stall
-from coalition.consultations.service_stall import new_link
+from coalition.consultations.service_stall import create_stall, new_link
 from coalition.core.audit import AuditEvent
 from coalition.db import utcnow
 from tests.clashes import SIMULTANEOUS, clashing, count, text_of
@@ -56,7 +56,7 @@ def test_a_stall_created_at_the_same_instant_is_refused(
     client: FlaskClient, world: World, db: Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     consultation = make_consultation(db, world.coalition)
-    monkeypatch.setattr(routes_stall, "new_link", clashing(new_link))
+    monkeypatch.setattr(routes_stall, "create_stall", clashing(create_stall))
     world.log_in(client, "facilitator")
     url = f"{C}/{consultation.id}/stalls"
     response = post_form(client, url, {"place": "Marché de Paimpol", "held_on": "2025-08-02"})

@@ -25,6 +25,7 @@ from coalition.notices.service import renew_feed, unsubscribe_token
 from coalition.people import service as people
 from coalition.seed.load import load_seed
 from coalition.seed.schema import read_seed
+from coalition.signups.service import sign_up, withdrawal_token
 from tests import factories as f
 from tests.auth.outbox import link_in, mails_to
 from tests.consultations.conftest import make_consultation
@@ -71,6 +72,16 @@ def extra_data(db: Session, coalition: Coalition, admin: User) -> tuple[list[str
     stall = db.scalars(select(Stall).order_by(Stall.id)).first()
     assert stall is not None
     stall_link = new_link(stall, now)
+    signup = sign_up(
+        db,
+        coalition,
+        first_name="Léa",
+        email="lea@example.org",
+        phone="0612345678",
+        consent=True,
+        language="fr",
+        today=now.date(),
+    )
     inactive = f.user(db, is_active=False)
     request_password_reset(db, member.email, now=now)
     email_token = request_email_change(
@@ -97,6 +108,9 @@ def extra_data(db: Session, coalition: Coalition, admin: User) -> tuple[list[str
         urlsplit(link_in(mails_to(db, "invitee@example.org")[-1], "/invitations/")).path,
         urlsplit(link_in(mails_to(db, member.email)[-1], "/password/reset/")).path,
         f"/stall/{stall_link}",
+        f"/stall/{stall_link}/signup",
+        f"/c/{coalition.slug}/signup/thanks",
+        f"/signups/withdraw/{withdrawal_token(signup)}",
     ]
 
 

@@ -42,6 +42,7 @@ KEPT_FIELDS = {"csrf_token", "q", "page"}  # the search a form returns to, cut t
 # Routes no page links to: reached by a mailed link, or only through a form on another page.
 NOT_LINKED = {
     "actor_import.confirm",  # its form comes with the preview of an upload
+    "stall_import.confirm",  # the same, for stalls
     "diagnostic.add_entry",  # single-entry writes; the prepare page saves whole columns
     "diagnostic.edit_entry",
     "diagnostic.remove_entry",

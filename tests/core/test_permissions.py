@@ -11,10 +11,15 @@ from tests.actors import test_import_permissions as import_permissions
 from tests.admin import test_permissions as admin_permissions
 from tests.auth import test_account_permissions as account_permissions
 from tests.conftest import ROLES, World, post_form
+from tests.consultations import test_kit_permissions as kit_permissions
+from tests.consultations import test_network_permissions as network_permissions
 from tests.consultations import test_permissions as consultation_permissions
+from tests.consultations import test_stall_code as stall_code_permissions
+from tests.consultations import test_stall_import as stall_import_permissions
 from tests.framing import test_framing_permissions as framing_permissions
 from tests.notices import test_permissions as notices_permissions
 from tests.people import test_permissions as people_permissions
+from tests.signups import test_permissions as signups_permissions
 from tests.web import test_permissions as web_permissions
 from tests.workshops import test_permissions as workshop_permissions
 
@@ -304,8 +309,13 @@ def test_every_route_is_in_the_permission_table(app: Flask) -> None:
         admin_permissions,
         framing_permissions,
         import_permissions,
+        kit_permissions,
+        network_permissions,
         notices_permissions,
         people_permissions,
+        signups_permissions,
+        stall_code_permissions,
+        stall_import_permissions,
         web_permissions,
     ):
         covered |= table.RULES

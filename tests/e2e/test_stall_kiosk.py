@@ -81,7 +81,7 @@ def test_a_stall_runs_on_its_own_link(live_server: str, tablet: tuple[str, Any])
     log_in(page, live_server, FACILITATOR)
     page.goto(stalls_page)
     row = page.get_by_role("row", name=f"Marché de Dié ({name})")
-    assert row.get_by_role("cell").nth(1).inner_text() == "2"  # answers at the stall
+    assert row.get_by_role("cell").nth(3).inner_text() == "2"  # answers at the stall
     row.get_by_role("button", name="Révoquer").click()
     assert "révoqué" in page.get_by_role("status").inner_text()
     fits(page)
