@@ -117,12 +117,12 @@ def crawl(app: Flask, client: FlaskClient, start: Iterable[str], *, per_endpoint
         if len(pages) >= per_endpoint:
             continue
         response = client.get(url)
-        body = response.get_data(as_text=True)  # a streamed export runs to its end
+        body = response.get_data()  # a streamed export runs to its end; a PDF is bytes
         pages.append(url)
         if response.status_code != 200 or "html" not in (response.content_type or ""):
             continue
         parser = PageParser()
-        parser.feed(body)
+        parser.feed(body.decode())
         for form in parser.forms:
             form.action = urljoin(url, form.action or url)
             form_endpoint = endpoint_of(adapter, form.action, form.method)
