@@ -242,3 +242,42 @@ def test_migration_0014_gives_the_stalls_there_a_code_each_and_keeps_their_answe
     assert len(set(codes)) == 3 and all(re.fullmatch("[0-9a-f]{10}", code) for code in codes)
     assert kept == stall
     assert retention == 12
+
+
+def test_migration_0009_keeps_the_stall_of_every_answer(database: Database) -> None:
+    """SQLite's table copy once set every submission's stall to NULL (ON DELETE SET NULL)."""
+    with database.engine.begin() as connection:
+        command.downgrade(alembic_config(connection), "0008")
+        coalition = _coalition_before_0012(connection, "avant-0009")
+        connection.execute(
+            text(
+                "INSERT INTO consultations (coalition_id, title, introduction, channel, status,"
+                " created_at, updated_at, version) VALUES (:c, 'Avant', '', 'stall', 'open',"
+                " :now, :now, 1)"
+            ),
+            {"c": coalition.id, "now": datetime(2026, 1, 1)},
+        )
+        consultation = connection.scalar(text("SELECT max(id) FROM consultations"))
+        connection.execute(
+            text(
+                "INSERT INTO consultation_stalls (consultation_id, place, held_on, created_at)"
+                " VALUES (:k, 'Die', '2026-07-04', :now)"
+            ),
+            {"k": consultation, "now": datetime(2026, 1, 1)},
+        )
+        stall = connection.scalar(text("SELECT max(id) FROM consultation_stalls"))
+        connection.execute(
+            text(
+                "INSERT INTO consultation_submissions (consultation_id, source, stall_id,"
+                " form_token, submitted_at) VALUES (:k, 'stall', :s, 'avant-0009', :now)"
+            ),
+            {"k": consultation, "s": stall, "now": datetime(2026, 1, 1)},
+        )
+        kept = "SELECT stall_id FROM consultation_submissions WHERE form_token = 'avant-0009'"
+        command.upgrade(alembic_config(connection), "0009")
+        after_upgrade = connection.scalar(text(kept))
+        command.downgrade(alembic_config(connection), "0008")
+        after_downgrade = connection.scalar(text(kept))
+        command.upgrade(alembic_config(connection), "head")
+        connection.execute(text("DELETE FROM coalitions WHERE id = :c"), {"c": coalition.id})
+    assert after_upgrade == after_downgrade == stall
