@@ -13,7 +13,6 @@ from flask_babel import lazy_gettext as _l
 
 from coalition.core.markdown import render_markdown
 
-SHORT_TEXT_LIMIT = 280  # characters of the introduction a poster carries, cut at a word
 TITLE_SIZES = ((60, "short"), (140, "medium"))  # longer titles print smaller; else "long"
 
 
@@ -32,6 +31,7 @@ class Paper:
     padding: float
     scale: float
     qr_size: float
+    text_limit: int  # characters of the introduction it carries (0: none, the flyer is small)
 
     @property
     def is_flyer(self) -> bool:
@@ -47,9 +47,11 @@ PAPERS = {
     paper.name: paper
     for paper in (
         # a box a little shorter than the sheet, so that rounding never starts a second page
-        Paper("a4", _l("Affiche A4"), "A4 portrait", 15, 1, 180, 265, 0, 1.0, 105),
-        Paper("a3", _l("Affiche A3"), "A3 portrait", 20, 1, 257, 378, 0, 1.414, 150),
-        Paper("a6", _l("Flyers A6, 4 par feuille A4"), "A4 portrait", 0, 4, 105, 148, 8, 0.62, 48),
+        Paper("a4", _l("Affiche A4"), "A4 portrait", 15, 1, 180, 265, 0, 1.0, 105, 280),
+        Paper("a3", _l("Affiche A3"), "A3 portrait", 20, 1, 257, 378, 0, 1.414, 150, 280),
+        Paper(
+            "a6", _l("Flyers A6, 4 par feuille A4"), "A4 portrait", 0, 4, 105, 148, 8, 0.62, 48, 0
+        ),
     )
 }
 
@@ -82,8 +84,10 @@ def qr_svg(url: str, title: str, *, size: int | None = None) -> str:
     return out.getvalue().decode()
 
 
-def short_text(introduction: str, limit: int = SHORT_TEXT_LIMIT) -> str:
+def short_text(introduction: str, limit: int) -> str:
     """The introduction as plain text, cut at the last word that ends within `limit`."""
+    if limit <= 0:
+        return ""
     text = render_markdown(introduction).striptags()
     if len(text) <= limit:
         return text

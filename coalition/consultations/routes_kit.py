@@ -106,7 +106,7 @@ def _printed(poster: Poster) -> tuple[str, str]:
         paper=paper,
         css=Markup(css),  # noqa: S704 - our own template, numbers only
         qr=Markup(kit.qr_svg(url, _("Code QR du questionnaire : %(url)s", url=url))),  # noqa: S704 - segno's SVG
-        text=kit.short_text(consultation.introduction),
+        text=kit.short_text(consultation.introduction, poster.paper.text_limit),
         size=kit.title_size(consultation.title),
         address=kit.shown_address(url),
         pdf_url=url_for(".pdf", paper=paper.name, stand=stand, **ids),

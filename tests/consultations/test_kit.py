@@ -291,18 +291,19 @@ def test_the_prepare_page_links_to_the_kit(
 
 
 def test_the_short_text_is_the_introduction_cut_at_a_word() -> None:
-    assert kit.short_text("") == ""
-    assert kit.short_text("Un *court* texte, [un lien](https://example.org).") == (
+    assert kit.short_text("", 280) == ""
+    assert kit.short_text("Un *court* texte, [un lien](https://example.org).", 280) == (
         "Un court texte, un lien."
     )
-    cut = kit.short_text(INTRODUCTION)
+    cut = kit.short_text(INTRODUCTION, 280)
     assert 240 <= len(cut) <= 281 and cut.endswith("…")
     assert INTRODUCTION.replace("**", "").startswith(cut[:-1].split(" [")[0][:100])
     assert cut[:-1].split()[-1] in INTRODUCTION  # a whole word, not a piece of one
-    assert kit.short_text("a" * 400) == "a" * 280 + "…"
-    assert kit.short_text("Deux\n\nparagraphes &amp; <b>balises</b>") == (
+    assert kit.short_text("a" * 400, 280) == "a" * 280 + "…"
+    assert kit.short_text("Deux\n\nparagraphes &amp; <b>balises</b>", 280) == (
         "Deux paragraphes & balises"
     )
+    assert kit.short_text(INTRODUCTION, 0) == ""  # the A6 flyer has no room for it
 
 
 def test_long_titles_print_smaller() -> None:
