@@ -6,9 +6,11 @@ one chart per question, and building each through the validating objects costs 2
 
 from typing import Any
 
+from coalition.consultations.network import DayCounts
 from coalition.consultations.results import QuestionResult
 
 BAR_COLOUR = "#1d4f91"
+ONLINE_COLOUR = "#b45309"
 GRID_COLOUR = "#e5e7eb"
 
 
@@ -38,5 +40,43 @@ def answer_bars(result: QuestionResult, *, percent_label: str) -> dict[str, Any]
                 "gridcolor": GRID_COLOUR,
             },
             "yaxis": {"automargin": True},
+        },
+    }
+
+
+def answers_by_day(
+    days: list[DayCounts], *, at_stalls_label: str, online_label: str, count_label: str
+) -> dict[str, Any]:
+    """The answers of each day, those counted for a stall and those online with no stall
+    stacked."""
+    x = [day.day.isoformat() for day in days]
+    return {
+        "data": [
+            {
+                "type": "bar",
+                "name": name,
+                "x": x,
+                "y": values,
+                "marker": {"color": colour},
+                "hovertemplate": "%{x}: %{y}<extra>%{fullData.name}</extra>",
+            }
+            for name, values, colour in (
+                (at_stalls_label, [day.at_stalls for day in days], BAR_COLOUR),
+                (online_label, [day.online for day in days], ONLINE_COLOUR),
+            )
+        ],
+        "layout": {
+            "barmode": "stack",
+            "height": 320,
+            "margin": {"l": 50, "r": 10, "t": 10, "b": 40},
+            "paper_bgcolor": "#ffffff",
+            "plot_bgcolor": "#ffffff",
+            "legend": {"orientation": "h", "y": -0.2},
+            "xaxis": {"type": "date", "tickformat": "%d/%m"},
+            "yaxis": {
+                "title": {"text": count_label},
+                "gridcolor": GRID_COLOUR,
+                "rangemode": "tozero",
+            },
         },
     }

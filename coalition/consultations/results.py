@@ -24,6 +24,7 @@ from coalition.core.exports import csv_cell, paris_time
 SCALE = (1, 2, 3, 4, 5)
 TEXTS_SHOWN = 50
 CSV_BATCH = 2000
+CSV_FIRST_ANSWER = 5  # n, date, source, stall, territory, then one column per question
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,7 @@ def _percent(count: int, total: int) -> float:
     return round(100 * count / total, 1) if total else 0.0
 
 
-def _labels(question: Question) -> list[tuple[Any, str]]:
+def labels_of(question: Question) -> list[tuple[Any, str]]:
     """The keys answers are counted by (choice id or scale value) and their labels."""
     if question.kind == QuestionKind.scale:
         return [(value, str(value)) for value in SCALE]
@@ -68,7 +69,7 @@ def question_counts(
     respondents = tallies.get((question.id, RESPONDENTS, group), 0)
     return respondents, [
         Count(label, count, _percent(count, respondents))
-        for key, label in _labels(question)
+        for key, label in labels_of(question)
         for count in [tallies.get((question.id, key, group), 0)]
     ]
 
@@ -144,9 +145,10 @@ class CrossTable:
 
 @dataclass(frozen=True)
 class CrossTabs:
-    profile: Question
-    groups: list[str]  # the profile question's choices
-    group_sizes: list[int]  # how many answered each
+    by: str  # what the results page's `?by=` names: a profile question's id, or "territory"
+    prompt: str  # what the answers are crossed with
+    groups: list[str]  # the profile question's choices, or the territories
+    group_sizes: list[int]  # how many answered each, or how many answered in each
     tables: list[CrossTable]
 
 
@@ -159,14 +161,15 @@ def cross_tabulate(session: Session, consultation: Consultation, profile: Questi
             question=question,
             rows=[
                 (label, [tallies.get((question.id, key, group), 0) for group in groups])
-                for key, label in _labels(question)
+                for key, label in labels_of(question)
             ],
         )
         for question in consultation.questions
         if question.id != profile.id and question.kind != QuestionKind.text
     ]
     return CrossTabs(
-        profile=profile,
+        by=str(profile.id),
+        prompt=profile.prompt,
         groups=[choice.label for choice in profile.choices],
         group_sizes=[tallies.get((profile.id, RESPONDENTS, group), 0) for group in groups],
         tables=tables,
@@ -176,18 +179,28 @@ def cross_tabulate(session: Session, consultation: Consultation, profile: Questi
 def csv_rows(
     session: Session, consultation: Consultation, *, with_pending_texts: bool
 ) -> Iterator[list[str]]:
-    """The header, then one row per submission: when (day only), how, and every answer.
+    """The header, then one row per submission: when (day only), how, the stall it counts for
+    and its territory (never its holder), and every answer.
     Free text set aside by a facilitator is never exported; pending text only to facilitators.
     Submissions and answers are read as two streams in the same order, in index order."""
     questions = consultation.questions
-    yield ["n", "date", "source", "stall", *(question.prompt for question in questions)]
+    yield [
+        "n",
+        "date",
+        "source",
+        "stall",
+        "territory",
+        *(question.prompt for question in questions),
+    ]
     labels = {choice.id: choice.label for q in questions for choice in q.choices}
-    column = {question.id: 4 + index for index, question in enumerate(questions)}
+    column = {question.id: CSV_FIRST_ANSWER + index for index, question in enumerate(questions)}
     shown = (
         [TextReview.approved, TextReview.pending] if with_pending_texts else [TextReview.approved]
     )
     submissions = session.execute(
-        select(Submission.id, Submission.submitted_at, Submission.source, Stall.place)
+        select(
+            Submission.id, Submission.submitted_at, Submission.source, Stall.place, Stall.territory
+        )
         .outerjoin(Stall, Stall.id == Submission.stall_id)
         .where(Submission.consultation_id == consultation.id)
         .order_by(Submission.id)
@@ -210,8 +223,17 @@ def csv_rows(
         .execution_options(yield_per=CSV_BATCH)
     )
     pending = next(answers, None)
-    for number, (submission_id, submitted_at, source, place) in enumerate(submissions, start=1):
-        row = [str(number), _day(submitted_at), str(source), place or "", *([""] * len(questions))]
+    for number, (submission_id, submitted_at, source, place, territory) in enumerate(
+        submissions, start=1
+    ):
+        row = [
+            str(number),
+            _day(submitted_at),
+            str(source),
+            place or "",
+            territory or "",
+            *([""] * len(questions)),
+        ]
         while pending is not None and pending[0] == submission_id:
             _, question_id, choice_id, scale, text = pending
             value = labels.get(choice_id, "") if choice_id is not None else text or str(scale)

@@ -314,6 +314,7 @@ def test_the_csv_holds_every_answer_and_nothing_identifying(
         "date",
         "source",
         "stall",
+        "territory",
         "Concerné ?",
         "Ressenti ?",
         "Confiance ?",
@@ -321,7 +322,8 @@ def test_the_csv_holds_every_answer_and_nothing_identifying(
         "Âge ?",
     ]
     assert rows[1][0] == "1" and len(rows[1][1]) == 10  # the day, never the time
-    assert rows[1][4:] == [
+    assert rows[1][2:5] == ["online", "", ""]  # answered online, through no stall
+    assert rows[1][5:] == [
         "Oui",
         "Curiosité ; Peur",
         "4",
@@ -334,7 +336,7 @@ def test_the_csv_holds_every_answer_and_nothing_identifying(
             io.StringIO(client.get(url(consultation, "/answers.csv")).get_data(as_text=True))
         )
     )
-    assert rows[1][7] == "'=HYPERLINK(1)"
+    assert rows[1][8] == "'=HYPERLINK(1)"
 
 
 def test_facilitators_approve_or_set_aside_free_text(

@@ -82,7 +82,7 @@ def test_stall_online_results_workshop_and_diagnostic(live_server: str, browser:
     assert serious_violations(public) == []
     body = public.request.get(public.url.split("/results")[0] + "/answers.csv").body()
     rows = list(csv.reader(io.StringIO(body.decode("utf-8"))))
-    assert len(rows) == 47 and rows[0][4] == CONCERNED
+    assert len(rows) == 47 and rows[0][3:6] == ["stall", "territory", CONCERNED]
     assert all(len(row[1]) == 10 for row in rows[1:])  # the day only, never the time
 
     public.goto(f"{live_server}/c/{SLUG}/workshops")
