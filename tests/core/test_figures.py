@@ -19,7 +19,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
-from coalition.consultations.charts import answer_bars
+from coalition.consultations.charts import answer_bars, answers_by_day
 from coalition.consultations.results import QuestionResult
 from coalition.core import plots
 from coalition.diagnostics.charts import coverage_heatmap, network_figure
@@ -35,7 +35,8 @@ from tests.core.crawl import Site, crawl
 PACKAGE = Path(__file__).parents[2] / "coalition"
 PLOTLY_WHITE: dict[str, Any] = pio.templates["plotly_white"].to_plotly_json()
 CHART_DATA = re.compile(r'<script type="application/json" id="([\w-]+)-data">(.*?)</script>', re.S)
-CHARTS = {"attendance", "coverage", "network", "q", "statuses", "timeline"}  # "q": a question's
+# "q": a question's; "days": a consultation's answers by day
+CHARTS = {"attendance", "coverage", "days", "network", "q", "statuses", "timeline"}
 
 
 def valid(figure: dict[str, Any]) -> go.Figure:
@@ -138,6 +139,7 @@ def test_a_figure_has_the_look_under_its_own_values_and_shares_nothing_with_it()
 
 def test_every_chart_of_nothing_is_a_valid_figure() -> None:
     nothing = [
+        answers_by_day([], at_stalls_label="s", online_label="o", count_label="c"),
         coverage_heatmap({}, {}, {}, title="t", holders_label="h"),
         network_figure(nx.Graph(), {}, {}),
         timeline_figure(Timeline([], [], {}), {}, title="t", progress_label="p"),
@@ -201,7 +203,7 @@ def test_every_figure_of_empty_coalitions_is_valid(
 
     figures = figures_of(client, site)
 
-    assert set(figures) == CHARTS - {"q"}  # no consultation, no question
+    assert set(figures) == CHARTS - {"q", "days"}  # no consultation, no question, no stall
     for chart, drawings in figures.items():
         for figure in drawings:
             try:
