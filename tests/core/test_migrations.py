@@ -194,46 +194,63 @@ def test_migration_0010_keeps_codes_instead_of_french_figures(database: Database
         assert words not in french
 
 
+def _stalls_with_an_answer(connection: Any, slug: str, places: list[str]) -> tuple[Any, int, int]:
+    """A coalition, a consultation with these stalls and one answer at the first, as the
+    schema between 0003 and 0013 holds them: (coalition, consultation id, first stall id)."""
+    coalition = _coalition_before_0012(connection, slug)
+    now = datetime(2026, 1, 1)
+    connection.execute(
+        text(
+            "INSERT INTO consultations (coalition_id, title, introduction, channel, status,"
+            " created_at, updated_at, version) VALUES (:c, 'Avant', '', 'stall', 'open',"
+            " :now, :now, 1)"
+        ),
+        {"c": coalition.id, "now": now},
+    )
+    consultation = connection.scalar(text("SELECT max(id) FROM consultations"))
+    for place in places:
+        connection.execute(
+            text(
+                "INSERT INTO consultation_stalls (consultation_id, place, held_on, created_at)"
+                " VALUES (:k, :place, '2026-07-04', :now)"
+            ),
+            {"k": consultation, "place": place, "now": now},
+        )
+    stall = connection.scalar(
+        text("SELECT min(id) FROM consultation_stalls WHERE consultation_id = :k"),
+        {"k": consultation},
+    )
+    connection.execute(
+        text(
+            "INSERT INTO consultation_submissions (consultation_id, source, stall_id,"
+            " form_token, submitted_at) VALUES (:k, 'stall', :s, :slug, :now)"
+        ),
+        {"k": consultation, "s": stall, "slug": slug, "now": now},
+    )
+    return coalition, consultation, stall
+
+
+def _stall_of_the_answer(connection: Any, slug: str) -> Any:
+    return connection.scalar(
+        text("SELECT stall_id FROM consultation_submissions WHERE form_token = :slug"),
+        {"slug": slug},
+    )
+
+
 def test_migration_0014_gives_the_stalls_there_a_code_each_and_keeps_their_answers(
     database: Database,
 ) -> None:
-    insert_stall = (
-        "INSERT INTO consultation_stalls (consultation_id, place, held_on, created_at)"
-        " VALUES (:consultation, :place, '2026-07-04', :now)"
-    )
     with database.engine.begin() as connection:
         command.downgrade(alembic_config(connection), "0013")
-        coalition = _coalition_before_0012(connection, "avant-0014")
-        connection.execute(
-            text(
-                "INSERT INTO consultations (coalition_id, title, introduction, channel, status,"
-                " created_at, updated_at, version) VALUES (:c, 'Avant', '', 'stall', 'open',"
-                " :now, :now, 1)"
-            ),
-            {"c": coalition.id, "now": datetime(2026, 1, 1)},
-        )
-        consultation = connection.scalar(text("SELECT max(id) FROM consultations"))
-        for place in ("Die", "Crest", "Nyons"):
-            connection.execute(
-                text(insert_stall),
-                {"consultation": consultation, "place": place, "now": datetime(2026, 1, 1)},
-            )
-        stall = connection.scalar(text("SELECT min(id) FROM consultation_stalls"))
-        connection.execute(
-            text(
-                "INSERT INTO consultation_submissions (consultation_id, source, stall_id,"
-                " form_token, submitted_at) VALUES (:c, 'stall', :s, 'avant-0014', :now)"
-            ),
-            {"c": consultation, "s": stall, "now": datetime(2026, 1, 1)},
+        coalition, consultation, stall = _stalls_with_an_answer(
+            connection, "avant-0014", ["Die", "Crest", "Nyons"]
         )
         command.upgrade(alembic_config(connection), "head")
         codes = connection.scalars(
             text("SELECT code FROM consultation_stalls WHERE consultation_id = :c"),
             {"c": consultation},
         ).all()
-        kept = connection.scalar(
-            text("SELECT stall_id FROM consultation_submissions WHERE form_token = 'avant-0014'")
-        )
+        kept = _stall_of_the_answer(connection, "avant-0014")
         retention = connection.scalar(
             text("SELECT signup_retention_months FROM coalitions WHERE id = :c"),
             {"c": coalition.id},
@@ -248,36 +265,11 @@ def test_migration_0009_keeps_the_stall_of_every_answer(database: Database) -> N
     """SQLite's table copy once set every submission's stall to NULL (ON DELETE SET NULL)."""
     with database.engine.begin() as connection:
         command.downgrade(alembic_config(connection), "0008")
-        coalition = _coalition_before_0012(connection, "avant-0009")
-        connection.execute(
-            text(
-                "INSERT INTO consultations (coalition_id, title, introduction, channel, status,"
-                " created_at, updated_at, version) VALUES (:c, 'Avant', '', 'stall', 'open',"
-                " :now, :now, 1)"
-            ),
-            {"c": coalition.id, "now": datetime(2026, 1, 1)},
-        )
-        consultation = connection.scalar(text("SELECT max(id) FROM consultations"))
-        connection.execute(
-            text(
-                "INSERT INTO consultation_stalls (consultation_id, place, held_on, created_at)"
-                " VALUES (:k, 'Die', '2026-07-04', :now)"
-            ),
-            {"k": consultation, "now": datetime(2026, 1, 1)},
-        )
-        stall = connection.scalar(text("SELECT max(id) FROM consultation_stalls"))
-        connection.execute(
-            text(
-                "INSERT INTO consultation_submissions (consultation_id, source, stall_id,"
-                " form_token, submitted_at) VALUES (:k, 'stall', :s, 'avant-0009', :now)"
-            ),
-            {"k": consultation, "s": stall, "now": datetime(2026, 1, 1)},
-        )
-        kept = "SELECT stall_id FROM consultation_submissions WHERE form_token = 'avant-0009'"
+        coalition, _consultation, stall = _stalls_with_an_answer(connection, "avant-0009", ["Die"])
         command.upgrade(alembic_config(connection), "0009")
-        after_upgrade = connection.scalar(text(kept))
+        after_upgrade = _stall_of_the_answer(connection, "avant-0009")
         command.downgrade(alembic_config(connection), "0008")
-        after_downgrade = connection.scalar(text(kept))
+        after_downgrade = _stall_of_the_answer(connection, "avant-0009")
         command.upgrade(alembic_config(connection), "head")
         connection.execute(text("DELETE FROM coalitions WHERE id = :c"), {"c": coalition.id})
     assert after_upgrade == after_downgrade == stall

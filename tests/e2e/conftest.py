@@ -6,7 +6,7 @@ because a browser cannot share the rolled-back transaction of the other tests.
 
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -98,3 +98,17 @@ def serious_violations(page: Any) -> list[str]:
         for v in results.response["violations"]
         if v["impact"] in ("serious", "critical")
     ]
+
+
+@pytest.fixture
+def open_page(browser: Any) -> Iterator[Callable[[dict[str, int]], Any]]:
+    """A page in a browser context of its own (one person, one browser), closed after."""
+    contexts: list[Any] = []
+
+    def open_page(viewport: dict[str, int]) -> Any:
+        contexts.append(browser.new_context(locale="fr-FR", viewport=viewport))
+        return contexts[-1].new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()

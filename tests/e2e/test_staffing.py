@@ -84,20 +84,6 @@ def staffing(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StaffingServe
         yield server
 
 
-@pytest.fixture
-def open_page(browser: Any) -> Iterator[Callable[[dict[str, int]], Any]]:
-    """A page in a browser context of its own (one person, one browser), closed after."""
-    contexts: list[Any] = []
-
-    def open_page(viewport: dict[str, int]) -> Any:
-        contexts.append(browser.new_context(locale="fr-FR", viewport=viewport))
-        return contexts[-1].new_page()
-
-    yield open_page
-    for context in contexts:
-        context.close()
-
-
 def check(page: Any, *, fits: bool = True) -> None:
     """No serious accessibility violation; on a phone, nothing wider than the screen (`fits`:
     checked on the pages of this journey, not on the older ones it passes through)."""

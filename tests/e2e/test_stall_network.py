@@ -35,19 +35,6 @@ def network(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StaffingServer
         yield server
 
 
-@pytest.fixture
-def open_page(browser: Any) -> Iterator[Callable[[dict[str, int]], Any]]:
-    contexts: list[Any] = []
-
-    def open_page(viewport: dict[str, int]) -> Any:
-        contexts.append(browser.new_context(locale="fr-FR", viewport=viewport))
-        return contexts[-1].new_page()
-
-    yield open_page
-    for context in contexts:
-        context.close()
-
-
 def check(page: Any) -> None:
     page.wait_for_load_state("load")
     assert serious_violations(page) == [], page.url
