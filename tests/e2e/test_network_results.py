@@ -18,7 +18,7 @@ from werkzeug.serving import make_server
 from coalition import create_app
 from coalition.consultations.models import Consultation, Stall
 from coalition.db import Database
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, DEMO, serious_violations
+from tests.e2e.conftest import CHROMIUM, DEMO, serious_violations
 
 pytestmark = [
     pytest.mark.e2e,
@@ -56,18 +56,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     yield f"http://127.0.0.1:{server.server_port}/c/ia-responsable/consultations/{consultation_id}"
     server.shutdown()
     database.engine.dispose()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(params=[True, False], ids=["with JavaScript", "without JavaScript"])
