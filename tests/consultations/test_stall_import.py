@@ -5,6 +5,8 @@ stall is created and each holder gets their own link by mail."""
 import csv
 import io
 import re
+import subprocess
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,6 +21,7 @@ from tests.auth.outbox import link_in, mails_to, path_of
 from tests.conftest import ROLES, World, check_access, post_form
 from tests.consultations.conftest import make_consultation
 from tests.consultations.test_stall_link import page
+from tests.core.test_html_valid import VNU, needs_vnu
 
 C = "/c/ma-coalition/consultations"
 IMPORT = C + "/{consultation}/stalls/import"
@@ -222,3 +225,28 @@ def test_the_template_opens_in_a_spreadsheet_and_imports_as_is(
     assert preview.status_code == 200
     assert confirm(client, consultation, preview).status_code == 303
     assert stall_count(db) == 1
+
+
+@needs_vnu
+def test_the_import_pages_and_the_holders_mail_are_valid_html(
+    client: FlaskClient, db: Session, world: World, consultation: Consultation, tmp_path: Path
+) -> None:
+    world.log_in(client, "facilitator")
+    pages = {
+        "upload": page(client.get(f"{C}/{consultation.id}/stalls/import")),
+        "refused": page(upload(client, consultation, HEADER + ";Die;;;x\n")),
+    }
+    preview = upload(client, consultation, TEN)
+    pages["preview"] = page(preview)
+    confirm(client, consultation, preview)
+    pages["mail"] = mails_to(db, "p0@example.org")[0].html_body
+    for name, html in pages.items():
+        (tmp_path / f"{name}.html").write_text(html)
+    files = sorted(str(path) for path in tmp_path.glob("*.html"))
+    result = subprocess.run(  # noqa: S603 - our own files, a fixed command
+        ["java", "-jar", str(VNU), "--errors-only", *files],  # noqa: S607
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
