@@ -32,5 +32,8 @@ document.addEventListener("DOMContentLoaded", function () {
       displayModeBar: false, // its buttons would be controls inside role="img"
       locale: document.documentElement.lang,
     });
+    if (figure.layout.height) {
+      element.classList.add("drawn"); // as tall as the figure says, not the box's default
+    }
   });
 });

@@ -6,6 +6,7 @@ all there without JavaScript.
 The demo coalition is served on a free local port from its own SQLite file, as in tests/e2e;
 its stalls are given territories and a holder first."""
 
+import json
 import os
 import threading
 from collections.abc import Iterator
@@ -112,4 +113,9 @@ def test_the_answers_by_day_are_drawn_as_a_chart_too(server: str, browser: Any) 
     page.goto(f"{server}/results")
     expect(page.locator("#days-chart .main-svg").first).to_be_visible()
     expect(page.locator("#days-chart")).to_have_attribute("role", "img")
+    # each chart's box is as tall as its figure: no empty band under a short one
+    for chart in page.locator(".chart[data-figure]").all():
+        figure = json.loads(page.locator(f"#{chart.get_attribute('data-figure')}").inner_text())
+        box = chart.bounding_box()
+        assert box and abs(box["height"] - figure["layout"]["height"]) <= 2, figure["layout"]
     context.close()
