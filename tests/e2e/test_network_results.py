@@ -18,7 +18,7 @@ from werkzeug.serving import make_server
 from coalition import create_app
 from coalition.consultations.models import Consultation, Stall
 from coalition.db import Database
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, DEMO, serious_violations
+from tests.e2e.conftest import CHROMIUM, DEMO, serious_violations
 
 pytestmark = [
     pytest.mark.e2e,
@@ -58,18 +58,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     database.engine.dispose()
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
-
-
+# the session's one browser (tests/e2e/conftest.py): a second Playwright in the same worker
+# would fail to start while the first one's event loop runs
 @pytest.fixture(params=[True, False], ids=["with JavaScript", "without JavaScript"])
 def phone(request: pytest.FixtureRequest, browser: Any) -> Iterator[tuple[Any, bool]]:
     context = browser.new_context(locale="fr-FR", viewport=PHONE, java_script_enabled=request.param)
