@@ -104,6 +104,10 @@ class Recommendation(Timestamps, Versioned, Base):
         return self.objectives.split()
 
     @property
+    def issue_ids(self) -> list[int]:
+        return sorted(issue.id for issue in self.issues)
+
+    @property
     def action_ids(self) -> list[int]:
         return sorted(action.id for action in self.actions)
 

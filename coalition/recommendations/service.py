@@ -24,8 +24,22 @@ from coalition.recommendations.models import AnswerStatus, Origin, Recommendatio
 from coalition.roadmap.models import Action
 from coalition.workshops.models import CommonIssue, GeneralObjective, Workshop
 
-DETAIL_FIELDS = ("title", "text", "origin", "workshop_id", "consultation_id", "objectives")
-ANSWER_FIELDS = ("answer_status", "answer_reason", "answered_by_actor_id", "answered_on")
+DETAIL_FIELDS = (
+    "title",
+    "text",
+    "origin",
+    "workshop_id",
+    "consultation_id",
+    "objectives",
+    "issue_ids",
+)
+ANSWER_FIELDS = (
+    "answer_status",
+    "answer_reason",
+    "answered_by_actor_id",
+    "answered_on",
+    "action_ids",
+)
 MAX_TITLE, MAX_TEXT, MAX_REASON = 300, 20_000, 5000
 NOT_OURS = _l("Cette recommandation n'appartient pas à cette coalition.")
 
@@ -172,7 +186,8 @@ def update_recommendation(
     for name, value in values.items():
         setattr(recommendation, name, value)
     recommendation.issues = issues
-    _log(session, recommendation, "update", DETAIL_FIELDS, by=by, before=before)
+    if audit.changed(recommendation, before, DETAIL_FIELDS):
+        _log(session, recommendation, "update", DETAIL_FIELDS, by=by, before=before)
     return recommendation
 
 
@@ -204,16 +219,17 @@ def answer_recommendation(
     if status == AnswerStatus.not_retained and actions:
         message = _l("Une recommandation non retenue n'est portée par aucune action.")
         raise ValidationError(message, field="actions")
-    before = audit.snapshot(recommendation, (*ANSWER_FIELDS, "action_ids"))
+    before = audit.snapshot(recommendation, ANSWER_FIELDS)
     recommendation.answer_status = status
     recommendation.answer_reason = reason
     recommendation.answered_by_actor_id = answer.actor_id
     recommendation.answered_on = answer.answered_on or now.date()
-    recommendation.answer_recorded_at = now
     recommendation.actions = actions
-    fields = (*ANSWER_FIELDS, "action_ids")
-    action = "answer" if before["answer_status"] is None else "update"
-    _log(session, recommendation, action, fields, by=by, before=before)
+    first = before["answer_status"] is None
+    if first or audit.changed(recommendation, before, ANSWER_FIELDS):
+        recommendation.answer_recorded_at = now  # the feed's entry is updated
+        action = "answer" if first else "update"
+        _log(session, recommendation, action, ANSWER_FIELDS, by=by, before=before)
     return recommendation
 
 

@@ -167,3 +167,23 @@ def test_a_recommendation_not_retained_carries_no_action(db: Session, setting: S
             now=NOW,
         )
     assert refused.value.field == "actions"
+
+
+def test_an_answer_sent_again_unchanged_is_not_logged_again(db: Session, setting: Setting) -> None:
+    world, recommendation = setting.world, setting.recommendation
+    for _ in range(2):
+        service.answer_recommendation(
+            db,
+            world.coalition,
+            recommendation,
+            _answer(action_ids=[world.action.id]),
+            seen_version=recommendation.version,
+            by=None,
+            now=NOW,
+        )
+    actions = db.scalars(
+        select(AuditEvent.action).where(
+            AuditEvent.entity == "recommendation", AuditEvent.entity_id == recommendation.id
+        )
+    ).all()
+    assert actions == ["create", "answer"]
