@@ -110,6 +110,7 @@ def _register_blueprints(app: Flask) -> None:
     from coalition.opendata.routes import bp as opendata_bp
     from coalition.people.routes import bp as people_bp
     from coalition.people.routes_accept import bp as invitations_bp
+    from coalition.recommendations.routes import bp as recommendations_bp
     from coalition.resources.routes import bp as resources_bp
     from coalition.roadmap.routes import bp as roadmap_bp
     from coalition.signups.routes import bp as signups_bp
@@ -138,6 +139,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(signups_bp)
     app.register_blueprint(privacy_bp)
     app.register_blueprint(workshops_bp)
+    app.register_blueprint(recommendations_bp)
     app.register_blueprint(account_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(framing_bp)

@@ -139,6 +139,8 @@ POLICY: dict[str, Callable[[User | None, Any], bool]] = {
     "consultation.manage": _runs,
     "workshop.view": WORKSHOPS.sees,  # published: everyone; else facilitators
     "workshop.manage": _runs,
+    # recommendations and their answers: everyone reads them; facilitators record them
+    "recommendation.manage": _runs,
 }
 
 

@@ -20,6 +20,7 @@ from coalition.mail.models import OutboxMessage
 from coalition.meetings.models import ActionReview, AgendaItem, Attendance, Decision, Meeting
 from coalition.notices.models import CalendarFeed, Notice, NoticePreference
 from coalition.people.models import Invitation
+from coalition.recommendations.models import Recommendation
 from coalition.resources.models import Resource, Tag
 from coalition.roadmap.models import Action, Commitment, Objective
 from coalition.signups.models import SignUp
@@ -56,6 +57,7 @@ __all__ = [
     "Objective",
     "OutboxMessage",
     "Question",
+    "Recommendation",
     "Resource",
     "SignUp",
     "Stall",

@@ -24,6 +24,7 @@ from coalition.diagnostics.facts import (
     GROWING_COUNTS,
     LEVER_KEYS,
     OPEN_EXCLUDED,
+    RECOMMENDATION_KEYS,
     UNNAMED,
     ActionFacts,
     Comparison,
@@ -31,6 +32,7 @@ from coalition.diagnostics.facts import (
     DiagnosticInputs,
     Item,
     Names,
+    RecommendationFacts,
     ReviewFacts,
     lever_item,
 )
@@ -73,6 +75,7 @@ def compute_diagnostic(
         ),
         communities=community_items(working),
         attendance=attendance_rows(inputs.attendance),
+        recommendations=recommendation_lists(inputs),
     )
 
 
@@ -170,6 +173,57 @@ def _action_item(action: ActionFacts, detail: str = "") -> Item:
 
 def _label_order(item: Item) -> tuple[str, int]:
     return (item.label, item.id)
+
+
+# -- recommendations ---------------------------------------------------------------------
+
+RETAINED = ("retained", "partly_retained")
+STANDING_STATUSES = ("blocked", "dropped")
+
+
+def standing_actions(actions: Sequence[ActionFacts], reviews: Iterable[ReviewFacts]) -> set[int]:
+    """Ids of the actions that do not move: blocked or dropped, or whose last two reviews
+    show the same status and the same progress. A done action has moved; one reviewed once
+    or never cannot be said to stand still."""
+    by_action: dict[int, list[ReviewFacts]] = defaultdict(list)
+    for review in reviews:
+        by_action[review.action_id].append(review)
+    standing = set()
+    for action in actions:
+        if action.status == "done":
+            continue
+        history = sorted(by_action.get(action.id, []), key=_review_order, reverse=True)
+        same = len(history) >= 2 and (history[0].status, history[0].progress) == (
+            history[1].status,
+            history[1].progress,
+        )
+        if action.status in STANDING_STATUSES or same:
+            standing.add(action.id)
+    return standing
+
+
+def recommendation_lists(inputs: DiagnosticInputs) -> dict[str, list[Item]]:
+    """Recommendations still waiting for an answer, and those retained (fully or in part)
+    whose every action stands still."""
+    standing = standing_actions(inputs.actions, inputs.reviews)
+    known = {action.id for action in inputs.actions}
+
+    def stalled(recommendation: RecommendationFacts) -> bool:
+        carried = [ident for ident in recommendation.action_ids if ident in known]
+        retained = recommendation.answer_status in RETAINED
+        return retained and bool(carried) and all(ident in standing for ident in carried)
+
+    lists = {
+        "unanswered": [r for r in inputs.recommendations if r.answer_status is None],
+        "actions_stalled": [r for r in inputs.recommendations if stalled(r)],
+    }
+    return {
+        key: sorted(
+            (Item(kind="recommendation", id=r.id, label=r.title) for r in found),
+            key=_label_order,
+        )
+        for key, found in lists.items()
+    }
 
 
 # -- levers and actors ---------------------------------------------------------------------
@@ -289,6 +343,7 @@ def to_data(diagnostic: Diagnostic) -> dict[str, Any]:
         "actors": _lists_to_data(diagnostic.actors),
         "communities": [[_item_data(item) for item in group] for group in diagnostic.communities],
         "attendance": [_copy_row(row) for row in diagnostic.attendance],
+        "recommendations": _lists_to_data(diagnostic.recommendations),
     }
 
 
@@ -302,6 +357,9 @@ def from_data(data: dict[str, Any]) -> Diagnostic:
         actors=_lists_from_data(data.get("actors", {}), ACTOR_KEYS),
         communities=[[_item(raw) for raw in group] for group in data.get("communities", [])],
         attendance=[_copy_row(row) for row in data.get("attendance", [])],
+        recommendations=_lists_from_data(data["recommendations"], RECOMMENDATION_KEYS)
+        if "recommendations" in data
+        else {},
     )
 
 

@@ -1,7 +1,7 @@
 """The plain data a diagnostic is computed from, and the diagnostic itself."""
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -32,6 +32,8 @@ ACTION_KEYS = (
     "single_family",
 )
 LEVER_KEYS = ("unheld", "single_holder", "empty_cells")
+# recommendations waiting for an answer; retained ones whose every action stands still
+RECOMMENDATION_KEYS = ("unanswered", "actions_stalled")
 ACTOR_KEYS = ("without_commitment", "absent_twice", "brokers")
 COMPARED_CHANGES = ("withdrawn_commitments", "actors_left")
 GROWING_COUNTS = ("open_actions", "holdings", "commitments")  # more is better
@@ -56,6 +58,14 @@ class ReviewFacts:
     starts_at: datetime
     status: str
     progress: int
+
+
+@dataclass(frozen=True)
+class RecommendationFacts:
+    id: int
+    title: str
+    answer_status: str | None  # None: not answered yet
+    action_ids: tuple[int, ...]
 
 
 @dataclass(frozen=True)
@@ -90,6 +100,7 @@ class DiagnosticInputs:
     # what touches the others is left out. Participants see every actor named.
     public: bool = False
     unnamed_label: str = ""
+    recommendations: Sequence[RecommendationFacts] = ()
 
 
 @dataclass(frozen=True)
@@ -109,6 +120,8 @@ class Diagnostic:
     actors: dict[str, list[Item]]
     communities: list[list[Item]]
     attendance: list[dict[str, Any]]
+    # empty in diagnostics published before recommendations were followed
+    recommendations: dict[str, list[Item]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

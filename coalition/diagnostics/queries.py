@@ -17,6 +17,7 @@ from coalition.diagnostics.facts import (
     ActionFacts,
     ChangeFacts,
     DiagnosticInputs,
+    RecommendationFacts,
     ResourceFacts,
     ReviewFacts,
 )
@@ -35,6 +36,7 @@ from coalition.diagnostics.graph import (
 from coalition.meetings import attendance
 from coalition.meetings.models import ActionReview, Meeting, MeetingStatus
 from coalition.meetings.queries import attendance_over_time
+from coalition.recommendations.models import Recommendation, recommendation_actions
 from coalition.resources.models import Resource, ResourceStatus
 from coalition.roadmap.models import Action, Commitment, CommitmentStatus, action_levers
 
@@ -200,7 +202,35 @@ def diagnostic_inputs(
         today=today,
         public=public,
         unnamed_label=_("Un acteur non nommé") if public else "",
+        recommendations=recommendation_facts(session, coalition),
     )
+
+
+def recommendation_facts(session: Session, coalition: Coalition) -> list[RecommendationFacts]:
+    """The coalition's recommendations with their answer and actions, in one statement."""
+    rows = session.execute(
+        select(
+            Recommendation.id,
+            Recommendation.title,
+            Recommendation.answer_status,
+            recommendation_actions.c.action_id,
+        )
+        .outerjoin(
+            recommendation_actions,
+            recommendation_actions.c.recommendation_id == Recommendation.id,
+        )
+        .where(Recommendation.coalition_id == coalition.id)
+        .order_by(Recommendation.id)
+    ).all()
+    found: dict[int, tuple[str, str | None, list[int]]] = {}
+    for ident, title, status, action_id in rows:
+        _, _, actions = found.setdefault(ident, (title, status.value if status else None, []))
+        if action_id is not None:
+            actions.append(action_id)
+    return [
+        RecommendationFacts(ident, title, status, tuple(actions))
+        for ident, (title, status, actions) in found.items()
+    ]
 
 
 def attendance_of(

@@ -25,6 +25,7 @@ from coalition.roadmap.models import ACTION_STATUS_LABELS
 SECTIONS = {
     "changes": _l("Ce qui a changé depuis la rencontre précédente"),
     "actions": _l("Les actions"),
+    "recommendations": _l("Les recommandations"),
     "levers": _l("Les leviers"),
     "actors": _l("Les acteurs"),
 }
@@ -48,6 +49,10 @@ KEYS = {
         "without_lead": _l("Sans pilote"),
         "without_commitment": _l("Sans engagement"),
         "single_family": _l("Portées par une seule famille"),
+    },
+    "recommendations": {
+        "unanswered": _l("Recommandations sans réponse"),
+        "actions_stalled": _l("Recommandations dont les actions n'avancent pas"),
     },
     "levers": {
         "unheld": _l("Leviers que personne ne détient"),

@@ -18,6 +18,8 @@ from coalition.meetings.models import Meeting
 from coalition.opendata import tables
 from coalition.opendata.columns import DATASETS, Dataset
 from coalition.opendata.feeds import Feed, FeedEntry, atom_bytes
+from coalition.recommendations import queries as recommendation_queries
+from coalition.recommendations.models import ANSWER_STATUS_LABELS, Recommendation
 from coalition.resources.models import Resource
 
 bp = Blueprint("opendata", __name__)
@@ -161,5 +163,50 @@ def _minutes_entry(coalition: Coalition, meeting: Meeting) -> FeedEntry:
         updated=meeting.minutes_published_at,
         published=meeting.minutes_published_at,
         content=str(render_markdown(meeting.minutes)),  # what the meeting page shows
+        content_type="html",
+    )
+
+
+@bp.get("/c/<slug>/recommendations.atom")
+def recommendations_feed(slug: str) -> ResponseReturnValue:
+    """New recommendations and those answered: an entry each, updated when it is answered."""
+    session = db_session()
+    coalition = coalition_or_404(session, slug)
+    require("coalition.view", coalition)
+    feed = Feed(
+        id=external_url("opendata.recommendations_feed", slug=slug),
+        title=_("%(coalition)s : recommandations", coalition=coalition.name),
+        subtitle=_(
+            "Les recommandations reçues par la coalition et les réponses qu'elles ont eues."
+        ),
+        self_link=external_url("opendata.recommendations_feed", slug=slug),
+        alternate_link=external_url("recommendations.listing", slug=slug),
+        author=coalition.name,
+        since=coalition.created_at,
+        rights=_rights(coalition.data_licence_terms),
+        licence_link=coalition.data_licence_terms.url,
+    )
+    found = recommendation_queries.latest_changes(session, coalition)
+    entries = [_recommendation_entry(coalition, r) for r in found]
+    changed = recommendation_queries.last_change(session, coalition)
+    return _atom(coalition, feed, entries, changed)
+
+
+def _recommendation_entry(coalition: Coalition, recommendation: Recommendation) -> FeedEntry:
+    title = recommendation.title
+    status = recommendation.answer_status
+    if status is not None:
+        answer = ANSWER_STATUS_LABELS[status]
+        title = _("%(title)s : %(answer)s", title=title, answer=answer)
+    return FeedEntry(
+        id=_tag(coalition, f"recommendations/{recommendation.id}"),
+        title=title,
+        link=external_url(
+            "recommendations.page", slug=coalition.slug, recommendation_id=recommendation.id
+        ),
+        updated=recommendation.answer_recorded_at or recommendation.created_at,
+        published=recommendation.created_at,
+        summary=recommendation.answer_reason,
+        content=str(render_markdown(recommendation.text)),
         content_type="html",
     )

@@ -20,6 +20,7 @@ from coalition.resources.models import Resource, ResourceStatus, Tag
 from coalition.resources.text import search_text
 from coalition.roadmap.models import Action, Commitment, Objective
 from coalition.seed.consultations import load_consultations, load_workshops
+from coalition.seed.recommendations import load_recommendations, load_reviews
 from coalition.seed.schema import SeedData
 
 M = TypeVar("M", bound=Base)
@@ -78,6 +79,8 @@ def load_seed(session: Session, data: SeedData) -> SeedResult:
     _load_resources(session, result, data, axes, levers, actors)
     load_consultations(session, result, data.sections["consultations"])
     load_workshops(session, result, data.sections["workshops"])
+    load_reviews(session, result, data.sections["reviews"])
+    load_recommendations(session, result, data.sections["recommendations"])
 
     if result.changed:
         session.flush()

@@ -40,6 +40,13 @@ from coalition.seed.fields import (
     text,
     url,
 )
+from coalition.seed.recommendations import (
+    RECOMMENDATION_FIELDS,
+    REVIEW_FIELDS,
+    check_recommendation,
+    check_reviews,
+)
+from coalition.seed.recommendations import REFERENCES as RECOMMENDATION_REFERENCES
 
 
 class SeedError(Exception):
@@ -131,6 +138,8 @@ SECTIONS: dict[str, dict[str, Field]] = {
     },
     "consultations": CONSULTATION_FIELDS,
     "workshops": WORKSHOP_FIELDS,
+    "reviews": REVIEW_FIELDS,
+    "recommendations": RECOMMENDATION_FIELDS,
 }
 
 # (section, field) -> (section whose `name`/`title` it must match, key field there)
@@ -146,6 +155,7 @@ REFERENCES = {
     ("resources", "axis"): "axes",
     ("resources", "levers"): "levers",
     ("resources", "contributed_by"): "actors",
+    **RECOMMENDATION_REFERENCES,
 }
 
 # the fields that name an entry in messages, the first one present wins
@@ -162,6 +172,7 @@ KEYS = {
     "resources": "url",
     "consultations": "title",
     "workshops": "title",
+    "recommendations": "title",
 }
 
 
@@ -289,3 +300,7 @@ def _check_consistency(
         errors.extend(f"{source}: {mistake}" for mistake in check_consultation(entry))
     for entry in sections["workshops"]:
         errors.extend(f"{source}: {mistake}" for mistake in check_workshop(entry))
+    errors.extend(f"{source}: {mistake}" for mistake in check_reviews(sections["reviews"]))
+    for entry in sections["recommendations"]:
+        mistakes = check_recommendation(entry, sections["workshops"])
+        errors.extend(f"{source}: {mistake}" for mistake in mistakes)

@@ -21,6 +21,7 @@ FLOORS = [
     {"resources", "consultations", "workshops"},
     {"framing"},
     {"signups"},
+    {"recommendations"},
     {"diagnostics", "opendata"},
     {"notices"},
     {"web", "seed", "cli", "__init__"},

@@ -19,6 +19,7 @@ from tests.consultations import test_stall_import as stall_import_permissions
 from tests.framing import test_framing_permissions as framing_permissions
 from tests.notices import test_permissions as notices_permissions
 from tests.people import test_permissions as people_permissions
+from tests.recommendations import test_permissions as recommendation_permissions
 from tests.signups import test_permissions as signups_permissions
 from tests.web import test_permissions as web_permissions
 from tests.workshops import test_permissions as workshop_permissions
@@ -313,6 +314,7 @@ def test_every_route_is_in_the_permission_table(app: Flask) -> None:
         network_permissions,
         notices_permissions,
         people_permissions,
+        recommendation_permissions,
         signups_permissions,
         stall_code_permissions,
         stall_import_permissions,

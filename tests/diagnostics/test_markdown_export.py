@@ -144,7 +144,8 @@ def expected_headings(app: Flask, db: Session, meeting: Meeting) -> list[tuple[s
         written = [("h3", str(label)) for label in DIAGNOSTIC_COLUMN_LABELS.values()]
         sections = [
             heading
-            for section in ("changes", "actions", "levers", "actors")
+            for section in ("changes", "actions", "recommendations", "levers", "actors")
+            if section in data["computed"]
             for heading in [
                 ("h2", str(wording.SECTIONS[section])),
                 *[
