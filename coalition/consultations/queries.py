@@ -4,9 +4,10 @@ from flask import abort
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from coalition.access import CONSULTATIONS
+from coalition.access import CONSULTATIONS, require
 from coalition.auth.models import User
 from coalition.coalitions.models import Coalition
+from coalition.coalitions.queries import coalition_or_404
 from coalition.consultations.models import (
     Answer,
     Consultation,
@@ -30,6 +31,17 @@ def consultation_or_404(
     if consultation is None:
         abort(404)
     return consultation
+
+
+def visible_or_404(
+    session: Session, slug: str, consultation_id: int
+) -> tuple[Coalition, Consultation]:
+    """The coalition and its consultation the viewer may see; 404 otherwise (a draft stays
+    unknown to all but facilitators)."""
+    coalition = coalition_or_404(session, slug)
+    consultation = consultation_or_404(session, coalition, consultation_id)
+    require("consultation.view", consultation, hide=True)
+    return coalition, consultation
 
 
 def visible_consultations(
@@ -112,6 +124,17 @@ def texts_to_review(session: Session, consultation: Consultation, limit: int = 1
 def stall_of_link(session: Session, secret: str) -> Stall | None:
     """The stall this link was made for, revoked or not; None for a link never made."""
     return session.scalar(select(Stall).where(Stall.link_hash == token_hash(secret)))
+
+
+def stall_of_stand(session: Session, consultation: Consultation, code: str) -> Stall | None:
+    """The stall a `?stand=<code>` names (None without one); 404 if it is not one of this
+    consultation's stalls."""
+    if not code:
+        return None
+    stall = stall_of_code(session, code)
+    if stall is None or stall.consultation_id != consultation.id:
+        abort(404)
+    return stall
 
 
 def stall_of_code(session: Session, code: str) -> Stall | None:

@@ -101,27 +101,13 @@ def stall_code(code: str) -> ResponseReturnValue:
     return redirect(target, 303)
 
 
-def _stall_of_request(session: Session, consultation: Consultation) -> Stall | None:
-    """The stall named by `?stand=`, whose code brought the person here; 404 if it is not one of
-    this consultation's stalls."""
-    code = request.args.get("stand", "")
-    if not code:
-        return None
-    stall = queries.stall_of_code(session, code)
-    if stall is None or stall.consultation_id != consultation.id:
-        abort(404)
-    return stall
-
-
 @bp.route("/c/<slug>/consultations/<int:consultation_id>", methods=["GET", "POST"])
 def answer(slug: str, consultation_id: int) -> ResponseReturnValue:
     # counted first, in its own transaction, before this request's session begins
     too_many = request.method == "POST" and too_many_answers()
     session = db_session()
-    coalition = coalition_or_404(session, slug)
-    consultation = queries.consultation_or_404(session, coalition, consultation_id)
-    require("consultation.view", consultation, hide=True)
-    stall = _stall_of_request(session, consultation)
+    coalition, consultation = queries.visible_or_404(session, slug, consultation_id)
+    stall = queries.stall_of_stand(session, consultation, request.args.get("stand", ""))
     if request.method == "GET":
         return _answer_page(coalition, consultation, fresh_form(consultation), Outcome(200), stall)
     if too_many:
@@ -142,9 +128,7 @@ def answer(slug: str, consultation_id: int) -> ResponseReturnValue:
 @bp.get("/c/<slug>/consultations/<int:consultation_id>/thanks")
 def thanks(slug: str, consultation_id: int) -> ResponseReturnValue:
     session = db_session()
-    coalition = coalition_or_404(session, slug)
-    consultation = queries.consultation_or_404(session, coalition, consultation_id)
-    require("consultation.view", consultation, hide=True)
+    coalition, consultation = queries.visible_or_404(session, slug, consultation_id)
     return render_template(
         "consultations/thanks.html",
         coalition=coalition,
@@ -171,9 +155,7 @@ def _crosstabs(
 @bp.get("/c/<slug>/consultations/<int:consultation_id>/results")
 def results(slug: str, consultation_id: int) -> ResponseReturnValue:
     session = db_session()
-    coalition = coalition_or_404(session, slug)
-    consultation = queries.consultation_or_404(session, coalition, consultation_id)
-    require("consultation.view", consultation, hide=True)
+    coalition, consultation = queries.visible_or_404(session, slug, consultation_id)
     network = network_of(session, consultation)
     crosstabs = _crosstabs(session, consultation, network, request.args.get("by", ""))
     return render_template(
@@ -203,9 +185,7 @@ def _day_chart(network: Network) -> dict[str, Any]:
 def stands(slug: str, consultation_id: int) -> ResponseReturnValue:
     """The stalls held for the consultation, public: where, when and how many answered."""
     session = db_session()
-    coalition = coalition_or_404(session, slug)
-    consultation = queries.consultation_or_404(session, coalition, consultation_id)
-    require("consultation.view", consultation, hide=True)
+    coalition, consultation = queries.visible_or_404(session, slug, consultation_id)
     network = network_of(session, consultation)
     return render_template(
         "consultations/stalls_network.html",
@@ -218,9 +198,7 @@ def stands(slug: str, consultation_id: int) -> ResponseReturnValue:
 @bp.get("/c/<slug>/consultations/<int:consultation_id>/stands.csv")
 def stands_csv(slug: str, consultation_id: int) -> ResponseReturnValue:
     session = db_session()
-    coalition = coalition_or_404(session, slug)
-    consultation = queries.consultation_or_404(session, coalition, consultation_id)
-    require("consultation.view", consultation, hide=True)
+    _coalition, consultation = queries.visible_or_404(session, slug, consultation_id)
     rows = network_csv_rows(network_of(session, consultation))
     filename = f"consultation-{consultation.id}-stands.csv"
     return Response(
@@ -233,9 +211,7 @@ def stands_csv(slug: str, consultation_id: int) -> ResponseReturnValue:
 @bp.get("/c/<slug>/consultations/<int:consultation_id>/answers.csv")
 def answers_csv(slug: str, consultation_id: int) -> ResponseReturnValue:
     session = db_session()
-    coalition = coalition_or_404(session, slug)
-    consultation = queries.consultation_or_404(session, coalition, consultation_id)
-    require("consultation.view", consultation, hide=True)
+    coalition, consultation = queries.visible_or_404(session, slug, consultation_id)
     rows = csv_rows(
         session,
         consultation,

@@ -16,9 +16,8 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy.orm import Session
 
-from coalition.access import can, require, viewer
+from coalition.access import can, viewer
 from coalition.coalitions.models import Coalition
-from coalition.coalitions.queries import coalition_or_404
 from coalition.consultations import kit, queries
 from coalition.consultations.models import Consultation, ConsultationStatus, Stall
 from coalition.core.links import external_url
@@ -38,21 +37,8 @@ class Poster:
 
 def _load(slug: str, consultation_id: int) -> tuple[Session, Coalition, Consultation]:
     session = db_session()
-    coalition = coalition_or_404(session, slug)
-    consultation = queries.consultation_or_404(session, coalition, consultation_id)
-    require("consultation.view", consultation, hide=True)  # drafts: facilitators only
+    coalition, consultation = queries.visible_or_404(session, slug, consultation_id)
     return session, coalition, consultation
-
-
-def _stall_of_request(session: Session, consultation: Consultation) -> Stall | None:
-    """The stall named by `?stand=<code>`; 404 if it is not one of this consultation's."""
-    code = request.args.get("stand", "")
-    if not code:
-        return None
-    stall = queries.stall_of_code(session, code)
-    if stall is None or stall.consultation_id != consultation.id:
-        abort(404)
-    return stall
 
 
 def _form_url(coalition: Coalition, consultation: Consultation, stall: Stall | None) -> str:
@@ -77,7 +63,7 @@ def _poster(slug: str, consultation_id: int, paper_name: str) -> Poster:
     paper = kit.paper_of(paper_name)
     if paper is None:
         abort(404)
-    stall = _stall_of_request(session, consultation)
+    stall = queries.stall_of_stand(session, consultation, request.args.get("stand", ""))
     _refuse_if_closed(coalition, consultation)
     return Poster(coalition, consultation, stall, paper)
 
@@ -161,7 +147,7 @@ def pdf(slug: str, consultation_id: int, paper: str) -> ResponseReturnValue:
 @bp.get(KIT + "/qr.svg")
 def qr_svg(slug: str, consultation_id: int) -> ResponseReturnValue:
     session, coalition, consultation = _load(slug, consultation_id)
-    stall = _stall_of_request(session, consultation)
+    stall = queries.stall_of_stand(session, consultation, request.args.get("stand", ""))
     _refuse_if_closed(coalition, consultation)
     url = _form_url(coalition, consultation, stall)
     svg = kit.qr_svg(url, _("Code QR du questionnaire : %(url)s", url=url), size=400)

@@ -19,7 +19,6 @@ from sqlalchemy.orm import Session
 from coalition.access import require, viewer
 from coalition.auth.service import normalise_email
 from coalition.coalitions.models import Coalition
-from coalition.coalitions.queries import coalition_or_404
 from coalition.consultations import queries
 from coalition.consultations.answer_form import AnswerForm, Outcome, fresh_form, take_answer
 from coalition.consultations.forms import ConfirmForm, OpenKioskForm, StallForm
@@ -60,9 +59,7 @@ KIOSK_HEADERS = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
 
 def _load(slug: str, consultation_id: int) -> tuple[Session, Coalition, Consultation]:
     session = db_session()
-    coalition = coalition_or_404(session, slug)
-    consultation = queries.consultation_or_404(session, coalition, consultation_id)
-    require("consultation.view", consultation, hide=True)  # a draft stays unknown to others
+    coalition, consultation = queries.visible_or_404(session, slug, consultation_id)
     require("consultation.manage", coalition)
     return session, coalition, consultation
 
@@ -292,7 +289,7 @@ def paper(slug: str, consultation_id: int, stall_id: int) -> ResponseReturnValue
 # --- the kiosk: anyone with the stall's link, no account ----------------------------------------
 
 
-def _too_many_at_stall(secret: str) -> bool:
+def too_many_at_stall(secret: str) -> bool:
     """Count this post against the link's limit; call it before the request's session begins."""
     config = current_app.config
     window = int(config.get("STALL_ANSWER_WINDOW", STALL_ANSWER_WINDOW))
@@ -323,7 +320,7 @@ def _kiosk_page(
 @bp.route("/stall/<secret>", methods=["GET", "POST"])
 @csrf.exempt  # checked by the answer form itself, so that an expired page stays in the kiosk
 def kiosk(secret: str) -> ResponseReturnValue:
-    too_many = request.method == "POST" and _too_many_at_stall(secret)  # before the session
+    too_many = request.method == "POST" and too_many_at_stall(secret)  # before the session
     require("site.view")  # anyone holding the link: it is the only key
     session = db_session()
     stall = stall_of_link(session, secret)

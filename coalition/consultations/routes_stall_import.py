@@ -21,7 +21,6 @@ from coalition.actors.import_csv import (
 )
 from coalition.actors.import_forms import ImportConfirmForm
 from coalition.coalitions.models import Coalition
-from coalition.coalitions.queries import coalition_or_404
 from coalition.consultations import queries
 from coalition.consultations.forms import StallImportForm
 from coalition.consultations.models import Consultation, Stall
@@ -41,9 +40,7 @@ def _salt(consultation: Consultation) -> str:
 
 def _load(slug: str, consultation_id: int) -> tuple[Session, Coalition, Consultation]:
     session = db_session()
-    coalition = coalition_or_404(session, slug)
-    consultation = queries.consultation_or_404(session, coalition, consultation_id)
-    require("consultation.view", consultation, hide=True)
+    coalition, consultation = queries.visible_or_404(session, slug, consultation_id)
     require("consultation.manage", coalition)
     return session, coalition, consultation
 

@@ -28,16 +28,11 @@ from coalition.coalitions.queries import coalition_or_404
 from coalition.consultations.answer_form import Outcome
 from coalition.consultations.models import Consultation
 from coalition.consultations.queries import stall_of_link
-from coalition.consultations.routes_stall import (
-    KIOSK_HEADERS,
-    STALL_ANSWER_LIMIT,
-    STALL_ANSWER_WINDOW,
-)
+from coalition.consultations.routes_stall import KIOSK_HEADERS, too_many_at_stall
 from coalition.core import limits
 from coalition.core.dates import date_text
 from coalition.core.extensions import csrf
 from coalition.core.links import external_url
-from coalition.core.tokens import token_hash
 from coalition.core.writes import save
 from coalition.db import db_session
 from coalition.signups import service
@@ -61,14 +56,6 @@ def _too_many_signups() -> bool:
     window = int(config.get("SIGNUP_WINDOW", SIGNUP_WINDOW))
     hits = limits.hit("signup", request.remote_addr or "", window=window)
     return hits > int(config.get("SIGNUP_LIMIT", SIGNUP_LIMIT))
-
-
-def _too_many_at_stall(secret: str) -> bool:
-    """Count this post against the stall link's limit, shared with its answers."""
-    config = current_app.config
-    window = int(config.get("STALL_ANSWER_WINDOW", STALL_ANSWER_WINDOW))
-    hits = limits.hit("stall-answer", token_hash(secret), window=window)
-    return hits > int(config.get("STALL_ANSWER_LIMIT", STALL_ANSWER_LIMIT))
 
 
 def _take(session: Session, coalition: Coalition, form: SignUpForm) -> int | None:
@@ -178,7 +165,7 @@ def _kiosk_gone(status: int) -> ResponseReturnValue:
 @bp.route("/stall/<secret>/signup", methods=["GET", "POST"])
 @csrf.exempt  # checked by the form itself, so that an expired page stays in the kiosk
 def stall_signup(secret: str) -> ResponseReturnValue:
-    too_many = request.method == "POST" and _too_many_at_stall(secret)  # before the session
+    too_many = request.method == "POST" and too_many_at_stall(secret)  # before the session
     require("site.view")  # anyone holding the stall's link: it is the only key
     session = db_session()
     stall = stall_of_link(session, secret)
