@@ -61,6 +61,10 @@ PUBLIC: dict[str, str | tuple[str, str]] = {
     "consultation": (f"{C}/consultations", r"/consultations/\d+$"),
     "consultation results": (f"{C}/consultations", r"/consultations/\d+/results$"),
     "workshops": f"{C}/workshops",
+    "stalls network": (f"{C}/consultations", r"/consultations/\d+/results$", r"/stands$"),
+    "recommendations": f"{C}/recommendations",
+    "recommendation": (f"{C}/recommendations", r"/recommendations/\d+$"),
+    "privacy": "/privacy",
     "workshop": (f"{C}/workshops", r"/workshops/\d+$"),
 }
 MEMBER: dict[str, str | tuple[str, str]] = {
@@ -81,6 +85,21 @@ FACILITATOR: dict[str, str | tuple[str, str]] = {
     "people": f"{C}/people",
     "framing": f"{C}/framing",
     "attendance": f"{C}/attendance",
+    "stalls": (f"{C}/consultations", r"/consultations/\d+$", r"/edit$", r"/stalls$"),
+    "import stalls": (
+        f"{C}/consultations",
+        r"/consultations/\d+$",
+        r"/edit$",
+        r"/stalls$",
+        r"/stalls/import$",
+    ),
+    "animation kit": (f"{C}/consultations", r"/consultations/\d+$", r"/edit$", r"/kit$"),
+    "sign-ups": f"{C}/signups",
+    "answer a recommendation": (
+        f"{C}/recommendations",
+        r"/recommendations/\d+$",
+        r"/answer$",
+    ),
 }
 PAGES = [
     *((None, name, spec) for name, spec in PUBLIC.items()),
