@@ -62,9 +62,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from coalition.cli import register_commands
 
     register_commands(app)
-    from coalition.mail.delivery import init_mail
+    from coalition.mail.delivery import add_worker_job, init_mail
+    from coalition.panels.jobs import run_due_draws
 
     init_mail(app)
+    add_worker_job(app, run_due_draws)
     from coalition.coalitions.freshness import keep_versions
     from coalition.web.page_cache import init_page_cache
 

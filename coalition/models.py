@@ -19,6 +19,7 @@ from coalition.diagnostics.models import DiagnosticEntry, DiagnosticSnapshot
 from coalition.mail.models import OutboxMessage
 from coalition.meetings.models import ActionReview, AgendaItem, Attendance, Decision, Meeting
 from coalition.notices.models import CalendarFeed, Notice, NoticePreference
+from coalition.panels.models import Panel, PanelQuota, PanelRun, Volunteer
 from coalition.people.models import Invitation
 from coalition.recommendations.models import Recommendation
 from coalition.resources.models import Resource, Tag
@@ -56,6 +57,9 @@ __all__ = [
     "NoticePreference",
     "Objective",
     "OutboxMessage",
+    "Panel",
+    "PanelQuota",
+    "PanelRun",
     "Question",
     "Recommendation",
     "Resource",
@@ -67,5 +71,6 @@ __all__ = [
     "ThrottleCounter",
     "UseCase",
     "User",
+    "Volunteer",
     "Workshop",
 ]

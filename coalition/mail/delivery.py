@@ -41,6 +41,7 @@ from coalition.mail.transport import (
 MAX_ATTEMPTS = 12
 FIRST_RETRY = timedelta(minutes=1)  # then doubled after each failure
 LONGEST_RETRY = timedelta(hours=6)
+WORKER_JOBS = "coalition.worker_jobs"
 CLAIM_LEASE = timedelta(minutes=10)  # far longer than a send may take (SMTP_TIMEOUT)
 DEFAULT_INTERVAL = 30.0  # seconds between the passes of `send-mail --loop`
 ERROR_LENGTH = 2000
@@ -236,6 +237,20 @@ def send_pass(
     )
 
 
+def add_worker_job(app: Flask, job: Callable[[Flask], int]) -> None:
+    """Have every pass of `send-mail` run `job` first (the draws of the panels): the mails it
+    writes go out in the same pass."""
+    app.extensions.setdefault(WORKER_JOBS, []).append(job)
+
+
+def run_worker_jobs(app: Flask) -> None:
+    for job in app.extensions.get(WORKER_JOBS, []):
+        try:
+            job(app)
+        except Exception:  # a failing job never stops the mail
+            logger.exception("worker job %s failed", getattr(job, "__name__", job))
+
+
 def _destination(app: Flask) -> str:
     url = str(app.config["SMTP_URL"])
     if not url:
@@ -292,6 +307,7 @@ def send_mail_command(loop: bool, interval: float, retry_given_up: bool) -> None
     if retry_given_up:
         click.echo(f"{requeue_given_up(database)} given-up message(s) will be tried again.")
     if not loop:
+        run_worker_jobs(app)
         click.echo(send_pass(app, echo=click.echo).summary())
         _echo_given_up(count_given_up(database))
         return
@@ -300,6 +316,7 @@ def send_mail_command(loop: bool, interval: float, retry_given_up: bool) -> None
         click.echo(f"Sending mail to {destination} every {interval:g} s; SIGTERM or Ctrl-C stops.")
         while not stop.is_set():
             try:
+                run_worker_jobs(app)
                 report = send_pass(app, stop=stop, echo=click.echo)
             except SQLAlchemyError as error:  # the database may be away for a while
                 logger.exception("mail delivery pass failed")
@@ -340,6 +357,7 @@ def init_mail(app: Flask) -> None:
 def deliver_files_if_due(app: Flask) -> None:
     with app.app_context():
         try:
+            run_worker_jobs(app)
             if has_due(get_database(app)):
                 send_pass(app, echo=partial(click.echo, err=True))
         except SQLAlchemyError:

@@ -59,6 +59,7 @@ class SignUpForm(FlaskForm):
     # shown with the coalition's sentence (service.consent_sentence); this label names it in the
     # list of mistakes
     consent = BooleanField(_l("Phrase d'accord"))
+    may_be_drawn = BooleanField(_l("Tirage au sort"))
     # the retention the sentence said, so that a change meanwhile is not agreed to unread
     months = HiddenField()
 

@@ -30,5 +30,7 @@ class SignUp(Base):
     phone: Mapped[str | None] = mapped_column(String(32))  # E.164, +33612345678
     language: Mapped[str] = mapped_column(String(8), default="fr")
     consent: Mapped[str] = mapped_column(Text)  # the sentence the person ticked, as shown
+    # the sentence agreeing to be drawn by lot for a citizens' panel, when ticked
+    draw_consent: Mapped[str | None] = mapped_column(Text)
     signed_up_on: Mapped[date]
     expires_on: Mapped[date] = mapped_column(index=True)

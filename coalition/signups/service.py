@@ -84,6 +84,17 @@ def consent_sentence(coalition: Coalition) -> str:
     )
 
 
+def draw_consent_sentence(coalition: Coalition) -> str:
+    return str(
+        _l(
+            "J'accepte aussi de faire partie du vivier dans lequel %(coalition)s tire au sort les "
+            "membres de ses panels citoyens ; si je suis tiré·e au sort, je serai contacté·e et "
+            "libre de refuser.",
+            coalition=coalition.name,
+        )
+    )
+
+
 def read_first_name(value: str) -> str:
     name = " ".join(value.split())
     if not name:
@@ -141,6 +152,7 @@ def sign_up(
     today: date,
     shown_months: int | None = None,
     region: str = DEFAULT_REGION,
+    may_be_drawn: bool = False,
 ) -> SignUp:
     """Keep this person's sign-up for the coalition's retention, from `today`; the same mail or
     phone renews the sign-up that has it. `shown_months`: the retention the person read."""
@@ -157,6 +169,7 @@ def sign_up(
         language = "fr"
     with force_locale(language):
         sentence = consent_sentence(coalition)
+        draw_sentence = draw_consent_sentence(coalition) if may_be_drawn else None
     same = [SignUp.email == address] if address else []
     same += [SignUp.phone == number] if number else []
     found = list(
@@ -170,7 +183,7 @@ def sign_up(
     for duplicate in found[1:]:  # one had this mail, another this phone: they become one
         session.delete(duplicate)
     signup.first_name, signup.email, signup.phone = name, address, number
-    signup.language, signup.consent = language, sentence
+    signup.language, signup.consent, signup.draw_consent = language, sentence, draw_sentence
     signup.signed_up_on = today
     signup.expires_on = add_months(today, coalition.signup_retention_months)
     session.add(signup)

@@ -257,7 +257,8 @@ def test_reorder_levers(client: FlaskClient, world: World, db: Session) -> None:
     bad = post_form(client, move, {"direction": "sideways"}, form_url=F)
     assert bad.status_code == 400 and "monter ou de descendre" in bad.get_data(as_text=True)
     assert names(db, Lever, world.coalition) == ["Levier 3", "Levier 1", "Levier 2"]
-    moves = db.scalars(select(AuditEvent).where(AuditEvent.action == "move")).all()
+    moves = db.scalars(select(AuditEvent).where(AuditEvent.action == "move").order_by(AuditEvent.id)
+    ).all()
     assert len(moves) == 2 and moves[-1].after == {
         "order": [third.id, world.lever.id, world.other_lever.id]
     }
@@ -294,7 +295,9 @@ def test_a_lever_in_use_is_retired_and_one_unused_is_deleted(
     assert deleted.status_code == 302
     db.expire_all()
     assert db.get(Lever, unused_id) is None
-    events = db.scalars(select(AuditEvent).where(AuditEvent.entity == "lever")).all()
+    events = db.scalars(
+        select(AuditEvent).where(AuditEvent.entity == "lever").order_by(AuditEvent.id)
+    ).all()
     assert [(e.action, e.entity_id) for e in events] == [
         ("retire", lever_id),
         ("delete", unused_id),

@@ -46,7 +46,9 @@ def test_resending_mails_a_new_link_and_voids_the_old_one(
     anonymous = app.test_client()
     assert anonymous.get(old_path).status_code == 404
     assert anonymous.get(new_path).status_code == 200
-    events = db.scalars(select(AuditEvent).where(AuditEvent.entity == "invitation")).all()
+    events = db.scalars(
+        select(AuditEvent).where(AuditEvent.entity == "invitation").order_by(AuditEvent.id)
+    ).all()
     assert [e.action for e in events] == ["create", "resend"]
 
 
