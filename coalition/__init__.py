@@ -112,6 +112,8 @@ def _register_blueprints(app: Flask) -> None:
     from coalition.opendata.routes import bp as opendata_bp
     from coalition.people.routes import bp as people_bp
     from coalition.people.routes_accept import bp as invitations_bp
+    from coalition.panels.routes import bp as panels_bp
+    from coalition.panels.routes_pool_import import bp as pool_import_bp
     from coalition.recommendations.routes import bp as recommendations_bp
     from coalition.resources.routes import bp as resources_bp
     from coalition.roadmap.routes import bp as roadmap_bp
@@ -137,11 +139,13 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(consultation_manage_bp)
     app.register_blueprint(stall_bp)
     app.register_blueprint(stall_import_bp)
+    app.register_blueprint(pool_import_bp)
     app.register_blueprint(kit_bp)
     app.register_blueprint(signups_bp)
     app.register_blueprint(privacy_bp)
     app.register_blueprint(workshops_bp)
     app.register_blueprint(recommendations_bp)
+    app.register_blueprint(panels_bp)
     app.register_blueprint(account_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(framing_bp)

@@ -141,6 +141,9 @@ POLICY: dict[str, Callable[[User | None, Any], bool]] = {
     "workshop.manage": _runs,
     # recommendations and their answers: everyone reads them; facilitators record them
     "recommendation.manage": _runs,
+    # panels drawn by lot: everyone reads the record of a draw; facilitators build the pool
+    # (names and contacts) and draw
+    "panel.manage": _runs,
 }
 
 

@@ -19,7 +19,7 @@ from typing import Any
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from coalition.coalitions.models import Coalition
 from coalition.core.links import external_url
@@ -75,7 +75,9 @@ def _rows(volunteers: list[Volunteer]) -> list[list[Any]]:
 
 
 def job_input(session: Session, run: PanelRun) -> dict[str, Any]:
-    panel = session.get_one(Panel, run.panel_id)
+    panel = session.scalars(
+        select(Panel).where(Panel.id == run.panel_id).options(selectinload(Panel.quotas))
+    ).one()
     job: dict[str, Any] = {
         "kind": run.kind.value,
         "quotas": [asdict(quota) for quota in library_quotas(panel)],
@@ -100,7 +102,7 @@ def job_input(session: Session, run: PanelRun) -> dict[str, Any]:
     return job
 
 
-def _mail_selected(session: Session, panel: Panel, volunteer: Volunteer) -> None:
+def _mail_selected(session: Session, panel: Panel, volunteer: Volunteer, pool: int) -> None:
     if not volunteer.email:
         return
     coalition = session.get_one(Coalition, panel.coalition_id)
@@ -114,6 +116,7 @@ def _mail_selected(session: Session, panel: Panel, volunteer: Volunteer) -> None
             "panel": panel,
             "volunteer": volunteer,
             "coalition": coalition,
+            "pool": pool,
             "link": external_url("panels.record", slug=coalition.slug, panel_id=panel.id),
         },
     )
@@ -140,7 +143,7 @@ def apply_outcome(session: Session, run: PanelRun, outcome: dict[str, Any], now:
         chosen[0].status = VolunteerStatus.selected
         chosen[0].replaces_id = run.replaced_id
     for volunteer in chosen:
-        _mail_selected(session, panel, volunteer)
+        _mail_selected(session, panel, volunteer, len(by_code))
     run.state, run.finished_at = RunState.done, now
 
 
@@ -200,14 +203,15 @@ def perform(database: Database, run_id: int, job: dict[str, Any]) -> None:
 
 def run_due_draws(app: Flask, limit: int = 10) -> int:
     """Run the draws waiting, oldest first; how many ran."""
-    database = get_database(app)
-    done = 0
-    while done < limit:
-        with database.transaction() as session:
-            run = claim_next(session, utcnow())
-            if run is None:
-                return done
-            run_id, job = run.id, job_input(session, run)
-        perform(database, run_id, job)
-        done += 1
-    return done
+    with app.app_context():  # the mails it writes are rendered with the app's templates
+        database = get_database(app)
+        done = 0
+        while done < limit:
+            with database.transaction() as session:
+                run = claim_next(session, utcnow())
+                if run is None:
+                    return done
+                run_id, job = run.id, job_input(session, run)
+            perform(database, run_id, job)
+            done += 1
+        return done

@@ -17,6 +17,7 @@ from coalition.auth.models import User
 from coalition.coalitions.models import Coalition
 from coalition.core import audit
 from coalition.core.errors import Conflict, ValidationError
+from coalition.core.exports import FORMULA_STARTS
 from coalition.core.versions import check_version
 from coalition.panels import draw
 from coalition.panels.models import (
@@ -161,6 +162,13 @@ def read_quotas(text: str) -> list[draw.Quota]:
             )
             raise ValidationError(message, field="quotas")
         feature, value, low, high = cells
+        if feature.startswith(FORMULA_STARTS) or value.startswith(FORMULA_STARTS):
+            message = _l(
+                "Ligne %(line)d : une caractéristique ou une valeur ne commence pas par = + - ou @ "
+                "(écrivez « 65 ans et plus » plutôt que « +65 »).",
+                line=number,
+            )
+            raise ValidationError(message, field="quotas")
         if len(feature) > MAX_NAME or len(value) > MAX_NAME:
             message = _l("Ligne %(line)d : %(max)d caractères au plus.", line=number, max=MAX_NAME)
             raise ValidationError(message, field="quotas")
