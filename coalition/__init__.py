@@ -110,10 +110,10 @@ def _register_blueprints(app: Flask) -> None:
     from coalition.meetings.routes_running import bp as running_bp
     from coalition.notices.routes import bp as notices_bp
     from coalition.opendata.routes import bp as opendata_bp
-    from coalition.people.routes import bp as people_bp
-    from coalition.people.routes_accept import bp as invitations_bp
     from coalition.panels.routes import bp as panels_bp
     from coalition.panels.routes_pool_import import bp as pool_import_bp
+    from coalition.people.routes import bp as people_bp
+    from coalition.people.routes_accept import bp as invitations_bp
     from coalition.recommendations.routes import bp as recommendations_bp
     from coalition.resources.routes import bp as resources_bp
     from coalition.roadmap.routes import bp as roadmap_bp

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from coalition.access import require, viewer
 from coalition.coalitions.models import Coalition
 from coalition.coalitions.queries import coalition_or_404
-from coalition.core.exports import to_csv
+from coalition.core.exports import Row, to_csv
 from coalition.core.writes import save
 from coalition.db import db_session, utcnow
 from coalition.panels import queries, service
@@ -82,7 +82,7 @@ def record(slug: str, panel_id: int) -> ResponseReturnValue:
 def record_csv(slug: str, panel_id: int) -> ResponseReturnValue:
     session, coalition, panel = _load(slug, panel_id)
     require("coalition.view", coalition)
-    rows = [
+    rows: list[Row] = [
         {
             "feature": row.feature,
             "value": row.value,
@@ -144,7 +144,7 @@ def people_csv(slug: str, panel_id: int) -> ResponseReturnValue:
     session, coalition, panel = _load(slug, panel_id)
     require("panel.manage", coalition)
     header = ("code", "prénom", "nom", "mail", "téléphone", "statut", *panel.features)
-    rows = [
+    rows: list[Row] = [
         {
             "code": v.code,
             "prénom": v.first_name,

@@ -203,6 +203,8 @@ def set_quotas(session: Session, panel: Panel, text: str, *, by: User | None) ->
     _open(panel)
     quotas = read_quotas(text)
     before = quotas_text(panel)
+    panel.quotas.clear()
+    session.flush()  # the old rows go before the new ones, which may repeat their values
     panel.quotas = [
         PanelQuota(
             feature=q.feature, value=q.value, minimum=q.minimum, maximum=q.maximum, position=i

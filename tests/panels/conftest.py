@@ -4,10 +4,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from coalition.panels import service
-from coalition.panels.models import Panel, Source
+from coalition.panels.models import Panel, Source, Volunteer
 from tests.conftest import World
 
 QUOTAS = "Âge ; jeune ; 2 ; 3\nÂge ; aîné ; 2 ; 3\nGenre ; femme ; 2 ; 3\nGenre ; homme ; 2 ; 3"
@@ -49,10 +50,14 @@ class PanelSetting:
     world: World
     panel: Panel
     other_panel: Panel  # of the other coalition
+    first: Volunteer  # V0001 of the panel
 
 
 @pytest.fixture
 def panels(world: World, db: Session) -> PanelSetting:
     panel = make_panel(db, world.coalition.id)
     other = make_panel(db, world.other_coalition.id, title="Ailleurs")
-    return PanelSetting(world, panel, other)
+    first = db.scalars(
+        select(Volunteer).where(Volunteer.panel_id == panel.id, Volunteer.number == 1)
+    ).one()
+    return PanelSetting(world, panel, other, first)
