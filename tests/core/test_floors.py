@@ -21,7 +21,7 @@ FLOORS = [
     {"resources", "consultations", "workshops"},
     {"framing"},
     {"signups"},
-    {"recommendations"},
+    {"recommendations", "panels"},
     {"diagnostics", "opendata"},
     {"notices"},
     {"web", "seed", "cli", "__init__"},

@@ -18,6 +18,7 @@ from tests.consultations import test_stall_code as stall_code_permissions
 from tests.consultations import test_stall_import as stall_import_permissions
 from tests.framing import test_framing_permissions as framing_permissions
 from tests.notices import test_permissions as notices_permissions
+from tests.panels import test_permissions as panel_permissions
 from tests.people import test_permissions as people_permissions
 from tests.recommendations import test_permissions as recommendation_permissions
 from tests.signups import test_permissions as signups_permissions
@@ -313,6 +314,7 @@ def test_every_route_is_in_the_permission_table(app: Flask) -> None:
         kit_permissions,
         network_permissions,
         notices_permissions,
+        panel_permissions,
         people_permissions,
         recommendation_permissions,
         signups_permissions,
