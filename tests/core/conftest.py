@@ -22,6 +22,7 @@ from coalition.diagnostics.snapshots import publish_starting_diagnostic
 from coalition.meetings.models import AgendaItem, Decision
 from coalition.notices.models import NoticeKind
 from coalition.notices.service import renew_feed, unsubscribe_token
+from coalition.panels import service as panel_service
 from coalition.people import service as people
 from coalition.seed.load import load_seed
 from coalition.seed.schema import read_seed
@@ -30,6 +31,7 @@ from tests import factories as f
 from tests.auth.outbox import link_in, mails_to
 from tests.consultations.conftest import make_consultation
 from tests.core.crawl import Site, crawl
+from tests.panels.conftest import make_panel
 
 DEMO = Path(__file__).parents[2] / "seeds" / "reset-ia-responsable.toml"
 
@@ -82,6 +84,11 @@ def extra_data(db: Session, coalition: Coalition, admin: User) -> tuple[list[str
         language="fr",
         today=now.date(),
     )
+    open_panel = make_panel(db, coalition.id, title="Panel en constitution")
+    announced = make_panel(db, coalition.id, title="Panel annoncé")
+    panel_service.announce(
+        db, announced, seed=12, seen_version=announced.version, by=admin, now=now
+    )
     inactive = f.user(db, is_active=False)
     request_password_reset(db, member.email, now=now)
     email_token = request_email_change(
@@ -98,6 +105,8 @@ def extra_data(db: Session, coalition: Coalition, admin: User) -> tuple[list[str
         f"{c}/people",
         f"{c}/my-organisation",
         f"{c}/diagnostics/compare",
+        f"{c}/panels/{open_panel.id}/manage",
+        f"{c}/panels/{announced.id}/manage",
         f"{c}/consultations/{draft.id}/thanks",
         f"/admin/users?q={inactive.email}",
         f"/account/email/{email_token}",

@@ -43,6 +43,8 @@ KEPT_FIELDS = {"csrf_token", "q", "page"}  # the search a form returns to, cut t
 NOT_LINKED = {
     "actor_import.confirm",  # its form comes with the preview of an upload
     "stall_import.confirm",  # the same, for stalls
+    "pool_import.confirm",  # the same, for a panel's volunteers
+    "panels.reopen",  # its button shows after a failed draw only
     "diagnostic.add_entry",  # single-entry writes; the prepare page saves whole columns
     "diagnostic.edit_entry",
     "diagnostic.remove_entry",
