@@ -8,6 +8,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from coalition.db import utcnow
 from coalition.mail.models import OutboxMessage
 from coalition.panels.jobs import run_due_draws
 from coalition.panels.models import (
@@ -245,3 +246,26 @@ def test_exports(client: FlaskClient, panels: PanelSetting) -> None:
     assert lines[0] == "id,Âge,Genre,result"
     assert lines[1] == "V0001,aîné,homme," and len(lines) == 13
     assert "example.org" not in pool.get_data(as_text=True)  # pseudonymous
+
+
+def test_sign_ups_who_agreed_join_the_pool_once(
+    app: Flask, client: FlaskClient, panels: PanelSetting, db: Session
+) -> None:
+    from coalition.signups.service import sign_up
+
+    for name, agrees in [("Ana", True), ("Bob", False)]:
+        with app.app_context():
+            sign_up(
+            db, panels.world.coalition, first_name=name, email=f"{name}@example.org", phone=None,
+            consent=True, language="fr", today=utcnow().date(), may_be_drawn=agrees,
+        )  # fmt: skip
+    panels.world.log_in(client, "facilitator")
+    page = client.get(_url(panels, "/manage")).get_data(as_text=True)
+    assert "Ajouter 1 personne inscrite aux ateliers qui accepte d'être tirée au sort" in page
+    assert post_form(client, _url(panels, "/signups"), {}).status_code == 302
+    names = db.scalars(select(Volunteer.first_name).where(Volunteer.panel_id == panels.panel.id))
+    assert "Ana" in names.all() and "Bob" not in names.all()
+    again = post_form(client, _url(panels, "/signups"), {})
+    assert again.status_code == 400
+    assert "Aucune nouvelle personne inscrite" in again.get_data(as_text=True)
+    assert _count(db, Volunteer) == 12 + 12 + 1

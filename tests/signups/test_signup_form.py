@@ -225,3 +225,16 @@ def test_the_stalls_sign_ups_count_against_its_links_limit(
     assert response.status_code == 429
     assert "Trop d'envois sont partis de ce stand" in page(response)
     assert stored(db) == [("Léa", "lea@example.org", None)]
+
+
+def test_a_person_may_agree_to_be_drawn_for_a_panel(
+    client: FlaskClient, db: Session, world: World
+) -> None:
+    form = page(client.get(f"{S}/signup"))
+    assert "J'accepte aussi de faire partie du vivier" in form and "(facultatif)" in form
+    assert _post(client, f"{S}/signup").status_code == 303
+    assert db.scalars(select(SignUp.draw_consent)).one() is None  # not ticked: not in any pool
+    response = _post(client, f"{S}/signup", email="noe@example.org", may_be_drawn="y")
+    assert response.status_code == 303
+    sentence = db.scalars(select(SignUp.draw_consent).where(SignUp.email == "noe@example.org"))
+    assert "tire au sort les membres de ses panels citoyens" in (sentence.one() or "")
