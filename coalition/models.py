@@ -2,6 +2,7 @@
 
 from coalition.actors.models import Actor, Holding
 from coalition.auth.models import AccountToken, Membership, User
+from coalition.charter.models import CharterVersion, Label, LabelAward, Signature
 from coalition.coalitions.models import Axis, Coalition, Lever
 from coalition.consultations.models import (
     Answer,
@@ -22,6 +23,7 @@ from coalition.notices.models import CalendarFeed, Notice, NoticePreference
 from coalition.panels.models import Panel, PanelQuota, PanelRun, Volunteer
 from coalition.people.models import Invitation
 from coalition.recommendations.models import Recommendation
+from coalition.register.models import EntryVersion, RegisterEntry
 from coalition.resources.models import Resource, Tag
 from coalition.roadmap.models import Action, Commitment, Objective
 from coalition.signups.models import SignUp
@@ -39,6 +41,7 @@ __all__ = [
     "Axis",
     "Base",
     "CalendarFeed",
+    "CharterVersion",
     "Choice",
     "Coalition",
     "Commitment",
@@ -48,8 +51,11 @@ __all__ = [
     "Decision",
     "DiagnosticEntry",
     "DiagnosticSnapshot",
+    "EntryVersion",
     "Holding",
     "Invitation",
+    "Label",
+    "LabelAward",
     "Lever",
     "Meeting",
     "Membership",
@@ -62,8 +68,10 @@ __all__ = [
     "PanelRun",
     "Question",
     "Recommendation",
+    "RegisterEntry",
     "Resource",
     "SignUp",
+    "Signature",
     "Stall",
     "Submission",
     "Tag",
