@@ -98,6 +98,7 @@ def _register_blueprints(app: Flask) -> None:
     from coalition.admin.routes import bp as admin_bp
     from coalition.auth.routes import bp as auth_bp
     from coalition.auth.routes_account import bp as account_bp
+    from coalition.charter.routes import bp as charter_bp
     from coalition.consultations.routes import bp as consultations_bp
     from coalition.consultations.routes_kit import bp as kit_bp
     from coalition.consultations.routes_manage import bp as consultation_manage_bp
@@ -115,6 +116,8 @@ def _register_blueprints(app: Flask) -> None:
     from coalition.people.routes import bp as people_bp
     from coalition.people.routes_accept import bp as invitations_bp
     from coalition.recommendations.routes import bp as recommendations_bp
+    from coalition.register.routes import bp as register_bp
+    from coalition.register.routes_data import bp as register_data_bp
     from coalition.resources.routes import bp as resources_bp
     from coalition.roadmap.routes import bp as roadmap_bp
     from coalition.signups.routes import bp as signups_bp
@@ -146,6 +149,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(workshops_bp)
     app.register_blueprint(recommendations_bp)
     app.register_blueprint(panels_bp)
+    app.register_blueprint(register_bp)
+    app.register_blueprint(register_data_bp)
+    app.register_blueprint(charter_bp)
     app.register_blueprint(account_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(framing_bp)

@@ -102,6 +102,24 @@ def _sees_resource(user: User | None, resource: Any) -> bool:
     return submitted or is_facilitator(user, resource.coalition_id)
 
 
+def _speaks_for_owner(user: User | None, entry: Any) -> bool:
+    membership = membership_in(user, entry.coalition_id)
+    return membership is not None and membership.actor_id == entry.owner_id
+
+
+def _sees_entry(user: User | None, entry: Any) -> bool:
+    """A register entry: published, everyone; a draft, its owner's people and facilitators."""
+    return (
+        entry.is_published
+        or _speaks_for_owner(user, entry)
+        or is_facilitator(user, entry.coalition_id)
+    )
+
+
+def _edits_entry(user: User | None, entry: Any) -> bool:
+    return _speaks_for_owner(user, entry) or is_facilitator(user, entry.coalition_id)
+
+
 def _administers(user: User | None, target: Any) -> bool:
     return user is not None and user.is_admin
 
@@ -144,6 +162,16 @@ POLICY: dict[str, Callable[[User | None, Any], bool]] = {
     # panels drawn by lot: everyone reads the record of a draw; facilitators build the pool
     # (names and contacts) and draw
     "panel.manage": _runs,
+    # the register of algorithmic systems: everyone reads published entries; an entry's owner
+    # (the actor's people) and facilitators see its drafts and edit it; facilitators publish
+    "register.record": _participates,  # a member records an entry for their own actor
+    "entry.view": _sees_entry,
+    "entry.edit": _edits_entry,
+    "entry.publish": _runs,
+    # the charter and labels: everyone reads them; facilitators write versions and labels;
+    # only an actor's own people sign for it
+    "charter.manage": _runs,
+    "charter.sign": speaks_for,
 }
 
 
