@@ -73,3 +73,4 @@ bench: install
 	$(BIN)/python bench/diagnostic.py
 	$(BIN)/python bench/search.py
 	$(BIN)/python bench/consultation.py
+	$(BIN)/python bench/sortition.py

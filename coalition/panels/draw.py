@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from importlib.metadata import version
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext as _ln
 from sortition_algorithms import Settings, read_in_features, read_in_people, run_stratification
 from sortition_algorithms.committee_generation import find_any_committee
 from sortition_algorithms.errors import InfeasibleQuotasError, SortitionBaseError
@@ -98,9 +99,10 @@ def problems(quotas: Sequence[Quota], people: Sequence[Person], size: int) -> li
         missing = [person.id for person in people if not person.features.get(name)]
         if missing:
             found.append(
-                _l(
-                    "%(count)d volontaires n'ont pas de valeur pour « %(feature)s » : %(codes)s.",
-                    count=len(missing),
+                _ln(
+                    "%(num)d volontaire n'a pas de valeur pour « %(feature)s » : %(codes)s",
+                    "%(num)d volontaires n'ont pas de valeur pour « %(feature)s » : %(codes)s",
+                    len(missing),
                     feature=name,
                     codes=_codes(missing),
                 )
@@ -112,10 +114,11 @@ def problems(quotas: Sequence[Quota], people: Sequence[Person], size: int) -> li
         ]
         if unknown:
             found.append(
-                _l(
-                    "%(count)d volontaires ont pour « %(feature)s » une valeur sans quota : "
-                    "%(codes)s.",
-                    count=len(unknown),
+                _ln(
+                    "%(num)d volontaire a pour « %(feature)s » une valeur sans quota : %(codes)s",
+                    "%(num)d volontaires ont pour « %(feature)s » une valeur sans quota : "
+                    "%(codes)s",
+                    len(unknown),
                     feature=name,
                     codes=_codes(unknown),
                 )
@@ -347,7 +350,11 @@ def replacement(
         except DrawRefused as refused:
             failures = refused.lines
             continue
-        chosen, _ = select(needed, group, 1, seed=seed, algorithm=algorithm)
+        try:
+            chosen, _ = select(needed, group, 1, seed=seed, algorithm=algorithm)
+        except DrawRefused as refused:  # legacy may miss the one person who fits
+            failures = refused.lines
+            continue
         return chosen[0]
     raise DrawRefused(
         [

@@ -320,6 +320,16 @@ def reopen(slug: str, panel_id: int) -> ResponseReturnValue:
     )
 
 
+@bp.post("/c/<slug>/panels/<int:panel_id>/retry")
+def retry(slug: str, panel_id: int) -> ResponseReturnValue:
+    return _button(
+        slug,
+        panel_id,
+        lambda session, panel: service.retry_replacement(session, panel, by=viewer()),
+        _("Le remplacement est relancé avec la graine suivante."),
+    )
+
+
 @bp.post("/c/<slug>/panels/<int:panel_id>/announce")
 def announce(slug: str, panel_id: int) -> ResponseReturnValue:
     session, coalition, panel = _load(slug, panel_id)

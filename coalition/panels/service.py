@@ -73,8 +73,10 @@ def _checked(details: PanelDetails) -> dict[str, Any]:
     title = details.title.strip()
     if not title:
         raise ValidationError(_l("Le titre est obligatoire."), field="title")
-    if len(title) > MAX_TITLE or len(details.description) > MAX_TEXT:
+    if len(title) > MAX_TITLE:
         raise ValidationError(_l("Ce texte est trop long."), field="title")
+    if len(details.description) > MAX_TEXT:
+        raise ValidationError(_l("Ce texte est trop long."), field="description")
     if not 1 <= details.size <= MAX_SIZE:
         message = _l("Un panel compte de 1 à %(max)d personnes.", max=MAX_SIZE)
         raise ValidationError(message, field="size")
@@ -172,7 +174,7 @@ def read_quotas(text: str) -> list[draw.Quota]:
         if len(feature) > MAX_NAME or len(value) > MAX_NAME:
             message = _l("Ligne %(line)d : %(max)d caractères au plus.", line=number, max=MAX_NAME)
             raise ValidationError(message, field="quotas")
-        if not (low.isdigit() and high.isdigit()):
+        if not (low.isdecimal() and high.isdecimal()):
             message = _l(
                 "Ligne %(line)d : le minimum et le maximum sont des nombres entiers.", line=number
             )
@@ -373,7 +375,7 @@ def read_seed(text: str) -> int | None:
     text = text.strip().replace(" ", "")
     if not text:
         return None
-    if not text.isdigit() or not 1 <= int(text) <= MAX_SEED:
+    if not text.isdecimal() or not 1 <= int(text) <= MAX_SEED:
         message = _l("La graine est un nombre entier de 1 à %(max)d.", max=MAX_SEED)
         raise ValidationError(message, field="seed")
     return int(text)
@@ -430,7 +432,8 @@ def _queue(
         panel_id=panel.id,
         kind=kind,
         seed=seed,
-        algorithm=panel.algorithm,
+        # one person: maximin is quick at any pool size, and legacy may miss the one who fits
+        algorithm=panel.algorithm if kind == RunKind.draw else "maximin",
         replaced_id=replaced.id if replaced else None,
         created_by_id=by.id if by else None,
     )
@@ -470,6 +473,22 @@ def replacement_seed(session: Session, panel: Panel) -> int:
         )
     )
     return (panel.seed or 0) + 2 + (done or 0)
+
+
+def retry_replacement(session: Session, panel: Panel, *, by: User | None) -> PanelRun:
+    """After a replacement that failed (nobody fitted, or the worker stopped): draw again, with
+    the next seed, for the same declined member."""
+    last = session.scalar(
+        select(PanelRun).where(PanelRun.panel_id == panel.id).order_by(PanelRun.id.desc())
+    )
+    if last is None or last.kind != RunKind.replacement or last.state != RunState.failed:
+        raise Conflict(_l("Seul un remplacement qui a échoué se relance."))
+    declined = session.get(Volunteer, last.replaced_id) if last.replaced_id else None
+    run = _queue(
+        session, panel, RunKind.replacement, replacement_seed(session, panel), by, replaced=declined
+    )
+    _log(session, panel, "retry_replacement", by, run=run.id)
+    return run
 
 
 def decline(session: Session, panel: Panel, volunteer: Volunteer, *, by: User | None) -> PanelRun:

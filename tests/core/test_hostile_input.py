@@ -45,6 +45,7 @@ NOT_LINKED = {
     "stall_import.confirm",  # the same, for stalls
     "pool_import.confirm",  # the same, for a panel's volunteers
     "panels.reopen",  # its button shows after a failed draw only
+    "panels.retry",  # and this one after a failed replacement
     "diagnostic.add_entry",  # single-entry writes; the prepare page saves whole columns
     "diagnostic.edit_entry",
     "diagnostic.remove_entry",

@@ -43,6 +43,7 @@ ROUTES: list[tuple[str, str, dict[str, str] | None, list[int]]] = [
     ("POST", K + "/announce", {"seed": "12", "version": "1"}, MANAGERS),
     ("POST", K + "/draw", {}, REFUSED),  # not announced yet
     ("POST", K + "/reopen", {}, REFUSED),  # no failed draw
+    ("POST", K + "/retry", {}, REFUSED),  # no failed replacement
     ("POST", V + "/decline", {}, REFUSED),  # not drawn yet
     ("POST", ELSEWHERE + "/draw", {}, NOT_HERE),
     ("GET", K + "/import", None, FACILITATORS),

@@ -153,7 +153,7 @@ def test_a_pool_that_cannot_be_drawn_is_refused_in_plain_french(
     response = post_form(client, _url(panels, "/announce"), {"seed": "", "version": "1"})
     html = unescape(response.get_data(as_text=True))
     assert response.status_code == 400
-    assert "1 volontaires n'ont pas de valeur pour « Genre »" in html
+    assert "1 volontaire n'a pas de valeur pour « Genre »" in html
     db.expire_all()
     assert panels.panel.status == PanelStatus.open and panels.panel.seed is None
 
