@@ -20,6 +20,7 @@ from coalition.resources.models import Resource, ResourceStatus, Tag
 from coalition.resources.text import search_text
 from coalition.roadmap.models import Action, Commitment, Objective
 from coalition.seed.consultations import load_consultations, load_workshops
+from coalition.seed.panels import load_panels
 from coalition.seed.recommendations import load_recommendations, load_reviews
 from coalition.seed.schema import SeedData
 
@@ -81,6 +82,7 @@ def load_seed(session: Session, data: SeedData) -> SeedResult:
     load_workshops(session, result, data.sections["workshops"])
     load_reviews(session, result, data.sections["reviews"])
     load_recommendations(session, result, data.sections["recommendations"])
+    load_panels(session, result, data.sections["panels"])
 
     if result.changed:
         session.flush()

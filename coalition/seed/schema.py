@@ -40,6 +40,7 @@ from coalition.seed.fields import (
     text,
     url,
 )
+from coalition.seed.panels import PANEL_FIELDS, check_panel
 from coalition.seed.recommendations import (
     RECOMMENDATION_FIELDS,
     REVIEW_FIELDS,
@@ -140,6 +141,7 @@ SECTIONS: dict[str, dict[str, Field]] = {
     "workshops": WORKSHOP_FIELDS,
     "reviews": REVIEW_FIELDS,
     "recommendations": RECOMMENDATION_FIELDS,
+    "panels": PANEL_FIELDS,
 }
 
 # (section, field) -> (section whose `name`/`title` it must match, key field there)
@@ -173,6 +175,7 @@ KEYS = {
     "consultations": "title",
     "workshops": "title",
     "recommendations": "title",
+    "panels": "title",
 }
 
 
@@ -304,3 +307,5 @@ def _check_consistency(
     for entry in sections["recommendations"]:
         mistakes = check_recommendation(entry, sections["workshops"])
         errors.extend(f"{source}: {mistake}" for mistake in mistakes)
+    for entry in sections["panels"]:
+        errors.extend(f"{source}: {mistake}" for mistake in check_panel(entry))

@@ -23,6 +23,7 @@ from coalition.meetings.models import AgendaItem, Decision
 from coalition.notices.models import NoticeKind
 from coalition.notices.service import renew_feed, unsubscribe_token
 from coalition.panels import service as panel_service
+from coalition.panels.models import Panel, PanelStatus
 from coalition.people import service as people
 from coalition.seed.load import load_seed
 from coalition.seed.schema import read_seed
@@ -34,6 +35,13 @@ from tests.core.crawl import Site, crawl
 from tests.panels.conftest import make_panel
 
 DEMO = Path(__file__).parents[2] / "seeds" / "reset-ia-responsable.toml"
+
+
+def drawn_panel_id(db: Session, coalition: Coalition) -> int:
+    query = select(Panel.id).where(
+        Panel.coalition_id == coalition.id, Panel.status == PanelStatus.drawn
+    )
+    return db.scalars(query).one()
 
 
 def extra_data(db: Session, coalition: Coalition, admin: User) -> tuple[list[str], list[str]]:
@@ -106,6 +114,7 @@ def extra_data(db: Session, coalition: Coalition, admin: User) -> tuple[list[str
         f"{c}/my-organisation",
         f"{c}/diagnostics/compare",
         f"{c}/panels/{open_panel.id}/manage",
+        f"{c}/panels/{drawn_panel_id(db, coalition)}/manage",  # the seed's, drawn
         f"{c}/panels/{announced.id}/manage",
         f"{c}/consultations/{draft.id}/thanks",
         f"/admin/users?q={inactive.email}",

@@ -32,7 +32,7 @@ SLUG = "ia-responsable"
 C = f"/c/{SLUG}"
 
 # A page is a path, or (a list page, the pattern of the first link on it to follow).
-PUBLIC: dict[str, str | tuple[str, str]] = {
+PUBLIC: dict[str, str | tuple[str, ...]] = {
     "index": "/",
     "home": f"{C}/",
     "large home": f"/c/{LARGE}/",
@@ -64,14 +64,16 @@ PUBLIC: dict[str, str | tuple[str, str]] = {
     "stalls network": (f"{C}/consultations", r"/consultations/\d+/results$", r"/stands$"),
     "recommendations": f"{C}/recommendations",
     "recommendation": (f"{C}/recommendations", r"/recommendations/\d+$"),
+    "panels": f"{C}/panels",
+    "panel": (f"{C}/panels", r"/panels/\d+$"),
     "privacy": "/privacy",
     "workshop": (f"{C}/workshops", r"/workshops/\d+$"),
 }
-MEMBER: dict[str, str | tuple[str, str]] = {
+MEMBER: dict[str, str | tuple[str, ...]] = {
     "my organisation": f"{C}/my-organisation",
     "action, as a member": (f"{C}/roadmap", r"/actions/\d+$"),
 }
-FACILITATOR: dict[str, str | tuple[str, str]] = {
+FACILITATOR: dict[str, str | tuple[str, ...]] = {
     "manage an actor": f"{C}/actors/1/manage",
     "prepare a meeting": (f"{C}/meetings", r"/meetings/\d+$", r"/meetings/\d+/prepare$"),
     "run a meeting": (f"{C}/meetings", r"/meetings/\d+$"),
@@ -100,6 +102,10 @@ FACILITATOR: dict[str, str | tuple[str, str]] = {
         r"/recommendations/\d+$",
         r"/answer$",
     ),
+    "new panel": f"{C}/panels/new",
+    "manage a panel": (f"{C}/panels", r"/panels/\d+$", r"/manage$"),
+    # the demo's panel is drawn: its pool is closed and its page links to no import
+    "import a pool": f"{C}/panels/1/import",
 }
 PAGES = [
     *((None, name, spec) for name, spec in PUBLIC.items()),
