@@ -180,7 +180,10 @@ def perform(database: Database, run_id: int, job: dict[str, Any]) -> None:
         process.stdin.write(json.dumps(job))
         process.stdin.close()
         for text in process.stdout:
-            line = json.loads(text)
+            try:
+                line = json.loads(text)
+            except ValueError:  # not one of draw_process's lines
+                continue
             if "progress" in line:
                 _progress(database, run_id, line["progress"])
             else:

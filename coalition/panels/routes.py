@@ -2,6 +2,7 @@
 
 import csv
 import io
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
@@ -270,7 +271,9 @@ def quotas(slug: str, panel_id: int) -> ResponseReturnValue:
     return _manage_page(session, coalition, panel, 400, quotas_form=form)
 
 
-def _button(slug: str, panel_id: int, write: Any, done: str) -> ResponseReturnValue:
+def _button(
+    slug: str, panel_id: int, write: Callable[[Session, Panel], object], done: str
+) -> ResponseReturnValue:
     """A button's POST: run `write(session, panel)`, then back to the panel's page."""
     session, coalition, panel = _load(slug, panel_id)
     require("panel.manage", coalition)

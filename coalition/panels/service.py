@@ -7,6 +7,7 @@ decides the draw changes: the pool, the quotas, the size, the seed and the algor
 import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -388,7 +389,7 @@ def announce(
     seed: int | None,
     seen_version: int | None,
     by: User | None,
-    now: Any,
+    now: datetime,
 ) -> Panel:
     """Check that a panel can be drawn, then make the seed public and freeze the draw."""
     check_version("panel", panel, seen_version)
