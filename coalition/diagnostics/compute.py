@@ -21,18 +21,23 @@ from coalition.diagnostics.facts import (
     ATTENDANCE_MEETINGS,
     CHANGE_KEYS,
     COMPARED_CHANGES,
+    ENTRY_STATUSES,
     GROWING_COUNTS,
     LEVER_KEYS,
     OPEN_EXCLUDED,
     RECOMMENDATION_KEYS,
     UNNAMED,
     ActionFacts,
+    CharterFacts,
+    CharterSection,
     Comparison,
     Diagnostic,
     DiagnosticInputs,
+    EntryFacts,
     Item,
     Names,
     RecommendationFacts,
+    RegisterSection,
     ReviewFacts,
     lever_item,
 )
@@ -76,6 +81,8 @@ def compute_diagnostic(
         communities=community_items(working),
         attendance=attendance_rows(inputs.attendance),
         recommendations=recommendation_lists(inputs),
+        register=register_section(inputs.register),
+        charter=charter_section(inputs.charter),
     )
 
 
@@ -226,6 +233,38 @@ def recommendation_lists(inputs: DiagnosticInputs) -> dict[str, list[Item]]:
     }
 
 
+# -- the register and the charter -----------------------------------------------------------
+
+
+def register_section(entries: Iterable[EntryFacts]) -> RegisterSection:
+    """Published entries by status and owner family (every status and family given, zero
+    when none), and those taking part in individual decisions without a published impact
+    assessment, by name."""
+    by_status = {status: dict.fromkeys(FAMILIES, 0) for status in ENTRY_STATUSES}
+    missing = []
+    for entry in entries:
+        families = by_status.setdefault(entry.status, dict.fromkeys(FAMILIES, 0))
+        families[entry.family] = families.get(entry.family, 0) + 1
+        if entry.individual_decisions and not entry.published_assessment:
+            missing.append(Item(kind="entry", id=entry.id, label=entry.name, detail=entry.status))
+    return RegisterSection(by_status, sorted(missing, key=_label_order))
+
+
+def charter_section(charter: CharterFacts | None) -> CharterSection:
+    """By family, the signatures (of any version) made since the previous meeting started and
+    before this one, and the actors that signed the current version (whenever they did)."""
+    if charter is None or charter.current is None:
+        return CharterSection(None, None, {}, {})
+    since, current = dict.fromkeys(FAMILIES, 0), dict.fromkeys(FAMILIES, 0)
+    for signature in charter.signatures:
+        after_previous = charter.since is None or charter.since <= signature.signed_at
+        if after_previous and signature.signed_at < charter.until:
+            since[signature.family] = since.get(signature.family, 0) + 1
+        if signature.version == charter.current:
+            current[signature.family] = current.get(signature.family, 0) + 1
+    return CharterSection(charter.current, charter.since, since, current)
+
+
 # -- levers and actors ---------------------------------------------------------------------
 
 
@@ -344,6 +383,8 @@ def to_data(diagnostic: Diagnostic) -> dict[str, Any]:
         "communities": [[_item_data(item) for item in group] for group in diagnostic.communities],
         "attendance": [_copy_row(row) for row in diagnostic.attendance],
         "recommendations": _lists_to_data(diagnostic.recommendations),
+        **_register_data(diagnostic.register),
+        **_charter_data(diagnostic.charter),
     }
 
 
@@ -360,6 +401,52 @@ def from_data(data: dict[str, Any]) -> Diagnostic:
         recommendations=_lists_from_data(data["recommendations"], RECOMMENDATION_KEYS)
         if "recommendations" in data
         else {},
+        register=_register_from_data(data["register"]) if "register" in data else None,
+        charter=_charter_from_data(data["charter"]) if "charter" in data else None,
+    )
+
+
+def _register_data(section: RegisterSection | None) -> dict[str, Any]:
+    if section is None:
+        return {}
+    return {
+        "register": {
+            "by_status": {status: dict(row) for status, row in section.by_status.items()},
+            "without_assessment": [_item_data(item) for item in section.without_assessment],
+        }
+    }
+
+
+def _register_from_data(raw: dict[str, Any]) -> RegisterSection:
+    return RegisterSection(
+        by_status={
+            str(status): {str(family): int(count) for family, count in row.items()}
+            for status, row in raw.get("by_status", {}).items()
+        },
+        without_assessment=[_item(item) for item in raw.get("without_assessment", [])],
+    )
+
+
+def _charter_data(section: CharterSection | None) -> dict[str, Any]:
+    if section is None:
+        return {}
+    return {
+        "charter": {
+            "current": section.current,
+            "since": section.since.isoformat() if section.since else None,
+            "signed_since": dict(section.signed_since),
+            "signed_current": dict(section.signed_current),
+        }
+    }
+
+
+def _charter_from_data(raw: dict[str, Any]) -> CharterSection:
+    current, since = raw.get("current"), raw.get("since")
+    return CharterSection(
+        current=int(current) if current is not None else None,
+        since=datetime.fromisoformat(since) if since else None,
+        signed_since={str(k): int(v) for k, v in raw.get("signed_since", {}).items()},
+        signed_current={str(k): int(v) for k, v in raw.get("signed_current", {}).items()},
     )
 
 

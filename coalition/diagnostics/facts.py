@@ -9,6 +9,7 @@ import networkx as nx
 
 from coalition.diagnostics.graph import node_id
 from coalition.meetings.attendance import AttendanceReport
+from coalition.register.models import EntryStatus
 
 OPEN_EXCLUDED = ("done", "dropped")  # statuses of closed actions
 ATTENDANCE_MEETINGS = 6
@@ -35,6 +36,7 @@ LEVER_KEYS = ("unheld", "single_holder", "empty_cells")
 # recommendations waiting for an answer; retained ones whose every action stands still
 RECOMMENDATION_KEYS = ("unanswered", "actions_stalled")
 ACTOR_KEYS = ("without_commitment", "absent_twice", "brokers")
+ENTRY_STATUSES = tuple(status.value for status in EntryStatus)  # idea, pilot, in_use, stopped
 COMPARED_CHANGES = ("withdrawn_commitments", "actors_left")
 GROWING_COUNTS = ("open_actions", "holdings", "commitments")  # more is better
 WITHDRAWN = "withdrawn"
@@ -66,6 +68,37 @@ class RecommendationFacts:
     title: str
     answer_status: str | None  # None: not answered yet
     action_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class EntryFacts:
+    """A published register entry."""
+
+    id: int
+    name: str
+    status: str
+    family: str  # its owner's
+    individual_decisions: bool
+    published_assessment: bool  # its impact assessment is published (an address is given)
+
+
+@dataclass(frozen=True)
+class SignatureFacts:
+    version: int  # the number of the charter version signed
+    family: str  # the signing actor's
+    signed_at: datetime
+
+
+@dataclass(frozen=True)
+class CharterFacts:
+    """The charter's signatures by the actors the viewer sees, and the window of the meeting:
+    from the start of the previous meeting (None: this is the first one, every signature before
+    it counts) to the start of this one."""
+
+    current: int | None  # the number of the latest version; None: no charter yet
+    signatures: Sequence[SignatureFacts]
+    since: datetime | None
+    until: datetime
 
 
 @dataclass(frozen=True)
@@ -101,14 +134,34 @@ class DiagnosticInputs:
     public: bool = False
     unnamed_label: str = ""
     recommendations: Sequence[RecommendationFacts] = ()
+    register: Sequence[EntryFacts] = ()  # published entries only, for everyone
+    charter: CharterFacts | None = None
 
 
 @dataclass(frozen=True)
 class Item:
-    kind: str  # "action" | "actor" | "lever" | "resource" | "cell" | "unnamed"
+    kind: str  # "action" | "actor" | "lever" | "resource" | "cell" | "entry" | "unnamed"
     id: int  # the row id (for "cell": the lever id; for "unnamed": 0)
     label: str
     detail: str = ""
+
+
+@dataclass(frozen=True)
+class RegisterSection:
+    """The published register entries (drafts are not counted, for anyone)."""
+
+    by_status: dict[str, dict[str, int]]  # status -> owner family -> entries, every one given
+    # those taking part in individual decisions without a published impact assessment, each
+    # with its status as detail
+    without_assessment: list[Item]
+
+
+@dataclass(frozen=True)
+class CharterSection:
+    current: int | None  # the number of the latest version; None: no charter yet
+    since: datetime | None  # the start of the previous meeting; None: the first meeting
+    signed_since: dict[str, int]  # family -> signatures of any version in the window
+    signed_current: dict[str, int]  # family -> actors that signed the current version
 
 
 @dataclass(frozen=True)
@@ -122,6 +175,9 @@ class Diagnostic:
     attendance: list[dict[str, Any]]
     # empty in diagnostics published before recommendations were followed
     recommendations: dict[str, list[Item]] = field(default_factory=dict)
+    # None in diagnostics published before the register and the charter were counted
+    register: RegisterSection | None = None
+    charter: CharterSection | None = None
 
 
 @dataclass(frozen=True)

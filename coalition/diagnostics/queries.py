@@ -7,19 +7,23 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from coalition.access import is_participant
+from coalition.access import ACTORS, is_participant
 from coalition.actors.models import Actor, ActorStatus, Holding
 from coalition.actors.queries import visible_actors
 from coalition.auth.models import User
+from coalition.charter.models import CharterVersion, Signature
 from coalition.coalitions.models import Axis, Coalition, Lever
 from coalition.core.audit import AuditEvent
 from coalition.diagnostics.facts import (
     ActionFacts,
     ChangeFacts,
+    CharterFacts,
     DiagnosticInputs,
+    EntryFacts,
     RecommendationFacts,
     ResourceFacts,
     ReviewFacts,
+    SignatureFacts,
 )
 from coalition.diagnostics.graph import (
     ActionRow,
@@ -37,6 +41,7 @@ from coalition.meetings import attendance
 from coalition.meetings.models import ActionReview, Meeting, MeetingStatus
 from coalition.meetings.queries import attendance_over_time
 from coalition.recommendations.models import Recommendation, recommendation_actions
+from coalition.register.models import RegisterEntry
 from coalition.resources.models import Resource, ResourceStatus
 from coalition.roadmap.models import Action, Commitment, CommitmentStatus, action_levers
 
@@ -203,6 +208,8 @@ def diagnostic_inputs(
         public=public,
         unnamed_label=_("Un acteur non nommé") if public else "",
         recommendations=recommendation_facts(session, coalition),
+        register=register_facts(session, coalition),
+        charter=charter_facts(session, coalition, viewer, since=since, until=meeting.starts_at),
     )
 
 
@@ -231,6 +238,61 @@ def recommendation_facts(session: Session, coalition: Coalition) -> list[Recomme
         RecommendationFacts(ident, title, status, tuple(actions))
         for ident, (title, status, actions) in found.items()
     ]
+
+
+def register_facts(session: Session, coalition: Coalition) -> list[EntryFacts]:
+    """The coalition's published register entries with their owner's family, in one
+    statement. Drafts are counted for nobody: the public may not know of them, and a count
+    that changed with the reader would not be the one published."""
+    return [
+        EntryFacts(ident, name, status.value, family.value, decisions, bool(assessment_url))
+        for ident, name, status, family, decisions, assessment_url in session.execute(
+            select(
+                RegisterEntry.id,
+                RegisterEntry.name,
+                RegisterEntry.status,
+                Actor.family,
+                RegisterEntry.individual_decisions,
+                RegisterEntry.impact_assessment_url,
+            )
+            .join(Actor, Actor.id == RegisterEntry.owner_id)
+            .where(
+                RegisterEntry.coalition_id == coalition.id,
+                RegisterEntry.is_published.is_(True),
+            )
+        )
+    ]
+
+
+def charter_facts(
+    session: Session,
+    coalition: Coalition,
+    viewer: User | None,
+    *,
+    since: datetime | None,
+    until: datetime,
+) -> CharterFacts:
+    """The charter's versions and the signatures of the actors the viewer sees (the public:
+    those of the directory, as on the charter's page), in one statement."""
+    rows = session.execute(
+        select(CharterVersion.number, Signature.signed_at, Actor.family)
+        .outerjoin(Signature, Signature.version_id == CharterVersion.id)
+        .outerjoin(
+            Actor,
+            (Actor.id == Signature.actor_id) & ACTORS.where(viewer, coalition.id),
+        )
+        .where(CharterVersion.coalition_id == coalition.id)
+    ).all()
+    return CharterFacts(
+        current=max((number for number, _, _ in rows), default=None),
+        signatures=[
+            SignatureFacts(number, family.value, signed_at)
+            for number, signed_at, family in rows
+            if signed_at is not None and family is not None
+        ],
+        since=since,
+        until=until,
+    )
 
 
 def attendance_of(

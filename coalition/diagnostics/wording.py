@@ -3,6 +3,7 @@
 A diagnostic's data (live, or frozen when published) holds codes, ids, numbers and what people
 wrote; every label, title and date is made here, when the diagnostic is shown."""
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -14,10 +15,12 @@ from markupsafe import Markup, escape
 from coalition.actors.models import FAMILY_LABELS
 from coalition.core.dates import date_text
 from coalition.diagnostics import charts
-from coalition.diagnostics.graph import Holder
+from coalition.diagnostics.facts import ENTRY_STATUSES
+from coalition.diagnostics.graph import FAMILIES, Holder
 from coalition.meetings.attendance import FamilyAttendance
 from coalition.meetings.charts import attendance_rates_figure
 from coalition.meetings.views import meeting_number
+from coalition.register.models import ENTRY_STATUS_LABELS
 from coalition.roadmap import timeline as timelines
 from coalition.roadmap.charts import status_figure, timeline_figure
 from coalition.roadmap.models import ACTION_STATUS_LABELS
@@ -28,6 +31,8 @@ SECTIONS = {
     "recommendations": _l("Les recommandations"),
     "levers": _l("Les leviers"),
     "actors": _l("Les acteurs"),
+    "register": _l("Le registre des algorithmes"),
+    "charter": _l("La charte"),
 }
 
 KEYS = {
@@ -64,6 +69,9 @@ KEYS = {
         "absent_twice": _l("Absents à deux rencontres de suite"),
         "brokers": _l("Passeurs (qui relient les autres)"),
     },
+    "register": {
+        "without_assessment": _l("Dans des décisions individuelles, sans analyse d'impact publiée"),
+    },
 }
 
 PRINTED_MEETINGS = 6  # meeting columns of a printed table: more make another table, not a wider one
@@ -85,6 +93,8 @@ def detail_text(section: str, key: str, detail: str) -> str:
     families = {family.value: str(label) for family, label in FAMILY_LABELS.items()}
     if not detail:
         return ""
+    if section == "register":
+        return entry_status_labels().get(detail, detail)
     if "→" in detail and key == "status_changes":
         return " → ".join(statuses.get(part, part) for part in detail.split("→"))
     if detail in statuses:
@@ -115,6 +125,93 @@ def family_labels() -> dict[str, str]:
 
 def status_labels() -> dict[str, str]:
     return {status.value: str(label) for status, label in ACTION_STATUS_LABELS.items()}
+
+
+def entry_status_labels() -> dict[str, str]:
+    return {status.value: str(label) for status, label in ENTRY_STATUS_LABELS.items()}
+
+
+# -- the register and the charter: shown once the coalition has a published entry, or a
+# charter, so that a coalition that keeps neither reads no empty section about them
+
+
+@dataclass(frozen=True)
+class CountRow:
+    label: str
+    counts: list[int]  # by family, in FAMILIES order (that of family_labels())
+    total: int
+
+
+@dataclass(frozen=True)
+class SignatureRow:
+    label: str
+    since: int  # signatures of any version in the window
+    current: int  # actors that signed the current version
+
+
+def shows_register(computed: dict[str, Any]) -> bool:
+    """The section is kept (diagnostics published before have none) and counts an entry."""
+    register = computed.get("register") or {}
+    return any(count for row in register.get("by_status", {}).values() for count in row.values())
+
+
+def register_rows(register: dict[str, Any]) -> list[CountRow]:
+    """Each status with its published entries by owner family, then the totals."""
+    by_status = register["by_status"]
+    labels = entry_status_labels()
+    codes = [*ENTRY_STATUSES, *(code for code in by_status if code not in ENTRY_STATUSES)]
+    rows = [
+        _count_row(labels.get(code, code), [by_status.get(code, {}).get(f, 0) for f in FAMILIES])
+        for code in codes
+    ]
+    totals = [sum(row.counts[index] for row in rows) for index in range(len(FAMILIES))]
+    return [*rows, _count_row(_("Total"), totals)]
+
+
+def _count_row(label: str, counts: list[int]) -> CountRow:
+    return CountRow(label, counts, sum(counts))
+
+
+def families_counted(row: CountRow) -> list[tuple[str, int]]:
+    """The families a row counts something for, with their number: the Markdown lists them."""
+    labels = family_labels()
+    return [(labels[f], count) for f, count in zip(FAMILIES, row.counts, strict=True) if count]
+
+
+def shows_charter(computed: dict[str, Any]) -> bool:
+    charter = computed.get("charter") or {}
+    return charter.get("current") is not None
+
+
+def charter_version_text(charter: dict[str, Any]) -> str:
+    return _("La version en cours de la charte est la n°%(num)d.", num=charter["current"])
+
+
+def charter_since_label(charter: dict[str, Any]) -> str:
+    """The window of the signatures counted: since the previous meeting, or before the first."""
+    if charter["since"] is None:
+        return _("Signatures avant cette rencontre, la première")
+    since = datetime.fromisoformat(charter["since"])
+    return _("Signatures depuis la rencontre précédente (%(date)s)", date=date_text(since))
+
+
+def charter_current_label(charter: dict[str, Any]) -> str:
+    return _("Ont signé la version n°%(num)d", num=charter["current"])
+
+
+def charter_rows(charter: dict[str, Any]) -> list[SignatureRow]:
+    """Each family's signatures in the window and signatories of the current version, then
+    the totals."""
+    since, current = charter["signed_since"], charter["signed_current"]
+    labels = family_labels()
+    rows = [
+        SignatureRow(labels[family], since.get(family, 0), current.get(family, 0))
+        for family in FAMILIES
+    ]
+    total = SignatureRow(
+        _("Total"), sum(row.since for row in rows), sum(row.current for row in rows)
+    )
+    return [*rows, total]
 
 
 def node_type_labels() -> dict[str, str]:

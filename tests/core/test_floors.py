@@ -21,8 +21,8 @@ FLOORS = [
     {"resources", "consultations", "workshops"},
     {"framing"},
     {"signups", "charter"},
-    {"recommendations", "panels", "register"},
-    {"diagnostics", "opendata"},
+    {"recommendations", "panels"},
+    {"diagnostics", "opendata", "register"},
     {"notices"},
     {"web", "seed", "cli", "__init__"},
 ]
