@@ -3,7 +3,16 @@
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
@@ -74,8 +83,13 @@ def page(slug: str, actor_id: int) -> ResponseReturnValue:
     profile = queries.actor_profile(session, actor, with_history=with_history)
     names = _names(session, coalition) if with_history else {}
     history = [(describe(event, names), author) for event, author in profile.history]
+    charter = current_app.extensions.get("actor_charter")  # the badge and labels it holds
     return render_template(
-        "actors/page.html", coalition=coalition, profile=profile, history=history
+        "actors/page.html",
+        coalition=coalition,
+        profile=profile,
+        history=history,
+        charter=charter(session, actor) if charter else None,
     )
 
 

@@ -10,6 +10,7 @@ from tests import factories as f
 from tests.actors import test_import_permissions as import_permissions
 from tests.admin import test_permissions as admin_permissions
 from tests.auth import test_account_permissions as account_permissions
+from tests.charter import test_permissions as charter_permissions
 from tests.conftest import ROLES, World, post_form
 from tests.consultations import test_kit_permissions as kit_permissions
 from tests.consultations import test_network_permissions as network_permissions
@@ -310,6 +311,7 @@ def test_every_route_is_in_the_permission_table(app: Flask) -> None:
     for table in (
         account_permissions,
         admin_permissions,
+        charter_permissions,
         framing_permissions,
         import_permissions,
         kit_permissions,
