@@ -23,6 +23,7 @@ from tests.panels import test_permissions as panel_permissions
 from tests.people import test_permissions as people_permissions
 from tests.recommendations import test_permissions as recommendation_permissions
 from tests.register import test_exports_permissions as register_data_permissions
+from tests.register import test_permissions as register_permissions
 from tests.signups import test_permissions as signups_permissions
 from tests.web import test_permissions as web_permissions
 from tests.workshops import test_permissions as workshop_permissions
@@ -321,6 +322,7 @@ def test_every_route_is_in_the_permission_table(app: Flask) -> None:
         people_permissions,
         recommendation_permissions,
         register_data_permissions,
+        register_permissions,
         signups_permissions,
         stall_code_permissions,
         stall_import_permissions,
