@@ -22,6 +22,7 @@ from coalition.roadmap.models import Action, Commitment, Objective
 from coalition.seed.consultations import load_consultations, load_workshops
 from coalition.seed.panels import load_panels
 from coalition.seed.recommendations import load_recommendations, load_reviews
+from coalition.seed.register import load_charter, load_labels, load_register
 from coalition.seed.schema import SeedData
 
 M = TypeVar("M", bound=Base)
@@ -83,6 +84,9 @@ def load_seed(session: Session, data: SeedData) -> SeedResult:
     load_reviews(session, result, data.sections["reviews"])
     load_recommendations(session, result, data.sections["recommendations"])
     load_panels(session, result, data.sections["panels"])
+    entries = load_register(session, result, data.sections["register"])
+    load_charter(session, result, data.sections["charter"])
+    load_labels(session, result, data.sections["labels"], entries)
 
     if result.changed:
         session.flush()

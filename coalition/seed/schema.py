@@ -48,6 +48,14 @@ from coalition.seed.recommendations import (
     check_reviews,
 )
 from coalition.seed.recommendations import REFERENCES as RECOMMENDATION_REFERENCES
+from coalition.seed.register import (
+    CHARTER_FIELDS,
+    LABEL_FIELDS,
+    REGISTER_FIELDS,
+    check_register,
+)
+from coalition.seed.register import KEYS as REGISTER_KEYS
+from coalition.seed.register import REFERENCES as REGISTER_REFERENCES
 
 
 class SeedError(Exception):
@@ -142,6 +150,9 @@ SECTIONS: dict[str, dict[str, Field]] = {
     "reviews": REVIEW_FIELDS,
     "recommendations": RECOMMENDATION_FIELDS,
     "panels": PANEL_FIELDS,
+    "register": REGISTER_FIELDS,
+    "charter": CHARTER_FIELDS,
+    "labels": LABEL_FIELDS,
 }
 
 # (section, field) -> (section whose `name`/`title` it must match, key field there)
@@ -158,6 +169,7 @@ REFERENCES = {
     ("resources", "levers"): "levers",
     ("resources", "contributed_by"): "actors",
     **RECOMMENDATION_REFERENCES,
+    **REGISTER_REFERENCES,
 }
 
 # the fields that name an entry in messages, the first one present wins
@@ -176,6 +188,7 @@ KEYS = {
     "workshops": "title",
     "recommendations": "title",
     "panels": "title",
+    **REGISTER_KEYS,
 }
 
 
@@ -309,3 +322,4 @@ def _check_consistency(
         errors.extend(f"{source}: {mistake}" for mistake in mistakes)
     for entry in sections["panels"]:
         errors.extend(f"{source}: {mistake}" for mistake in check_panel(entry))
+    errors.extend(f"{source}: {mistake}" for mistake in check_register(sections))

@@ -66,12 +66,19 @@ PUBLIC: dict[str, str | tuple[str, ...]] = {
     "recommendation": (f"{C}/recommendations", r"/recommendations/\d+$"),
     "panels": f"{C}/panels",
     "panel": (f"{C}/panels", r"/panels/\d+$"),
+    "register": f"{C}/register",
+    "register entry": (f"{C}/register", r"/register/\d+$"),
+    "register entry history": (f"{C}/register", r"/register/\d+$", r"/history$"),
+    "register schema": f"{C}/register/schema",
+    "charter": f"{C}/charter",
+    "labels": f"{C}/labels",
     "privacy": "/privacy",
     "workshop": (f"{C}/workshops", r"/workshops/\d+$"),
 }
 MEMBER: dict[str, str | tuple[str, ...]] = {
     "my organisation": f"{C}/my-organisation",
     "action, as a member": (f"{C}/roadmap", r"/actions/\d+$"),
+    "new register entry, as a member": f"{C}/register/new",
 }
 FACILITATOR: dict[str, str | tuple[str, ...]] = {
     "manage an actor": f"{C}/actors/1/manage",
@@ -106,6 +113,8 @@ FACILITATOR: dict[str, str | tuple[str, ...]] = {
     "manage a panel": (f"{C}/panels", r"/panels/\d+$", r"/manage$"),
     # the demo's panel is drawn: its pool is closed and its page links to no import
     "import a pool": f"{C}/panels/1/import",
+    "new register entry": f"{C}/register/new",
+    "new charter version": f"{C}/charter/new",
 }
 PAGES = [
     *((None, name, spec) for name, spec in PUBLIC.items()),
