@@ -25,6 +25,7 @@ from coalition.notices.service import renew_feed, unsubscribe_token
 from coalition.panels import service as panel_service
 from coalition.panels.models import Panel, PanelStatus
 from coalition.people import service as people
+from coalition.register.models import RegisterEntry
 from coalition.seed.load import load_seed
 from coalition.seed.schema import read_seed
 from coalition.signups.service import sign_up, withdrawal_token
@@ -42,6 +43,13 @@ def drawn_panel_id(db: Session, coalition: Coalition) -> int:
         Panel.coalition_id == coalition.id, Panel.status == PanelStatus.drawn
     )
     return db.scalars(query).one()
+
+
+def draft_entry_id(db: Session, coalition: Coalition) -> int:
+    query = select(RegisterEntry.id).where(
+        RegisterEntry.coalition_id == coalition.id, RegisterEntry.is_published.is_(False)
+    )
+    return db.scalars(query.order_by(RegisterEntry.id)).first() or 0
 
 
 def extra_data(db: Session, coalition: Coalition, admin: User) -> tuple[list[str], list[str]]:
@@ -115,6 +123,7 @@ def extra_data(db: Session, coalition: Coalition, admin: User) -> tuple[list[str
         f"{c}/diagnostics/compare",
         f"{c}/panels/{open_panel.id}/manage",
         f"{c}/panels/{drawn_panel_id(db, coalition)}/manage",  # the seed's, drawn
+        f"{c}/register/{draft_entry_id(db, coalition)}",  # a draft, to publish
         f"{c}/panels/{announced.id}/manage",
         f"{c}/consultations/{draft.id}/thanks",
         f"/admin/users?q={inactive.email}",

@@ -102,10 +102,12 @@ def endpoint_of(adapter: MapAdapter, url: str, method: str = "GET") -> str | Non
 
 
 def crawl(app: Flask, client: FlaskClient, start: Iterable[str], *, per_endpoint: int = 2) -> Site:
-    """Follow the site's own links from `start`, keeping `per_endpoint` pages of each route."""
+    """Follow the site's own links from `start`, keeping `per_endpoint` pages of each route
+    beside the `start` pages, which are all read."""
     adapter = app.url_map.bind("localhost")
     site = Site()
     queue = list(start)
+    named = set(queue)
     seen: set[str] = set()
     while queue:
         url = queue.pop(0)
@@ -114,7 +116,7 @@ def crawl(app: Flask, client: FlaskClient, start: Iterable[str], *, per_endpoint
             continue
         seen.add(url)
         pages = site.pages.setdefault(endpoint, [])
-        if len(pages) >= per_endpoint:
+        if len(pages) >= per_endpoint and url not in named:
             continue
         response = client.get(url)
         body = response.get_data()  # a streamed export runs to its end; a PDF is bytes

@@ -46,6 +46,7 @@ NOT_LINKED = {
     "pool_import.confirm",  # the same, for a panel's volunteers
     "panels.reopen",  # its button shows after a failed draw only
     "panels.retry",  # and this one after a failed replacement
+    "charter.sign",  # its form shows to an actor's own members; the crawl is an administrator's
     "diagnostic.add_entry",  # single-entry writes; the prepare page saves whole columns
     "diagnostic.edit_entry",
     "diagnostic.remove_entry",
