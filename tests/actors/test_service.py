@@ -23,7 +23,9 @@ def setting(db: Session):  # type: ignore[no-untyped-def]
 
 
 def events(db: Session, entity: str) -> list[AuditEvent]:
-    return list(db.scalars(select(AuditEvent).where(AuditEvent.entity == entity).order_by(AuditEvent.id)))
+    return list(
+        db.scalars(select(AuditEvent).where(AuditEvent.entity == entity).order_by(AuditEvent.id))
+    )
 
 
 def test_adding_a_holding_is_audited(db: Session, setting) -> None:  # type: ignore[no-untyped-def]

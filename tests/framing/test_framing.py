@@ -257,7 +257,8 @@ def test_reorder_levers(client: FlaskClient, world: World, db: Session) -> None:
     bad = post_form(client, move, {"direction": "sideways"}, form_url=F)
     assert bad.status_code == 400 and "monter ou de descendre" in bad.get_data(as_text=True)
     assert names(db, Lever, world.coalition) == ["Levier 3", "Levier 1", "Levier 2"]
-    moves = db.scalars(select(AuditEvent).where(AuditEvent.action == "move").order_by(AuditEvent.id)
+    moves = db.scalars(
+        select(AuditEvent).where(AuditEvent.action == "move").order_by(AuditEvent.id)
     ).all()
     assert len(moves) == 2 and moves[-1].after == {
         "order": [third.id, world.lever.id, world.other_lever.id]
