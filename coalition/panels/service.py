@@ -467,7 +467,7 @@ def reopen(session: Session, panel: Panel, *, by: User | None) -> Panel:
 
 
 def replacement_seed(session: Session, panel: Panel) -> int:
-    """The seed of the k-th replacement: the announced seed + 1 + k (the reserve used + 1)."""
+    """The seed of the k-th replacement (k = 0 for the first): the announced seed + 2 + k."""
     done = session.scalar(
         select(func.count()).where(
             PanelRun.panel_id == panel.id, PanelRun.kind == RunKind.replacement

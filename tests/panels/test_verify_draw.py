@@ -212,7 +212,9 @@ def test_a_declined_member_and_replacements_still_check(legacy: Drawn, tmp_path:
     by_code = {person.id: person for person in people}
     results = results_of(outcome)
     kept = [by_code[code] for code in outcome.panel]
-    for k, code in enumerate(outcome.panel[:2]):  # as the app: seed + 2 + k, reserve first
+    # as the app: seed + 2 + k, the reserve first; the app draws them with maximin, legacy here
+    # keeps this in-process (the script does not check replacements, whatever their algorithm)
+    for k, code in enumerate(outcome.panel[:2]):
         results[code] = "declined"
         kept.remove(by_code[code])
         reserve = [by_code[c] for c, result in results.items() if result == "reserve"]
