@@ -59,6 +59,7 @@ def test_nothing_ties_a_sign_up_to_a_submission(
         "phone",
         "language",
         "consent",
+        "draw_consent",  # the sentence agreeing to be drawn for a panel, when ticked
         "signed_up_on",
         "expires_on",
     }
