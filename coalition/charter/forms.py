@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Optional
 from wtforms.widgets import HiddenInput
 
 from coalition.actors.models import Actor
@@ -18,14 +18,10 @@ from coalition.charter.service import (
     MAX_TEXT,
     MAX_TITLE,
 )
-from coalition.core.forms import VersionedForm
+from coalition.core.forms import VersionedForm, at_most
 from coalition.register.models import RegisterEntry
 
 MARKDOWN = _l("En Markdown : **gras**, listes avec « - », titres avec « ## », liens.")
-
-
-def _at_most(limit: int) -> Length:
-    return Length(max=limit, message=_l("Ce texte est trop long : %(max)d caractères au plus."))
 
 
 def _number() -> IntegerField:
@@ -36,12 +32,12 @@ class VersionForm(FlaskForm):
     based_on = _number()  # the number of the version the author read, 0 for none
     title = StringField(
         _l("Titre"),
-        validators=[DataRequired(_l("Le titre est obligatoire.")), _at_most(MAX_TITLE)],
+        validators=[DataRequired(_l("Le titre est obligatoire.")), at_most(MAX_TITLE)],
     )
     text = TextAreaField(
         _l("Texte de la charte"),
         description=MARKDOWN,
-        validators=[DataRequired(_l("Le texte de la charte est vide.")), _at_most(MAX_TEXT)],
+        validators=[DataRequired(_l("Le texte de la charte est vide.")), at_most(MAX_TEXT)],
     )
     changes = TextAreaField(
         _l("Ce que cette version change"),
@@ -49,7 +45,7 @@ class VersionForm(FlaskForm):
             "Obligatoire à partir de la deuxième version : les signataires le lisent "
             "avant de signer de nouveau."
         ),
-        validators=[_at_most(MAX_CHANGES)],
+        validators=[at_most(MAX_CHANGES)],
     )
 
 
@@ -60,23 +56,23 @@ class SignForm(FlaskForm):
         _l("Votre nom"),
         validators=[
             DataRequired(_l("Le nom de la personne qui signe est obligatoire.")),
-            _at_most(MAX_NAME),
+            at_most(MAX_NAME),
         ],
     )
     role = StringField(
         _l("Votre fonction"),
         description=_l("Par exemple : directrice générale, élu délégué au numérique."),
-        validators=[_at_most(MAX_ROLE)],
+        validators=[at_most(MAX_ROLE)],
     )
 
 
 class LabelForm(VersionedForm):
     name = StringField(
         _l("Nom du label"),
-        validators=[DataRequired(_l("Le nom est obligatoire.")), _at_most(MAX_LABEL_NAME)],
+        validators=[DataRequired(_l("Le nom est obligatoire.")), at_most(MAX_LABEL_NAME)],
     )
     criteria = TextAreaField(
-        _l("Critères"), description=MARKDOWN, validators=[_at_most(MAX_CRITERIA)]
+        _l("Critères"), description=MARKDOWN, validators=[at_most(MAX_CRITERIA)]
     )
 
 

@@ -4,10 +4,11 @@ select, and showing domain errors on the form that caused them."""
 from collections.abc import Mapping
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField
-from wtforms.validators import Optional
-from wtforms.widgets import HiddenInput
+from wtforms import IntegerField, SelectMultipleField
+from wtforms.validators import Length, Optional
+from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 from coalition.core.errors import DomainError
 
@@ -21,6 +22,21 @@ class VersionedForm(FlaskForm):
         """After a refused stale edit: sending the form again will replace this version."""
         self.version.data = version
         self.version.raw_data = None
+
+
+def at_most(limit: int) -> Length:
+    return Length(max=limit, message=_l("Ce texte est trop long : %(max)d caractères au plus."))
+
+
+def checkboxes(label: Any) -> SelectMultipleField:
+    """A list of checkboxes; the service checks the values sent."""
+    return SelectMultipleField(
+        label,
+        validate_choice=False,
+        coerce=str,
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+    )
 
 
 def choices(items: Any) -> list[tuple[str, str]]:

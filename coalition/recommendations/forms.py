@@ -5,17 +5,15 @@ from wtforms import (
     DateField,
     RadioField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.validators import DataRequired, InputRequired, Optional
 
 from coalition.actors.models import Actor
 from coalition.consultations.models import Consultation
-from coalition.core.forms import VersionedForm
+from coalition.core.forms import VersionedForm, at_most, checkboxes
 from coalition.recommendations.models import ANSWER_STATUS_LABELS, ORIGIN_LABELS
 from coalition.recommendations.service import MAX_REASON, MAX_TEXT, MAX_TITLE
 from coalition.roadmap.models import Action
@@ -24,29 +22,15 @@ from coalition.workshops.models import GENERAL_OBJECTIVE_LABELS, CommonIssue, Wo
 NONE = SelectChoice("", _l("— aucun —"))
 
 
-def _at_most(limit: int) -> Length:
-    return Length(max=limit, message=_l("Ce texte est trop long : %(max)d caractères au plus."))
-
-
-def _checkboxes(label: str) -> SelectMultipleField:
-    return SelectMultipleField(
-        label,
-        validate_choice=False,
-        coerce=str,
-        widget=ListWidget(prefix_label=False),
-        option_widget=CheckboxInput(),
-    )
-
-
 class RecommendationForm(VersionedForm):
     title = StringField(
         _l("Titre"),
-        validators=[DataRequired(_l("Le titre est obligatoire.")), _at_most(MAX_TITLE)],
+        validators=[DataRequired(_l("Le titre est obligatoire.")), at_most(MAX_TITLE)],
     )
     text = TextAreaField(
         _l("Texte de la recommandation"),
         description=_l("En Markdown : **gras**, listes avec « - », liens."),
-        validators=[_at_most(MAX_TEXT)],
+        validators=[at_most(MAX_TEXT)],
     )
     origin = SelectField(
         _l("D'où vient-elle ?"),
@@ -56,8 +40,8 @@ class RecommendationForm(VersionedForm):
     )
     workshop = SelectField(_l("Atelier d'origine (facultatif)"), validate_choice=False)
     consultation = SelectField(_l("Consultation d'origine (facultatif)"), validate_choice=False)
-    objectives = _checkboxes(_l("Objectifs généraux auxquels elle répond"))
-    issues = _checkboxes(_l("Enjeux communs auxquels elle répond"))
+    objectives = checkboxes(_l("Objectifs généraux auxquels elle répond"))
+    issues = checkboxes(_l("Enjeux communs auxquels elle répond"))
 
     def offer(
         self,
@@ -90,12 +74,12 @@ class AnswerForm(VersionedForm):
         description=_l("Obligatoire : ce qui est retenu, ce qui ne l'est pas, et pourquoi."),
         validators=[
             DataRequired(_l("Dites pourquoi : la raison de la réponse est obligatoire.")),
-            _at_most(MAX_REASON),
+            at_most(MAX_REASON),
         ],
     )
     answered_by = SelectField(_l("Qui répond ?"), validate_choice=False)
     answered_on = DateField(_l("Date de la réponse"), validators=[Optional()])
-    actions = _checkboxes(_l("Actions de la feuille de route qui la mettent en œuvre"))
+    actions = checkboxes(_l("Actions de la feuille de route qui la mettent en œuvre"))
 
     def offer(self, coalition_name: str, actors: list[Actor], actions: list[Action]) -> None:
         self.answered_by.choices = [

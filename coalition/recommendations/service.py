@@ -21,7 +21,7 @@ from coalition.core import audit
 from coalition.core.errors import ValidationError
 from coalition.core.versions import check_version
 from coalition.recommendations.models import AnswerStatus, Origin, Recommendation
-from coalition.roadmap.models import Action
+from coalition.roadmap.service import own_actions
 from coalition.workshops.models import CommonIssue, GeneralObjective, Workshop
 
 DETAIL_FIELDS = (
@@ -215,7 +215,7 @@ def answer_recommendation(
     if answer.actor_id is not None and not _own(session, Actor, answer.actor_id, coalition):
         message = _l("Cet acteur n'est pas un acteur de la coalition.")
         raise ValidationError(message, field="answered_by")
-    actions = _actions(session, coalition, answer.action_ids)
+    actions = own_actions(session, coalition, answer.action_ids)
     if status == AnswerStatus.not_retained and actions:
         message = _l("Une recommandation non retenue n'est portée par aucune action.")
         raise ValidationError(message, field="actions")
@@ -231,19 +231,3 @@ def answer_recommendation(
         action = "answer" if first else "update"
         _log(session, recommendation, action, ANSWER_FIELDS, by=by, before=before)
     return recommendation
-
-
-def _actions(session: Session, coalition: Coalition, ids: Sequence[int]) -> list[Action]:
-    if not ids:
-        return []
-    actions = list(
-        session.scalars(
-            select(Action)
-            .where(Action.id.in_(ids), Action.coalition_id == coalition.id)
-            .order_by(Action.title, Action.id)
-        )
-    )
-    if len(actions) != len(set(ids)):
-        message = _l("Cette action n'est pas une action de la feuille de route de la coalition.")
-        raise ValidationError(message, field="actions")
-    return actions

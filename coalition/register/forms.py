@@ -6,19 +6,17 @@ from wtforms import (
     BooleanField,
     RadioField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
     URLField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.validators import DataRequired, InputRequired
 
 from coalition.actors.models import Actor, Family
 from coalition.coalitions.models import Lever
 from coalition.coalitions.naming import shown_name
-from coalition.core.forms import VersionedForm
+from coalition.core.forms import VersionedForm, at_most, checkboxes
 from coalition.register.models import ENTRY_STATUS_LABELS
 from coalition.register.service import (
     MAX_ASSESSMENT,
@@ -35,20 +33,6 @@ NONE = SelectChoice("", _l("— aucun —"))
 HTTP_HINT = _l("Une adresse complète, commençant par https://")
 
 
-def _at_most(limit: int) -> Length:
-    return Length(max=limit, message=_l("Ce texte est trop long : %(max)d caractères au plus."))
-
-
-def _checkboxes(label: str) -> SelectMultipleField:
-    return SelectMultipleField(
-        label,
-        validate_choice=False,
-        coerce=str,
-        widget=ListWidget(prefix_label=False),
-        option_widget=CheckboxInput(),
-    )
-
-
 class EntryForm(VersionedForm):
     owner = SelectField(
         _l("Organisation qui déclare cet usage"),
@@ -57,12 +41,12 @@ class EntryForm(VersionedForm):
     )
     name = StringField(
         _l("Nom du système ou de l'usage"),
-        validators=[DataRequired(_l("Le nom est obligatoire.")), _at_most(MAX_NAME)],
+        validators=[DataRequired(_l("Le nom est obligatoire.")), at_most(MAX_NAME)],
     )
     purpose = TextAreaField(
         _l("À quoi il sert"),
         description=_l("Le problème qu'il traite, ce qu'il produit, qui s'en sert."),
-        validators=[_at_most(MAX_TEXT)],
+        validators=[at_most(MAX_TEXT)],
     )
     status = RadioField(
         _l("État"),
@@ -81,12 +65,12 @@ class EntryForm(VersionedForm):
     human_oversight = TextAreaField(
         _l("Contrôle humain"),
         description=_l("Qui relit ce qu'il produit, qui décide, comment contester."),
-        validators=[_at_most(MAX_TEXT)],
+        validators=[at_most(MAX_TEXT)],
     )
     data_used = TextAreaField(
         _l("Données utilisées"),
         description=_l("Leur origine, leur nature, leur durée de conservation."),
-        validators=[_at_most(MAX_TEXT)],
+        validators=[at_most(MAX_TEXT)],
     )
     personal_data = BooleanField(_l("Il traite des données personnelles"))
     vendor = SelectField(
@@ -97,33 +81,33 @@ class EntryForm(VersionedForm):
     source_code_url = URLField(
         _l("Code source (adresse web, facultatif)"),
         description=HTTP_HINT,
-        validators=[_at_most(MAX_URL)],
+        validators=[at_most(MAX_URL)],
     )
     licence = StringField(
         _l("Licence du code (facultatif)"),
         description=_l("Par exemple : EUPL-1.2, AGPL-3.0, propriétaire."),
-        validators=[_at_most(MAX_LICENCE)],
+        validators=[at_most(MAX_LICENCE)],
     )
     impact_assessment = TextAreaField(
         _l("Analyse d'impact (facultatif)"),
         description=_l("Ses conclusions : risques repérés, mesures prises. En Markdown."),
-        validators=[_at_most(MAX_ASSESSMENT)],
+        validators=[at_most(MAX_ASSESSMENT)],
     )
     impact_assessment_url = URLField(
         _l("Analyse d'impact publiée (adresse web, facultatif)"),
         description=HTTP_HINT,
-        validators=[_at_most(MAX_URL)],
+        validators=[at_most(MAX_URL)],
     )
     contact = StringField(
         _l("Contact (facultatif)"),
         description=_l(
             "Une adresse e-mail de service ou une page web : pas l'adresse d'une personne."
         ),
-        validators=[_at_most(MAX_CONTACT)],
+        validators=[at_most(MAX_CONTACT)],
     )
-    levers = _checkboxes(_l("Leviers de la coalition qu'il concerne"))
-    actions = _checkboxes(_l("Actions de la feuille de route qu'il concerne"))
-    cases = _checkboxes(_l("Cas d'usage des ateliers qu'il concerne"))
+    levers = checkboxes(_l("Leviers de la coalition qu'il concerne"))
+    actions = checkboxes(_l("Actions de la feuille de route qu'il concerne"))
+    cases = checkboxes(_l("Cas d'usage des ateliers qu'il concerne"))
 
     def offer(
         self,

@@ -32,6 +32,7 @@ from coalition.core.versions import check_version
 from coalition.db import utcnow
 from coalition.register.models import EntryStatus, EntryVersion, RegisterEntry
 from coalition.roadmap.models import Action
+from coalition.roadmap.service import own_actions
 from coalition.workshops.models import UseCase, Workshop
 
 # the fields a version keeps, in the order the history and the form show them
@@ -207,22 +208,6 @@ def _levers(session: Session, coalition: Coalition, ids: Sequence[int]) -> list[
     return levers
 
 
-def _actions(session: Session, coalition: Coalition, ids: Sequence[int]) -> list[Action]:
-    if not ids:
-        return []
-    actions = list(
-        session.scalars(
-            select(Action)
-            .where(Action.id.in_(ids), Action.coalition_id == coalition.id)
-            .order_by(Action.title, Action.id)
-        )
-    )
-    if len(actions) != len(set(ids)):
-        message = _l("Cette action n'est pas une action de la feuille de route de la coalition.")
-        raise ValidationError(message, field="actions")
-    return actions
-
-
 def _cases(
     session: Session,
     coalition: Coalition,
@@ -278,7 +263,7 @@ def _checked(
     return _Checked(
         values,
         _levers(session, coalition, details.lever_ids),
-        _actions(session, coalition, details.action_ids),
+        own_actions(session, coalition, details.action_ids),
         _cases(session, coalition, details.case_ids, by, kept_cases),
     )
 

@@ -4,6 +4,7 @@ An action's status moves only along ALLOWED_TRANSITIONS; members propose, facili
 or decline with a reason. Every write is audited; edits carry the version the user saw.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -278,3 +279,20 @@ def set_status_from_review(
         before = audit.snapshot(action, ACTION_FIELDS)
         action.status = status
         _log(session, "action", action, "review", before, by)
+
+
+def own_actions(session: Session, coalition: Coalition, ids: Sequence[int]) -> list[Action]:
+    """The coalition's actions with these ids, or a ValidationError if one is not its own."""
+    if not ids:
+        return []
+    actions = list(
+        session.scalars(
+            select(Action)
+            .where(Action.id.in_(ids), Action.coalition_id == coalition.id)
+            .order_by(Action.title, Action.id)
+        )
+    )
+    if len(actions) != len(set(ids)):
+        message = _l("Cette action n'est pas une action de la feuille de route de la coalition.")
+        raise ValidationError(message, field="actions")
+    return actions
