@@ -333,6 +333,19 @@ def retry(slug: str, panel_id: int) -> ResponseReturnValue:
     )
 
 
+@bp.post("/c/<slug>/panels/<int:panel_id>/forget")
+def forget(slug: str, panel_id: int) -> ResponseReturnValue:
+    confirmed = request.form.get("confirm") == "y"
+    return _button(
+        slug,
+        panel_id,
+        lambda session, panel: service.forget_contacts(
+            session, panel, confirmed=confirmed, by=viewer()
+        ),
+        _("Les noms et coordonnées des volontaires sont effacés ; le tirage reste vérifiable."),
+    )
+
+
 @bp.post("/c/<slug>/panels/<int:panel_id>/announce")
 def announce(slug: str, panel_id: int) -> ResponseReturnValue:
     session, coalition, panel = _load(slug, panel_id)

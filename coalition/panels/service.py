@@ -509,3 +509,19 @@ def decline(session: Session, panel: Panel, volunteer: Volunteer, *, by: User | 
     volunteer.status = VolunteerStatus.declined
     _log(session, panel, "decline", by, volunteer=volunteer.code, run=run.id)
     return run
+
+
+def forget_contacts(session: Session, panel: Panel, *, confirmed: bool, by: User | None) -> int:
+    """Once the panel is formed: erase every volunteer's name, mail and phone. The codes,
+    features and results stay, so the record and its check are unchanged. How many were erased."""
+    if panel.status != PanelStatus.drawn or pending_run(session, panel) is not None:
+        raise Conflict(_l("Les coordonnées s'effacent une fois le panel tiré au sort et complet."))
+    if not confirmed:
+        message = _l("Cochez la case pour confirmer : l'effacement est définitif.")
+        raise ValidationError(message, field="confirm")
+    people = list(session.scalars(select(Volunteer).where(Volunteer.panel_id == panel.id)))
+    for volunteer in people:
+        volunteer.first_name, volunteer.last_name = "", ""
+        volunteer.email = volunteer.phone = None
+    _log(session, panel, "forget_contacts", by, count=len(people))
+    return len(people)

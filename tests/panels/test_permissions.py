@@ -44,6 +44,7 @@ ROUTES: list[tuple[str, str, dict[str, str] | None, list[int]]] = [
     ("POST", K + "/draw", {}, REFUSED),  # not announced yet
     ("POST", K + "/reopen", {}, REFUSED),  # no failed draw
     ("POST", K + "/retry", {}, REFUSED),  # no failed replacement
+    ("POST", K + "/forget", {"confirm": "y"}, REFUSED),  # not drawn yet
     ("POST", V + "/decline", {}, REFUSED),  # not drawn yet
     ("POST", ELSEWHERE + "/draw", {}, NOT_HERE),
     ("GET", K + "/import", None, FACILITATORS),

@@ -269,3 +269,29 @@ def test_sign_ups_who_agreed_join_the_pool_once(
     assert again.status_code == 400
     assert "Aucune nouvelle personne inscrite" in again.get_data(as_text=True)
     assert _count(db, Volunteer) == 12 + 12 + 1
+
+
+def test_the_volunteers_contacts_are_erased_once_the_panel_is_formed(
+    app: Flask, client: FlaskClient, panels: PanelSetting, db: Session
+) -> None:
+    panels.world.log_in(client, "facilitator")
+    too_soon = post_form(client, _url(panels, "/forget"), {"confirm": "y"})
+    assert too_soon.status_code == 400
+    assert "une fois le panel tiré au sort" in unescape(too_soon.get_data(as_text=True))
+    post_form(client, _url(panels, "/announce"), {"seed": "9", "version": "1"})
+    post_form(client, _url(panels, "/draw"), {})
+    db.commit()
+    run_due_draws(app)
+    pool_before = client.get(_url(panels, "/pool.csv")).get_data(as_text=True)
+    unconfirmed = post_form(client, _url(panels, "/forget"), {})
+    assert unconfirmed.status_code == 400
+    assert "Cochez la case pour confirmer" in unescape(unconfirmed.get_data(as_text=True))
+    db.expire_all()
+    assert db.scalars(select(Volunteer.email).where(Volunteer.email.is_not(None))).first()
+    assert post_form(client, _url(panels, "/forget"), {"confirm": "y"}).status_code == 302
+    db.expire_all()
+    people = db.scalars(select(Volunteer).where(Volunteer.panel_id == panels.panel.id)).all()
+    assert all(
+        (v.first_name, v.last_name, v.email, v.phone) == ("", "", None, None) for v in people
+    )
+    assert client.get(_url(panels, "/pool.csv")).get_data(as_text=True) == pool_before
