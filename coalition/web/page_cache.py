@@ -52,6 +52,13 @@ PAGES = frozenset(
         "workshops.listing",
         "workshops.page",
         "opendata.index",
+        "register.listing",
+        "register.entry",
+        "register.history",
+        "charter.page",
+        "charter.version",
+        "charter.labels",
+        "charter.label",
     }
 )
 

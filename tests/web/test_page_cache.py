@@ -247,3 +247,27 @@ def _without_token(page: str) -> str:
 
 def _kept_keys(redis: Any, prefix: str) -> list[str]:
     return [key.decode()[len(prefix) :] for key in redis.keys(f"{prefix}*")]
+
+
+def test_a_register_entry_published_shows_at_once_on_the_kept_register(
+    cached_app: Flask, demo: Coalition, db: Session
+) -> None:
+    from coalition.register.models import RegisterEntry
+
+    public = cached_app.test_client()
+    draft = db.scalars(
+        select(RegisterEntry)
+        .where(RegisterEntry.coalition_id == demo.id, RegisterEntry.is_published.is_(False))
+        .order_by(RegisterEntry.id)
+    ).first()
+    assert draft is not None and draft.name not in public.get(f"/c/{SLUG}/register").text
+    facilitator = f.user(db)
+    f.membership(db, facilitator, demo, MembershipRole.facilitator)
+    db.commit()
+    editor = cached_app.test_client()
+    f.log_in(editor, facilitator)
+    published = post_form(
+        editor, f"/c/{SLUG}/register/{draft.id}/publish", {"version": str(draft.version)}
+    )
+    assert published.status_code in (302, 303)
+    assert draft.name in public.get(f"/c/{SLUG}/register").text
