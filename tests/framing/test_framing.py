@@ -349,7 +349,9 @@ def test_retire_restore_and_their_refusals(client: FlaskClient, world: World, db
     db.refresh(world.lever)
     assert world.lever.retired_at is None
     assert names(db, Lever, world.coalition) == ["Levier 2", "Levier 1"]  # back at the end
-    actions = db.scalars(select(AuditEvent.action).where(AuditEvent.entity == "lever")).all()
+    actions = db.scalars(
+        select(AuditEvent.action).where(AuditEvent.entity == "lever").order_by(AuditEvent.id)
+    ).all()
     assert actions == ["retire", "restore"]
 
 

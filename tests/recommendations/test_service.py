@@ -182,8 +182,8 @@ def test_an_answer_sent_again_unchanged_is_not_logged_again(db: Session, setting
             now=NOW,
         )
     actions = db.scalars(
-        select(AuditEvent.action).where(
-            AuditEvent.entity == "recommendation", AuditEvent.entity_id == recommendation.id
-        )
+        select(AuditEvent.action)
+        .where(AuditEvent.entity == "recommendation", AuditEvent.entity_id == recommendation.id)
+        .order_by(AuditEvent.id)
     ).all()
     assert actions == ["create", "answer"]
