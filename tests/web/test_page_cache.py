@@ -271,3 +271,28 @@ def test_a_register_entry_published_shows_at_once_on_the_kept_register(
     )
     assert published.status_code in (302, 303)
     assert draft.name in public.get(f"/c/{SLUG}/register").text
+
+
+def test_an_answer_to_a_recommendation_shows_at_once_on_its_kept_page(
+    cached_app: Flask, demo: Coalition, db: Session
+) -> None:
+    from coalition.recommendations.models import Recommendation
+
+    public = cached_app.test_client()
+    recommendation = db.scalars(
+        select(Recommendation)
+        .where(Recommendation.coalition_id == demo.id, Recommendation.answer_status.is_(None))
+        .order_by(Recommendation.id)
+    ).first()
+    assert recommendation is not None
+    url = f"/c/{SLUG}/recommendations/{recommendation.id}"
+    assert "pas encore reçu de réponse" in public.get(url).text
+    facilitator = f.user(db)
+    f.membership(db, facilitator, demo, MembershipRole.facilitator)
+    db.commit()
+    editor = cached_app.test_client()
+    f.log_in(editor, facilitator)
+    answer = {"status": "retained", "reason": "Elle est juste.", "version": "1"}
+    answered = post_form(editor, f"{url}/answer", {**answer, "answered_on": "2026-06-01"})
+    assert answered.status_code in (302, 303), answered.text
+    assert "pas encore reçu de réponse" not in public.get(url).text
