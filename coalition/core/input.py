@@ -43,6 +43,21 @@ def parse_id(value: object) -> int | None:
     return number if 0 < number <= MAX_ID else None
 
 
+def chosen_id(value: str | None, field: str) -> int | None:
+    """The id a form's select or checkbox sent, None for no choice; a ValidationError on
+    `field` when it cannot be an id."""
+    if not value:
+        return None
+    ident = parse_id(value)
+    if ident is None:
+        raise ValidationError(_l("Ce choix n'appartient pas à cette coalition."), field=field)
+    return ident
+
+
+def chosen_ids(values: list[str] | None, field: str) -> list[int]:
+    return [ident for value in values or [] if (ident := chosen_id(value, field)) is not None]
+
+
 def coerce_id(value: object) -> int:
     """`coerce` for a select of ids: a value that cannot be an id is no choice at all."""
     number = parse_id(value)

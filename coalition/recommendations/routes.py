@@ -5,14 +5,12 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from coalition.access import require, viewer
 from coalition.coalitions.models import Coalition
 from coalition.coalitions.queries import coalition_or_404
-from coalition.core.errors import ValidationError
-from coalition.core.input import parse_id
+from coalition.core.input import chosen_id, chosen_ids
 from coalition.core.writes import save
 from coalition.db import db_session, utcnow
 from coalition.recommendations import queries, service
@@ -25,7 +23,6 @@ from coalition.recommendations.models import (
 from coalition.workshops.models import GENERAL_OBJECTIVE_LABELS
 
 bp = Blueprint("recommendations", __name__)
-NO_SUCH_CHOICE = _l("Ce choix n'appartient pas à cette coalition.")
 
 
 @bp.context_processor
@@ -41,19 +38,6 @@ def _load(slug: str, recommendation_id: int) -> tuple[Session, Coalition, Recomm
     session = db_session()
     coalition = coalition_or_404(session, slug)
     return session, coalition, queries.recommendation_or_404(session, coalition, recommendation_id)
-
-
-def _id(value: str | None, name: str) -> int | None:
-    if not value:
-        return None
-    ident = parse_id(value)
-    if ident is None:
-        raise ValidationError(NO_SUCH_CHOICE, field=name)
-    return ident
-
-
-def _ids(values: list[str] | None, name: str) -> list[int]:
-    return [ident for value in values or [] if (ident := _id(value, name)) is not None]
 
 
 @bp.get("/c/<slug>/recommendations")
@@ -99,10 +83,10 @@ def _details(form: RecommendationForm) -> service.RecommendationDetails:
         title=form.title.data or "",
         origin=form.origin.data or "",
         text=form.text.data or "",
-        workshop_id=_id(form.workshop.data, "workshop"),
-        consultation_id=_id(form.consultation.data, "consultation"),
+        workshop_id=chosen_id(form.workshop.data, "workshop"),
+        consultation_id=chosen_id(form.consultation.data, "consultation"),
         objectives=list(form.objectives.data or []),
-        issue_ids=_ids(form.issues.data, "issues"),
+        issue_ids=chosen_ids(form.issues.data, "issues"),
     )
 
 
@@ -201,8 +185,8 @@ def _answer(form: AnswerForm) -> service.AnswerDetails:
         status=form.status.data or "",
         reason=form.reason.data or "",
         answered_on=form.answered_on.data,
-        actor_id=_id(form.answered_by.data, "answered_by"),
-        action_ids=_ids(form.actions.data, "actions"),
+        actor_id=chosen_id(form.answered_by.data, "answered_by"),
+        action_ids=chosen_ids(form.actions.data, "actions"),
     )
 
 

@@ -10,7 +10,6 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from coalition.access import is_facilitator, membership_in, require, viewer
@@ -18,9 +17,8 @@ from coalition.actors.models import Actor
 from coalition.auth.models import User
 from coalition.coalitions.models import Coalition
 from coalition.coalitions.queries import coalition_or_404
-from coalition.core.errors import ValidationError
 from coalition.core.forms import VersionedForm
-from coalition.core.input import parse_id
+from coalition.core.input import chosen_id, chosen_ids, parse_id
 from coalition.core.writes import save
 from coalition.db import db_session, utcnow
 from coalition.register import queries, service
@@ -28,7 +26,6 @@ from coalition.register.forms import EntryForm
 from coalition.register.models import ENTRY_STATUS_LABELS, RegisterEntry
 
 bp = Blueprint("register", __name__)
-NO_SUCH_CHOICE = _l("Ce choix n'appartient pas à cette coalition.")
 
 
 @bp.context_processor
@@ -43,19 +40,6 @@ def _load(slug: str, entry_id: int) -> tuple[Session, Coalition, RegisterEntry]:
     entry = queries.entry_or_404(session, coalition, entry_id)
     require("entry.view", entry, hide=True)
     return session, coalition, entry
-
-
-def _id(value: str | None, name: str) -> int | None:
-    if not value:
-        return None
-    ident = parse_id(value)
-    if ident is None:
-        raise ValidationError(NO_SUCH_CHOICE, field=name)
-    return ident
-
-
-def _ids(values: list[str] | None, name: str) -> list[int]:
-    return [ident for value in values or [] if (ident := _id(value, name)) is not None]
 
 
 # -- reading ------------------------------------------------------------------------------
@@ -151,15 +135,15 @@ def _details(form: EntryForm, owner_id: int | None) -> service.EntryDetails:
         human_oversight=form.human_oversight.data or "",
         data_used=form.data_used.data or "",
         personal_data=bool(form.personal_data.data),
-        vendor_id=_id(form.vendor.data, "vendor"),
+        vendor_id=chosen_id(form.vendor.data, "vendor"),
         source_code_url=form.source_code_url.data or "",
         licence=form.licence.data or "",
         impact_assessment=form.impact_assessment.data or "",
         impact_assessment_url=form.impact_assessment_url.data or "",
         contact=form.contact.data or "",
-        lever_ids=_ids(form.levers.data, "levers"),
-        action_ids=_ids(form.actions.data, "actions"),
-        case_ids=_ids(form.cases.data, "cases"),
+        lever_ids=chosen_ids(form.levers.data, "levers"),
+        action_ids=chosen_ids(form.actions.data, "actions"),
+        case_ids=chosen_ids(form.cases.data, "cases"),
     )
 
 
@@ -206,7 +190,7 @@ def create(slug: str) -> ResponseReturnValue:
                 session,
                 coalition,
                 _details(
-                    form, _id(form.owner.data, "owner") if runs else (own.id if own else None)
+                    form, chosen_id(form.owner.data, "owner") if runs else (own.id if own else None)
                 ),
                 by=user,
             ),
@@ -265,7 +249,7 @@ def edit(slug: str, entry_id: int) -> ResponseReturnValue:
                 session,
                 coalition,
                 entry,
-                _details(form, _id(form.owner.data, "owner") if runs else entry.owner_id),
+                _details(form, chosen_id(form.owner.data, "owner") if runs else entry.owner_id),
                 seen_version=form.version.data,
                 by=user,
             ),
